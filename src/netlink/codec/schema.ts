@@ -548,3 +548,34 @@ export function message<H, A>(name: string, header: StructCodec<H>, body: AttrSe
     },
   };
 }
+
+/**
+ * Defer to a codec defined later (for recursive schemas, e.g. a veth peer
+ * that carries a whole link message).
+ */
+export function lazy<T>(name: string, get: () => Codec<T>): Codec<T> {
+  return {
+    name,
+    encode: (w, v, ctx) => get().encode(w, v, ctx),
+    decode: (buf, off, len, ctx) => get().decode(buf, off, len, ctx),
+    arbitrary: (rng, ctx) => get().arbitrary(rng, ctx),
+  };
+}
+
+/** A header struct followed by attributes, nested inside an attribute (e.g. VETH_INFO_PEER). */
+export function headed<H, A>(name: string, header: StructCodec<H>, body: Codec<A>): Codec<{ header: H; attrs: A }> {
+  const hlen = align4(header.size);
+  return {
+    name,
+    encode(w, v, ctx) {
+      header.encode(w, v.header, ctx);
+      w.pad4();
+      body.encode(w, v.attrs, ctx);
+    },
+    decode(buf, off, len, ctx) {
+      if (len < header.size) throw new ParseError(`${name} header needs ${header.size} bytes, got ${len}`, off, [name]);
+      return { header: header.read(buf, off), attrs: body.decode(buf, off + hlen, Math.max(0, len - hlen), ctx) };
+    },
+    arbitrary: (rng, ctx) => ({ header: header.arbitrary(rng, ctx), attrs: body.arbitrary(rng, ctx) }),
+  };
+}

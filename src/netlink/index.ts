@@ -1,0 +1,36 @@
+/**
+ * rip/netlink: netlink sockets, the schema codec, and the rtnetlink object APIs.
+ *
+ * ```ts
+ * import { Netlink } from 'rip/netlink';
+ * await using nl = await Netlink.open();
+ * const links = await nl.link.list().toArray();
+ * ```
+ * @module
+ */
+export { Netlink } from './netlink.js';
+export type { NetlinkOpenOptions } from './netlink.js';
+export { NetlinkSocket, DumpStream, netnsTarget, parseNlmsgerr } from './socket.js';
+export type {
+  NetnsRef, RequestOptions, DumpOptions, InterruptPolicy, MessageView, RequestBuilder, DumpDecoder,
+  SocketOptions, SubscriptionEvent,
+} from './socket.js';
+export {
+  NetlinkError, DumpInterruptedError, SocketClosedError, TimeoutError, ValidationError, ParseError,
+  isNotFound, isExists, isPermission, isNotSupported, isAbort,
+} from './errors.js';
+export type { KernelErrorDetails } from './errors.js';
+export { errnoName, strerror, errnoNumber } from './errno.js';
+export * from './constants.js';
+export * as codec from './codec/index.js';
+export { Writer } from './codec/writer.js';
+export * from './structs.js';
+export * from './addr.js';
+export { LinkApi, decodeLink, linkFlagNames, OPER_STATES } from './link.js';
+export type { Link, LinkRef, LinkFilter, LinkAddSpec } from './link.js';
+export {
+  IFLA, IFLA_INFO, IFLA_XDP, IFLA_INET6, IFF, RTEXT_FILTER, VETH_INFO, linkAttrs, linkMessage, linkInfoAttrs,
+  linkKinds, slaveKinds,
+} from './rtnetlink/link-schema.js';
+export type { LinkAttrsShape, LinkInfoAttrs, KindData } from './rtnetlink/link-schema.js';
+export { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';

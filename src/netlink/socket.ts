@@ -1,0 +1,684 @@
+/**
+ * The netlink socket layer: sequence numbers, a pending-request map with many
+ * requests in flight, ACK/error handling with extended ACK, streaming dumps
+ * (NLMSG_DONE, DUMP_INTR, backpressure), multicast subscriptions with ENOBUFS
+ * surfaced as overflow events, AbortSignal and timeouts.
+ *
+ * Protocol-agnostic: rtnetlink, sock_diag and generic netlink all use it.
+ * @module
+ */
+import { native, type NativePoller } from './native.js';
+import { Writer } from './codec/writer.js';
+import { ParseError } from './codec/errors.js';
+import { NLMSG, NLM_F, NLMSGERR_ATTR, NETLINK, SOL_NETLINK } from './constants.js';
+import { DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError } from './errors.js';
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOL_SOCKET = 1;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
+const SO_SNDBUF = 7;
+const SO_SNDBUFFORCE = 32;
+/** Largest batch of requests written in one sendmsg (well under the default sndbuf). */
+const SEND_CHUNK = 64 * 1024;
+/** Datagrams drained per recvmmsg round. */
+const RECV_BATCH = 64;
+
+/**
+ * Which network namespace to open a socket in: a name under /run/netns, an
+ * absolute path to a namespace file, or a pid (its /proc/PID/ns/net).
+ */
+export type NetnsRef = string | number;
+
+/** Resolve a {@link NetnsRef} to what the native layer takes. */
+export function netnsTarget(ref: NetnsRef): string | number {
+  if (typeof ref === 'number') return ref;
+  return ref.includes('/') ? ref : `/run/netns/${ref}`;
+}
+
+/** Options every waiting operation takes. */
+export interface RequestOptions {
+  /** Abort the operation; it rejects with the signal's reason (an AbortError by default). */
+  readonly signal?: AbortSignal;
+  /** Reject with {@link TimeoutError} after this many milliseconds. */
+  readonly timeout?: number;
+}
+
+/**
+ * What to do when the kernel flags a dump with NLM_F_DUMP_INTR (the table
+ * changed while it was being dumped): `retry` (the default) collects the
+ * whole dump before yielding and restarts it, up to `maxRetries` times, so the
+ * result is consistent; `partial` streams in constant memory and just notes it
+ * in {@link DumpStream.interrupted}; `throw` streams and throws
+ * {@link DumpInterruptedError} at the end.
+ */
+export type InterruptPolicy = 'retry' | 'partial' | 'throw';
+
+/** Options for dumps. */
+export interface DumpOptions extends RequestOptions {
+  readonly interrupted?: InterruptPolicy;
+  /** Retries for `interrupted: 'retry'` (default 5). */
+  readonly maxRetries?: number;
+}
+
+/** One received netlink message, as a view into the receive buffer. */
+export interface MessageView {
+  readonly type: number;
+  readonly flags: number;
+  readonly seq: number;
+  readonly pid: number;
+  readonly buf: Buffer;
+  /** Payload offset (after the 16-byte header). */
+  readonly off: number;
+  /** Payload length. */
+  readonly len: number;
+}
+
+/** Builds one request message into `w` with sequence number `seq`. */
+export type RequestBuilder = (w: Writer, seq: number) => void;
+
+/** Decodes one dump message; return undefined to skip it. */
+export type DumpDecoder<T> = (m: MessageView) => T | undefined;
+
+interface Pending {
+  readonly operation: string;
+  readonly isDump: boolean;
+  onData(m: MessageView): void;
+  onDone(): void;
+  onError(e: Error): void;
+}
+
+/** Parse an NLMSG_ERROR payload (or the error on NLMSG_DONE) into errno and extended ACK. */
+export function parseNlmsgerr(m: MessageView, operation: string): NetlinkError | null {
+  if (m.len < 4) throw new ParseError('short nlmsgerr', m.off);
+  const error = m.buf.readInt32LE(m.off);
+  if (error === 0) return null;
+  let extack: string | undefined;
+  let extackOffset: number | undefined;
+  let missingType: number | undefined;
+  let missingNest: number | undefined;
+  if (m.flags & NLM_F.ACK_TLVS) {
+    let p: number;
+    if (m.type === NLMSG.DONE) {
+      p = m.off + 4;
+    } else {
+      // nlmsgerr: int error, then the original nlmsghdr and, unless CAPPED, its payload.
+      if (m.len < 20) throw new ParseError('short nlmsgerr', m.off);
+      const origLen = m.buf.readUInt32LE(m.off + 4);
+      p = m.off + 4 + (m.flags & NLM_F.CAPPED ? 16 : ((origLen + 3) & ~3));
+    }
+    const end = m.off + m.len;
+    while (end - p >= 4) {
+      const alen = m.buf.readUInt16LE(p);
+      const type = m.buf.readUInt16LE(p + 2) & 0x3fff;
+      if (alen < 4 || alen > end - p) break;
+      const d = p + 4;
+      if (type === NLMSGERR_ATTR.MSG) {
+        const z = m.buf.indexOf(0, d);
+        extack = m.buf.toString('utf8', d, z >= 0 && z < p + alen ? z : p + alen);
+      } else if (type === NLMSGERR_ATTR.OFFS && alen >= 8) {
+        extackOffset = m.buf.readUInt32LE(d);
+      } else if (type === NLMSGERR_ATTR.MISS_TYPE && alen >= 8) {
+        missingType = m.buf.readUInt32LE(d);
+      } else if (type === NLMSGERR_ATTR.MISS_NEST && alen >= 8) {
+        missingNest = m.buf.readUInt32LE(d);
+      }
+      p += (alen + 3) & ~3;
+    }
+  }
+  const details: { errno: number; extack?: string; extackOffset?: number; missingType?: number; missingNest?: number } = { errno: -error };
+  if (extack !== undefined) details.extack = extack;
+  if (extackOffset !== undefined) details.extackOffset = extackOffset;
+  if (missingType !== undefined) details.missingType = missingType;
+  if (missingNest !== undefined) details.missingNest = missingNest;
+  return new NetlinkError(operation, details);
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r;
+  return new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** Options for {@link NetlinkSocket.open}. */
+export interface SocketOptions {
+  /** Namespace to create the socket in (the process never switches its own). */
+  readonly netns?: NetnsRef;
+  /** Multicast groups to join (numbers as in RTNLGRP_*). */
+  readonly groups?: readonly number[];
+  /** Receive buffer in bytes (forced when running with CAP_NET_ADMIN). Default 4 MiB. */
+  readonly rcvbuf?: number;
+  /** Requests awaiting their reply at once; more are queued. Default 2048. */
+  readonly window?: number;
+}
+
+/** An event from a multicast subscription. */
+export type SubscriptionEvent =
+  | { readonly kind: 'message'; readonly message: MessageView }
+  /** The kernel dropped events because we read too slowly (ENOBUFS). */
+  | { readonly kind: 'overflow' };
+
+/**
+ * A netlink socket of one protocol with its own sequence space.
+ *
+ * ```ts
+ * const sock = NetlinkSocket.open(NETLINK.ROUTE, { netns: 'blue' });
+ * await sock.request((w, seq) => { ... }, { operation: 'add link' });
+ * sock.close();
+ * ```
+ */
+export class NetlinkSocket {
+  readonly fd: number;
+  /** Our port id, assigned by the kernel at bind. */
+  readonly portId: number;
+  readonly protocol: number;
+  private readonly poller: NativePoller;
+  private seq = Math.floor(Math.random() * 0x3fffffff) + 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly outbox = new Writer(16 * 1024);
+  /** End offsets (in outbox) and sequence numbers of messages not yet sent. */
+  private readonly queuedEnds: number[] = [];
+  private sentUpTo = 0;
+  private flushScheduled = false;
+  private readonly window: number;
+  private inflight = 0;
+  private dumpActive = false;
+  private readonly dumpQueue: Array<() => void> = [];
+  private closed = false;
+  private paused = 0;
+  private reading = false;
+  private subscriber: ((ev: SubscriptionEvent) => void) | undefined;
+  private refs = 0;
+
+  private constructor(fd: number, protocol: number, window: number) {
+    this.fd = fd;
+    this.protocol = protocol;
+    this.window = window;
+    const name = native.getsockname(fd);
+    this.portId = name.readUInt32LE(4);
+    this.poller = new native.Poller(fd, (err) => this.onReadable(err));
+    this.poller.start(true, false);
+    this.poller.unref();
+  }
+
+  /** Open, configure (extended ACK, strict checking, buffer size) and bind a netlink socket. */
+  static open(protocol: number, opts: SocketOptions = {}): NetlinkSocket {
+    const fd = native.socket(AF_NETLINK, SOCK_RAW, protocol, opts.netns === undefined ? null : netnsTarget(opts.netns));
+    try {
+      const rcv = opts.rcvbuf ?? 4 * 1024 * 1024;
+      try { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcv); } catch { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcv); }
+      try { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, 1024 * 1024); } catch { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1024 * 1024); }
+      native.setsockopt(fd, SOL_NETLINK, NETLINK.EXT_ACK, 1);
+      try { native.setsockopt(fd, SOL_NETLINK, NETLINK.CAP_ACK, 1); } catch { /* older kernels */ }
+      const addr = Buffer.alloc(12);
+      addr.writeUInt16LE(AF_NETLINK, 0);
+      native.bind(fd, addr);
+      for (const g of opts.groups ?? []) native.setsockopt(fd, SOL_NETLINK, NETLINK.ADD_MEMBERSHIP, g);
+    } catch (e) {
+      native.close(fd);
+      throw e;
+    }
+    return new NetlinkSocket(fd, protocol, opts.window ?? 2048);
+  }
+
+  /** Set an integer SOL_NETLINK option (e.g. NETLINK.GET_STRICT_CHK). */
+  setOption(option: number, value: number): void {
+    native.setsockopt(this.fd, SOL_NETLINK, option, value);
+  }
+
+  /** Join a multicast group. */
+  join(group: number): void {
+    native.setsockopt(this.fd, SOL_NETLINK, NETLINK.ADD_MEMBERSHIP, group);
+  }
+
+  /** Leave a multicast group. */
+  leave(group: number): void {
+    native.setsockopt(this.fd, SOL_NETLINK, NETLINK.DROP_MEMBERSHIP, group);
+  }
+
+  /** The next sequence number (never 0, which multicast notifications use). */
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    return this.seq;
+  }
+
+  /**
+   * Send one request that the kernel acknowledges (the builder must set
+   * NLM_F_ACK, or the request must be one that always answers, like a GET).
+   * Resolves with the data messages received before the ACK.
+   */
+  request(build: RequestBuilder, operation: string, opts: RequestOptions = {}): Promise<MessageView[]> {
+    return new Promise<MessageView[]>((resolve, reject) => {
+      if (this.closed) { reject(new SocketClosedError(operation)); return; }
+      if (opts.signal?.aborted) { reject(abortReason(opts.signal)); return; }
+      const seq = this.nextSeq();
+      const replies: MessageView[] = [];
+      let settled = false;
+      let cleanup = (): void => {};
+      const finish = (err: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        if (err) reject(err); else resolve(replies);
+      };
+      const p: Pending = {
+        operation, isDump: false,
+        onData: (m) => { replies.push(m); },
+        onDone: () => finish(null),
+        onError: (e) => finish(e),
+      };
+      cleanup = this.track(seq, p, opts, (e) => {
+        // Abandoned: a late reply for seq is ignored (its entry stays until it arrives).
+        this.pending.set(seq, { operation, isDump: false, onData() {}, onDone() {}, onError() {} });
+        finish(e);
+      });
+      this.enqueue(build, seq);
+    });
+  }
+
+  /**
+   * Send a request without waiting for anything, e.g. a request without
+   * NLM_F_ACK whose errors do not matter. Returns its sequence number.
+   */
+  sendOnly(build: RequestBuilder): number {
+    if (this.closed) throw new SocketClosedError('send');
+    const seq = this.nextSeq();
+    this.outbox.pad4();
+    build(this.outbox, seq);
+    this.queuedEnds.push(this.outbox.offset);
+    this.scheduleFlush();
+    return seq;
+  }
+
+  /**
+   * Start a dump and stream its decoded messages. Dumps on one socket run one
+   * at a time (the kernel allows one per socket); later ones wait their turn.
+   */
+  dump<T>(build: RequestBuilder, decode: DumpDecoder<T>, operation: string, opts: DumpOptions = {}): DumpStream<T> {
+    return new DumpStream<T>(this, build, decode, operation, opts);
+  }
+
+  /**
+   * @internal Register a dump whose request is sent when no other dump runs.
+   * Returns `abandon`, which drops the rest of the dump (replies are read and
+   * discarded until DONE, so the socket is free for the next dump).
+   */
+  startDump(build: RequestBuilder, pending: Pending, opts: RequestOptions): () => void {
+    let seq = 0;
+    let state: 'queued' | 'running' | 'over' = 'queued';
+    let cleanupTrack = (): void => {};
+    const release = (): void => { this.dumpActive = false; this.nextDump(); };
+    const discardRest = (): void => {
+      if (this.closed) { release(); return; }
+      this.refDelta(+1);
+      const end = (): void => { this.pending.delete(seq); this.refDelta(-1); release(); };
+      this.pending.set(seq, { operation: pending.operation, isDump: true, onData() {}, onDone: end, onError: end });
+    };
+    const launch = (): void => {
+      if (state === 'over') { this.nextDump(); return; }
+      if (this.closed) { state = 'over'; pending.onError(new SocketClosedError(pending.operation)); return; }
+      state = 'running';
+      this.dumpActive = true;
+      seq = this.nextSeq();
+      const wrapped: Pending = {
+        operation: pending.operation, isDump: true,
+        onData: (m) => pending.onData(m),
+        onDone: () => { state = 'over'; cleanupTrack(); release(); pending.onDone(); },
+        onError: (e) => { state = 'over'; cleanupTrack(); release(); pending.onError(e); },
+      };
+      cleanupTrack = this.track(seq, wrapped, opts, (e) => {
+        state = 'over';
+        discardRest();
+        this.resumeReadingIfIdle();
+        pending.onError(e);
+      });
+      this.enqueue(build, seq);
+    };
+    if (this.dumpActive) this.dumpQueue.push(launch); else launch();
+    return () => {
+      if (state === 'queued') { state = 'over'; return; }
+      if (state === 'running') {
+        state = 'over';
+        cleanupTrack();
+        discardRest();
+      }
+    };
+  }
+
+  /** After an abandoned dump, make sure we keep reading to drain it. */
+  private resumeReadingIfIdle(): void {
+    if (this.paused > 0 && !this.closed) { this.paused = 0; this.poller.start(true, false); }
+  }
+
+  private nextDump(): void {
+    const next = this.dumpQueue.shift();
+    if (next) next();
+  }
+
+  /** Register a pending entry with abort/timeout; returns its cleanup. */
+  private track(seq: number, p: Pending, opts: RequestOptions, abandon: (e: Error) => void): () => void {
+    this.pending.set(seq, p);
+    this.inflight++;
+    this.refDelta(+1);
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    let done = false;
+    const cleanup = (): void => {
+      if (done) return;
+      done = true;
+      if (this.pending.get(seq) === p) this.pending.delete(seq);
+      this.inflight--;
+      this.refDelta(-1);
+      if (timer) clearTimeout(timer);
+      if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+      if (this.queuedEnds.length) this.scheduleFlush();
+    };
+    if (opts.signal) {
+      const signal = opts.signal;
+      onAbort = () => { const e = abortReason(signal); cleanup(); abandon(e); };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    if (opts.timeout !== undefined) {
+      timer = setTimeout(() => { cleanup(); abandon(new TimeoutError(p.operation, opts.timeout!)); }, opts.timeout);
+    }
+    return cleanup;
+  }
+
+  private refDelta(d: number): void {
+    const before = this.refs;
+    this.refs += d;
+    if (this.closed) return;
+    if (before === 0 && this.refs > 0) this.poller.ref();
+    else if (before > 0 && this.refs === 0) this.poller.unref();
+  }
+
+  private enqueue(build: RequestBuilder, seq: number): void {
+    this.outbox.pad4();
+    build(this.outbox, seq);
+    this.queuedEnds.push(this.outbox.offset);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => { this.flushScheduled = false; this.flush(); });
+  }
+
+  /** Send queued messages, at most SEND_CHUNK bytes per sendmsg, while the window allows. */
+  private flush(): void {
+    if (this.closed) return;
+    while (this.queuedEnds.length) {
+      // Messages sent but unanswered count against the window: queuedEnds holds unsent ones only.
+      let end = this.sentUpTo;
+      let n = 0;
+      const budget = Math.max(1, this.window - (this.inflight - this.queuedEnds.length));
+      while (n < this.queuedEnds.length && n < budget && this.queuedEnds[n]! - this.sentUpTo <= SEND_CHUNK) {
+        end = this.queuedEnds[n]!;
+        n++;
+      }
+      if (n === 0) {
+        if (this.inflight - this.queuedEnds.length >= this.window) return; // wait for replies
+        end = this.queuedEnds[0]!; // one message bigger than a chunk
+        n = 1;
+      }
+      try {
+        native.sendmsg(this.fd, this.outbox.buf.subarray(this.sentUpTo, end), null);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EAGAIN') { setTimeout(() => this.flush(), 1); return; }
+        // Fail the messages of this batch: find their seqs from the headers.
+        for (let p = this.sentUpTo; p < end; p = (p + this.outbox.buf.readUInt32LE(p) + 3) & ~3) {
+          const seq = this.outbox.buf.readUInt32LE(p + 8);
+          const pend = this.pending.get(seq);
+          if (pend) pend.onError(e as Error);
+          if (this.outbox.buf.readUInt32LE(p) < 16) break;
+        }
+      }
+      this.sentUpTo = end;
+      this.queuedEnds.splice(0, n);
+    }
+    this.outbox.reset();
+    this.sentUpTo = 0;
+  }
+
+  /** Stop reading (backpressure from a slow consumer). Nested; see {@link resumeReading}. */
+  pauseReading(): void {
+    if (this.paused++ === 0 && !this.closed) this.poller.stop();
+  }
+
+  /** Undo one {@link pauseReading}. */
+  resumeReading(): void {
+    if (this.paused === 0) return;
+    if (--this.paused === 0 && !this.closed) {
+      this.poller.start(true, false);
+      // Data may already be waiting; the poller reports it (level-triggered).
+    }
+  }
+
+  private onReadable(err: Error | null): void {
+    if (this.closed || this.reading) return;
+    if (err) { this.failAll(err); return; }
+    this.reading = true;
+    try {
+      for (let round = 0; round < 16 && this.paused === 0 && !this.closed; round++) {
+        let data: Buffer | null;
+        try {
+          data = native.recvmany(this.fd, RECV_BATCH);
+        } catch (e) {
+          if ((e as { code?: string }).code === 'ENOBUFS') { this.onOverflow(); continue; }
+          throw e;
+        }
+        if (!data) break;
+        this.dispatch(data);
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private onOverflow(): void {
+    if (this.subscriber) { this.subscriber({ kind: 'overflow' }); return; }
+    // Replies may have been lost: nothing pending can be trusted to complete.
+    const e = Object.assign(new Error('netlink receive buffer overflowed (ENOBUFS): replies were lost'), { code: 'ENOBUFS', errno: 105 });
+    this.failAll(e);
+  }
+
+  private failAll(e: Error): void {
+    for (const [, p] of [...this.pending]) p.onError(e);
+    this.pending.clear();
+  }
+
+  private dispatch(data: Buffer): void {
+    let p = 0;
+    while (data.length - p >= 16) {
+      const len = data.readUInt32LE(p);
+      if (len < 16 || len > data.length - p) break; // malformed: drop the rest of this batch
+      const m: MessageView = {
+        len: len - 16,
+        type: data.readUInt16LE(p + 4),
+        flags: data.readUInt16LE(p + 6),
+        seq: data.readUInt32LE(p + 8),
+        pid: data.readUInt32LE(p + 12),
+        buf: data,
+        off: p + 16,
+      };
+      p += (len + 3) & ~3;
+      const pend = m.seq === 0 ? undefined : this.pending.get(m.seq);
+      if (!pend) {
+        if (this.subscriber && m.type !== NLMSG.ERROR && m.type !== NLMSG.DONE) this.subscriber({ kind: 'message', message: m });
+        continue;
+      }
+      if (m.type === NLMSG.ERROR) {
+        let err: NetlinkError | null;
+        try { err = parseNlmsgerr(m, pend.operation); } catch (e) { pend.onError(e as Error); continue; }
+        if (err) pend.onError(err); else pend.onDone();
+      } else if (m.type === NLMSG.DONE) {
+        let err: NetlinkError | null = null;
+        if (m.len >= 4) {
+          try { err = parseNlmsgerr(m, pend.operation); } catch { err = null; }
+        }
+        if (err) pend.onError(err); else pend.onDone();
+      } else if (m.type === NLMSG.NOOP) {
+        continue;
+      } else if (m.type === NLMSG.OVERRUN) {
+        pend.onError(new Error(`${pend.operation}: netlink overrun`));
+      } else {
+        pend.onData(m);
+      }
+    }
+  }
+
+  /**
+   * Send a GET (the builder must set NLM_F_ACK) and resolve with its one
+   * reply message, e.g. RTM_GETLINK for one link.
+   */
+  async get(build: RequestBuilder, operation: string, opts: RequestOptions = {}): Promise<MessageView> {
+    const replies = await this.request(build, operation, opts);
+    const m = replies[0];
+    if (!m) throw new Error(`${operation}: no reply`);
+    return m;
+  }
+
+  /** Receive every message that matches no request (multicast notifications). One subscriber per socket. */
+  subscribe(handler: (ev: SubscriptionEvent) => void): () => void {
+    if (this.subscriber) throw new Error('this socket already has a subscriber');
+    this.subscriber = handler;
+    this.refDelta(+1);
+    return () => {
+      if (this.subscriber === handler) { this.subscriber = undefined; this.refDelta(-1); }
+    };
+  }
+
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Close the socket; everything pending rejects with {@link SocketClosedError}. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.close();
+    native.close(this.fd);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.onError(new SocketClosedError(p.operation));
+    for (const launch of this.dumpQueue.splice(0)) launch();
+    if (this.subscriber) this.subscriber = undefined;
+  }
+}
+
+/**
+ * A dump in progress: an async iterable of decoded messages that streams as
+ * replies arrive. Iterate it once, or call {@link DumpStream.toArray}.
+ */
+export class DumpStream<T> implements AsyncIterable<T> {
+  /** Set when the kernel flagged the dump as interrupted (only meaningful with `partial`). */
+  interrupted = false;
+  private consumed = false;
+
+  constructor(
+    private readonly sock: NetlinkSocket,
+    private readonly build: RequestBuilder,
+    private readonly decode: DumpDecoder<T>,
+    private readonly operation: string,
+    private readonly opts: DumpOptions,
+  ) {}
+
+  /** Collect every item. */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    for await (const batch of this.batches()) for (const x of batch) out.push(x);
+    return out;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  /**
+   * Stream in batches (one per receive round): cheaper than per-item
+   * iteration when there are millions of items.
+   */
+  async *batches(): AsyncGenerator<T[], void, undefined> {
+    if (this.consumed) throw new Error(`${this.operation}: a dump stream can be iterated once`);
+    this.consumed = true;
+    const policy = this.opts.interrupted ?? 'retry';
+    const maxRetries = this.opts.maxRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      const run = this.run(policy !== 'retry');
+      if (policy !== 'retry') {
+        yield* run.stream;
+        if (run.state.interrupted) {
+          this.interrupted = true;
+          if (policy === 'throw') throw new DumpInterruptedError(this.operation);
+        }
+        return;
+      }
+      const all: T[][] = [];
+      for await (const b of run.stream) all.push(b);
+      if (!run.state.interrupted) {
+        for (const b of all) yield b;
+        return;
+      }
+      if (attempt >= maxRetries) {
+        this.interrupted = true;
+        throw new DumpInterruptedError(this.operation);
+      }
+    }
+  }
+
+  private run(streaming: boolean): { stream: AsyncGenerator<T[], void, undefined>; state: { interrupted: boolean } } {
+    const state = { interrupted: false };
+    const sock = this.sock;
+    const queue: T[][] = [];
+    let current: T[] = [];
+    let queued = 0;
+    let finished = false;
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    let paused = false;
+    const HIGH = 20000;
+    const notify = (): void => { const w = wake; wake = null; if (w) w(); };
+    const decode = this.decode;
+    const pending: Pending = {
+      operation: this.operation, isDump: true,
+      onData: (m) => {
+        if (m.flags & NLM_F.DUMP_INTR) state.interrupted = true;
+        let v: T | undefined;
+        try { v = decode(m); } catch (e) { failure ??= e as Error; return; }
+        if (v === undefined) return;
+        current.push(v);
+        if (++queued > HIGH && streaming && !paused) { paused = true; sock.pauseReading(); }
+        if (current.length >= 256) { queue.push(current); current = []; }
+        notify();
+      },
+      onDone: () => { finished = true; notify(); },
+      onError: (e) => { failure ??= e; finished = true; notify(); },
+    };
+    const cancel = sock.startDump(this.build, pending, this.opts);
+    async function* stream(): AsyncGenerator<T[], void, undefined> {
+      try {
+        for (;;) {
+          if (current.length && (finished || queue.length === 0)) { queue.push(current); current = []; }
+          while (queue.length) {
+            const b = queue.shift()!;
+            queued -= b.length;
+            if (paused && queued < HIGH / 2) { paused = false; sock.resumeReading(); }
+            yield b;
+          }
+          if (failure) throw failure;
+          if (finished) { if (current.length) continue; return; }
+          await new Promise<void>((r) => { wake = r; });
+        }
+      } finally {
+        if (paused) { paused = false; sock.resumeReading(); }
+        if (!finished) cancel();
+      }
+    }
+    return { stream: stream(), state };
+  }
+}

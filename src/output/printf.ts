@@ -1,0 +1,168 @@
+/**
+ * A small C printf for the format strings the iproute2 printers use
+ * (%s %d %i %u %x %X %o %c %f %g %e %%, flags -+ 0#, width, precision, and
+ * the h/l/ll/z/j length modifiers, which are accepted and ignored).
+ * Parsed formats are cached: the printers call the same few formats millions of times.
+ * @module
+ */
+
+/** A printf argument. */
+export type PrintfArg = string | number | bigint | boolean;
+
+interface Spec {
+  readonly literal: string;
+  readonly conv: string; // '' when this piece is only a literal
+  readonly left: boolean;
+  readonly zero: boolean;
+  readonly plus: boolean;
+  readonly space: boolean;
+  readonly alt: boolean;
+  readonly width: number; // -1 = none, -2 = from args ('*')
+  readonly precision: number; // -1 = none
+}
+
+const cache = new Map<string, Spec[]>();
+
+function parse(fmt: string): Spec[] {
+  const out: Spec[] = [];
+  let lit = '';
+  let i = 0;
+  while (i < fmt.length) {
+    const c = fmt[i]!;
+    if (c !== '%') { lit += c; i++; continue; }
+    if (fmt[i + 1] === '%') { lit += '%'; i += 2; continue; }
+    i++;
+    let left = false, zero = false, plus = false, space = false, alt = false;
+    for (;; i++) {
+      const f = fmt[i];
+      if (f === '-') left = true;
+      else if (f === '0') zero = true;
+      else if (f === '+') plus = true;
+      else if (f === ' ') space = true;
+      else if (f === '#') alt = true;
+      else break;
+    }
+    let width = -1;
+    if (fmt[i] === '*') { width = -2; i++; } else {
+      let w = '';
+      while (i < fmt.length && fmt[i]! >= '0' && fmt[i]! <= '9') w += fmt[i++];
+      if (w) width = Number(w);
+    }
+    let precision = -1;
+    if (fmt[i] === '.') {
+      i++;
+      let p = '';
+      while (i < fmt.length && fmt[i]! >= '0' && fmt[i]! <= '9') p += fmt[i++];
+      precision = p ? Number(p) : 0;
+    }
+    while (i < fmt.length && 'hlLqjzt'.includes(fmt[i]!)) i++;
+    const conv = fmt[i++] ?? '';
+    out.push({ literal: lit, conv, left, zero, plus, space, alt, width, precision });
+    lit = '';
+  }
+  if (lit) out.push({ literal: lit, conv: '', left: false, zero: false, plus: false, space: false, alt: false, width: -1, precision: -1 });
+  return out;
+}
+
+function pad(s: string, spec: Spec, width: number, numeric: boolean): string {
+  if (width < 0 || s.length >= width) return s;
+  if (spec.left) return s + ' '.repeat(width - s.length);
+  if (spec.zero && numeric && spec.precision < 0) {
+    const sign = s[0] === '-' || s[0] === '+' || s[0] === ' ' ? s[0] : '';
+    const pre = spec.alt && /^[-+ ]?0[xX]/.test(s) ? s.slice(sign.length, sign.length + 2) : '';
+    const body = s.slice(sign.length + pre.length);
+    return sign + pre + '0'.repeat(width - s.length) + body;
+  }
+  return ' '.repeat(width - s.length) + s;
+}
+
+function toBig(v: PrintfArg): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(Math.trunc(v));
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  return BigInt(v);
+}
+
+/** Format like C's sprintf. */
+export function sprintf(fmt: string, ...args: PrintfArg[]): string {
+  let specs = cache.get(fmt);
+  if (!specs) { specs = parse(fmt); cache.set(fmt, specs); }
+  let out = '';
+  let a = 0;
+  for (const s of specs) {
+    out += s.literal;
+    if (!s.conv) continue;
+    const width = s.width === -2 ? Number(args[a++] ?? 0) : s.width;
+    const v = args[a++] ?? '';
+    let str: string;
+    let numeric = true;
+    switch (s.conv) {
+      case 's':
+        str = String(v);
+        if (s.precision >= 0) str = str.slice(0, s.precision);
+        numeric = false;
+        break;
+      case 'c':
+        str = typeof v === 'number' ? String.fromCharCode(v) : String(v);
+        numeric = false;
+        break;
+      case 'd': case 'i': {
+        const n = toBig(v);
+        str = n.toString();
+        if (n >= 0n) str = (s.plus ? '+' : s.space ? ' ' : '') + str;
+        break;
+      }
+      case 'u': {
+        let n = toBig(v);
+        if (n < 0n) n = BigInt.asUintN(64, n);
+        str = n.toString();
+        break;
+      }
+      case 'x': case 'X': case 'o': {
+        let n = toBig(v);
+        if (n < 0n) n = BigInt.asUintN(64, n);
+        str = n.toString(s.conv === 'o' ? 8 : 16);
+        if (s.conv === 'X') str = str.toUpperCase();
+        if (s.precision >= 0) str = str.padStart(s.precision, '0');
+        if (s.alt && n !== 0n) str = (s.conv === 'o' ? '0' : s.conv === 'x' ? '0x' : '0X') + str;
+        break;
+      }
+      case 'f': case 'F': {
+        const n = Number(v);
+        str = n.toFixed(s.precision < 0 ? 6 : s.precision);
+        if (n >= 0 && s.plus) str = '+' + str;
+        break;
+      }
+      case 'g': case 'G':
+        str = formatG(Number(v), s.precision < 0 ? 6 : s.precision || 1, s.alt);
+        break;
+      case 'e':
+        str = Number(v).toExponential(s.precision < 0 ? 6 : s.precision).replace(/e([+-])(\d)$/, 'e$10$2');
+        break;
+      default:
+        str = String(v);
+    }
+    out += pad(str, s, width, numeric);
+  }
+  return out;
+}
+
+/** C's %g: shortest of %e/%f at `p` significant digits, trailing zeros removed. */
+export function formatG(n: number, p: number, alt = false): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
+  if (n === 0) return '0';
+  const exp = Math.floor(Math.log10(Math.abs(n)));
+  let s: string;
+  // Round first: the exponent may change after rounding (9.9999 → 10).
+  const rounded = Number(n.toPrecision(p));
+  const e = rounded === 0 ? exp : Math.floor(Math.log10(Math.abs(rounded)));
+  if (e < -4 || e >= p) {
+    s = rounded.toExponential(p - 1);
+    if (!alt) s = s.replace(/\.?0+e/, 'e');
+    s = s.replace(/e([+-])(\d)$/, 'e$10$2');
+  } else {
+    s = rounded.toFixed(Math.max(0, p - 1 - e));
+    if (!alt && s.includes('.')) s = s.replace(/\.?0+$/, '');
+  }
+  return s;
+}
