@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "rip",
+      "sources": ["native/rip.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "cflags_c": ["-std=gnu11"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,131 @@
+/**
+ * Typed loader for the C addon (build/Release/rip.node).
+ *
+ * The addon exposes syscall primitives only: it knows nothing about netlink
+ * messages. All sockets are nonblocking and close-on-exec; readiness comes from
+ * {@link NativePoller} (a libuv uv_poll_t). Failing syscalls throw an Error whose
+ * message is "<call>: <strerror>" and which carries `errno` (positive) and
+ * `code` (e.g. 'EPERM', 'ENOBUFS'); see {@link NativeError}.
+ */
+import { createRequire } from 'node:module';
+
+/** An Error thrown by the addon for a failing syscall. */
+export interface NativeError extends Error {
+  /** Positive errno value. */
+  errno: number;
+  /** Symbolic errno name, e.g. 'ENOBUFS'; 'E<number>' for uncommon ones. */
+  code: string;
+}
+
+/** Poll callback: err is set (with errno/code) on a poll error. */
+export type PollCallback = (err: Error | null, readable: boolean, writable: boolean) => void;
+
+/** A uv_poll_t wrapper. close() does not close the fd. */
+export interface NativePoller {
+  start(readable: boolean, writable: boolean): void;
+  stop(): void;
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
+export interface NativePollerConstructor {
+  new (fd: number, callback: PollCallback): NativePoller;
+}
+
+export interface NativeConstants {
+  readonly AF_NETLINK: number;
+  readonly AF_INET: number;
+  readonly AF_INET6: number;
+  readonly AF_UNIX: number;
+  readonly AF_PACKET: number;
+  readonly SOCK_RAW: number;
+  readonly SOCK_DGRAM: number;
+  readonly SOCK_STREAM: number;
+  readonly SOL_SOCKET: number;
+  readonly SOL_NETLINK: number;
+  readonly SO_RCVBUF: number;
+  readonly SO_SNDBUF: number;
+  readonly SO_RCVBUFFORCE: number;
+  readonly SO_SNDBUFFORCE: number;
+  readonly O_RDWR: number;
+  readonly O_RDONLY: number;
+  readonly O_CLOEXEC: number;
+  readonly O_NONBLOCK: number;
+  readonly MS_BIND: number;
+  readonly MS_REC: number;
+  readonly MS_SHARED: number;
+  readonly MS_SLAVE: number;
+  readonly MNT_DETACH: number;
+  readonly CLONE_NEWNET: number;
+}
+
+export interface WaitResult {
+  /** True if the child exited normally (status is its exit code). */
+  exited: boolean;
+  /** Exit code when exited, else 0. */
+  status: number;
+  /** Terminating signal number when not exited normally, else 0. */
+  signal: number;
+}
+
+export interface NativeBinding {
+  /**
+   * socket(2) with SOCK_CLOEXEC|SOCK_NONBLOCK added. netns: a netns file path,
+   * a pid (its /proc/PID/ns/net), or null for the caller's namespace.
+   */
+  socket(domain: number, type: number, protocol: number, netns: string | number | null): number;
+  /** bind(2) with raw sockaddr bytes. */
+  bind(fd: number, addr: Buffer): void;
+  getsockname(fd: number): Buffer;
+  /** A number value is passed as a C int. */
+  setsockopt(fd: number, level: number, name: number, value: number | Buffer): void;
+  /** Returns the bytes the kernel returned (optlen). */
+  getsockopt(fd: number, level: number, name: number, length: number): Buffer;
+  /** sendto(MSG_DONTWAIT); returns bytes sent; throws on EAGAIN too. */
+  sendmsg(fd: number, data: Buffer, addr: Buffer | null): number;
+  /**
+   * Drains up to maxDatagrams datagrams (recvmmsg, MSG_DONTWAIT) and returns
+   * their bytes concatenated, or null if none is queued. A truncated datagram
+   * throws EMSGSIZE. An error after some datagrams were read is deferred to the
+   * next call.
+   */
+  recvmany(fd: number, maxDatagrams: number): Buffer | null;
+  /** One datagram with its sender address, or null on EAGAIN. */
+  recvfrom(fd: number, maxLen: number): { data: Buffer; addr: Buffer } | null;
+  /** One read(2); null on EAGAIN, empty Buffer on EOF. */
+  read(fd: number, maxLen: number): Buffer | null;
+  /** write(2); throws on EAGAIN too. */
+  write(fd: number, data: Buffer): number;
+  /** A Buffer is passed as a pointer (the kernel may write into it). */
+  ioctl(fd: number, request: number, arg: Buffer | number): number;
+  /** open(2); O_CLOEXEC is always added. */
+  open(path: string, flags: number): number;
+  close(fd: number): void;
+  Poller: NativePollerConstructor;
+  /** Creates a network namespace and bind-mounts it onto an existing file. */
+  netnsCreate(path: string): void;
+  /** umount2(2). */
+  umount(path: string, flags: number): void;
+  /** Raw mount(2). */
+  mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
+  /**
+   * fork + setns(nsPath) + private mount ns + fresh /sys (+ /etc/netns/<name>
+   * bind mounts) + execvp(argv). The child exits 255 on setup failure.
+   */
+  spawnInNetns(nsPath: string, argv: string[], etcNetnsName: string | null): { pid: number; pidfd: number };
+  /** waitid(P_PIDFD, WEXITED|WNOHANG); null if the child has not exited. */
+  waitPidfd(pidfd: number): WaitResult | null;
+  readonly constants: NativeConstants;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The loaded addon (compiled file: dist/src/netlink/native.js). */
+export const native: NativeBinding = require('../../../build/Release/rip.node') as NativeBinding;
+
+/** Type guard for errors thrown by the addon. */
+export function isNativeError(e: unknown): e is NativeError {
+  return e instanceof Error && typeof (e as Partial<NativeError>).errno === 'number' &&
+    typeof (e as Partial<NativeError>).code === 'string';
+}
