@@ -1,0 +1,235 @@
+/**
+ * `ip`: global options and object dispatch, as iproute2's ip/ip.c.
+ * Object handlers live one per file and are loaded on demand (start-up time).
+ * @module
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { Args, CliError, invarg, matches } from '../common/args.js';
+import { CliContext, defaultGlobals, type GlobalOptions } from '../common/context.js';
+import { reportError } from '../common/errors.js';
+import { splitBatchLine } from '../common/batch.js';
+
+/** An `ip OBJECT …` handler: returns the exit status. */
+export type IpHandler = (ctx: CliContext, args: Args) => Promise<number>;
+
+const notYet = (name: string): (() => Promise<{ default: IpHandler }>) => async () => ({
+  default: async () => { throw new CliError(`ip ${name}: not supported by rip yet`, 1); },
+});
+
+/** iproute2's object table, in its order (prefix matching picks the first). */
+const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler }>]> = [
+  ['address', notYet('address')],
+  ['addrlabel', notYet('addrlabel')],
+  ['maddress', notYet('maddress')],
+  ['route', notYet('route')],
+  ['rule', notYet('rule')],
+  ['neighbor', notYet('neighbor')],
+  ['neighbour', notYet('neighbour')],
+  ['ntable', notYet('ntable')],
+  ['ntbl', notYet('ntbl')],
+  ['link', () => import('./link.js')],
+  ['l2tp', notYet('l2tp')],
+  ['fou', notYet('fou')],
+  ['ila', notYet('ila')],
+  ['macsec', notYet('macsec')],
+  ['tunnel', notYet('tunnel')],
+  ['tunl', notYet('tunl')],
+  ['tuntap', notYet('tuntap')],
+  ['tap', notYet('tap')],
+  ['token', notYet('token')],
+  ['tcpmetrics', notYet('tcpmetrics')],
+  ['tcp_metrics', notYet('tcp_metrics')],
+  ['monitor', notYet('monitor')],
+  ['xfrm', notYet('xfrm')],
+  ['mroute', notYet('mroute')],
+  ['mrule', notYet('mrule')],
+  ['netns', notYet('netns')],
+  ['netconf', notYet('netconf')],
+  ['vrf', notYet('vrf')],
+  ['sr', notYet('sr')],
+  ['nexthop', notYet('nexthop')],
+  ['mptcp', notYet('mptcp')],
+  ['ioam', notYet('ioam')],
+  ['help', async () => ({ default: async () => usage() })],
+  ['stats', notYet('stats')],
+];
+
+/** Register (or replace) the handler of an object: used by the object modules' index. */
+export function objectTable(): ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler }>]> {
+  return OBJECTS;
+}
+
+const USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
+       ip [ -force ] -batch filename
+where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
+                   link | macsec | maddress | monitor | mptcp | mroute | mrule |
+                   neighbor | neighbour | netconf | netns | nexthop | ntable |
+                   ntbl | route | rule | sr | tap | tcpmetrics |
+                   token | tunnel | tuntap | vrf | xfrm }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
+                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 |
+                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
+                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
+                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor]}
+`;
+
+function usage(): never {
+  throw new CliError(USAGE.trimEnd());
+}
+
+/** read_family() */
+export function readFamily(name: string): number {
+  if (name === 'inet') return 2;
+  if (name === 'inet6') return 10;
+  if (name === 'link') return 17;
+  if (name === 'ipx') return 4;
+  if (name === 'dnet') return 12;
+  if (name === 'mpls') return 28;
+  if (name === 'bridge') return 7;
+  return 0;
+}
+
+/** Parse leading global options; returns the rest of argv. */
+export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): string[] {
+  let i = 0;
+  while (i < argv.length) {
+    let opt = argv[i]!;
+    if (opt === '--') { i++; break; }
+    if (!opt.startsWith('-')) break;
+    if (opt[1] === '-') opt = opt.slice(1);
+    const needValue = (): string => {
+      i++;
+      const v = argv[i];
+      if (v === undefined) usage();
+      return v;
+    };
+    if (matches(opt, '-loops')) { needValue(); }
+    else if (matches(opt, '-family')) {
+      const v = needValue();
+      if (v === 'help') usage();
+      opts.family = readFamily(v);
+      if (opts.family === 0) invarg('invalid protocol family', v);
+    }
+    else if (opt === '-4') opts.family = 2;
+    else if (opt === '-6') opts.family = 10;
+    else if (opt === '-0') opts.family = 17;
+    else if (opt === '-M') opts.family = 28;
+    else if (opt === '-B') opts.family = 7;
+    else if (matches(opt, '-human') || matches(opt, '-human-readable')) { /* human_readable */ }
+    else if (matches(opt, '-iec')) opts.iec = true;
+    else if (matches(opt, '-stats') || matches(opt, '-statistics')) opts.stats++;
+    else if (matches(opt, '-details')) opts.details++;
+    else if (matches(opt, '-resolve')) opts.resolve = true;
+    else if (matches(opt, '-oneline')) opts.oneline = true;
+    else if (matches(opt, '-timestamp')) opts.timestamp++;
+    else if (matches(opt, '-tshort')) opts.timestamp += 2;
+    else if (matches(opt, '-Version')) {
+      process.stdout.write(`${prog} utility, iproute2-6.1.0, rip\n`);
+      throw new CliError('', 0);
+    }
+    else if (matches(opt, '-force')) opts.force = true;
+    else if (matches(opt, '-batch')) opts.batchFile = needValue();
+    else if (matches(opt, '-brief')) opts.brief = true;
+    else if (matches(opt, '-json')) opts.json = true;
+    else if (matches(opt, '-pretty')) opts.pretty = true;
+    else if (matches(opt, '-rcvbuf')) {
+      const v = needValue();
+      if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new CliError(`Invalid rcvbuf size '${v}'`);
+    }
+    else if (opt === '-c' || opt === '-color' || opt.startsWith('-color=')) {
+      const v = opt.startsWith('-color=') ? opt.slice(7) : 'always';
+      opts.color = v === 'always' || (v === 'auto' && process.stdout.isTTY === true);
+    }
+    else if (matches(opt, '-help')) usage();
+    else if (matches(opt, '-netns')) {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError('Command line is not complete. Try option "help"');
+      const path = v.includes('/') ? v : `/run/netns/${v}`;
+      if (!existsSync(path)) throw new CliError(`Cannot open network namespace "${v}": No such file or directory`);
+      opts.netns = v;
+    }
+    else if (matches(opt, '-Numeric')) opts.numeric++;
+    else if (matches(opt, '-all')) opts.all = true;
+    else if (opt === '-echo') opts.echo = true;
+    else throw new CliError(`Option "${opt}" is unknown, try "${prog} -help".`);
+    i++;
+  }
+  return argv.slice(i);
+}
+
+/** Run one `ip` command line (after global options) in `ctx`. */
+export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const obj = argv[0];
+  if (obj === undefined) usage();
+  for (const [name, load] of OBJECTS) {
+    if (matches(obj, name)) {
+      const mod = await load();
+      return mod.default(ctx, new Args(argv.slice(1)));
+    }
+  }
+  throw new CliError(`Object "${obj}" is unknown, try "ip help".`, 1);
+}
+
+/** `ip -batch FILE`: every line a command; errors name the line; stop at the first unless -force. */
+async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
+  let text: string;
+  try {
+    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`Cannot open file "${file}" for reading: No such file or directory`, 1);
+  }
+  const ctx = new CliContext(opts);
+  let status = 0;
+  try {
+    const lines = text.split('\n');
+    for (let n = 0; n < lines.length; n++) {
+      const argv = splitBatchLine(lines[n]!);
+      if (!argv.length) continue;
+      let rc: number;
+      try {
+        rc = await runIpCommand(ctx, argv);
+      } catch (e) {
+        rc = reportError(ctx, e);
+      }
+      if (rc !== 0) {
+        ctx.warn(`Command failed ${file}:${n + 1}`);
+        status = 1;
+        if (!opts.force) break;
+      }
+    }
+  } finally {
+    ctx.close();
+  }
+  return status;
+}
+
+/** The `ip` program: returns the exit status. */
+export async function ipMain(argv: string[]): Promise<number> {
+  const opts = defaultGlobals();
+  let rest: string[];
+  try {
+    rest = parseGlobals(argv, opts);
+  } catch (e) {
+    if (e instanceof CliError) {
+      if (e.message) process.stderr.write(e.message + '\n');
+      return e.exitCode;
+    }
+    throw e;
+  }
+  if (opts.batchFile !== undefined) return runBatch(opts, opts.batchFile);
+  if (!rest.length) {
+    process.stderr.write(USAGE);
+    return 255;
+  }
+  const ctx = new CliContext(opts);
+  try {
+    return await runIpCommand(ctx, rest);
+  } catch (e) {
+    return reportError(ctx, e);
+  } finally {
+    ctx.close();
+  }
+}
