@@ -136,6 +136,7 @@ const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [130, 'EOWNERDEAD', 'Owner died'],
   [131, 'ENOTRECOVERABLE', 'State not recoverable'],
   [132, 'ERFKILL', 'Operation not possible due to RF-kill'],
+  [133, 'EHWPOISON', 'Memory page has hardware error'],
 ];
 
 const NAMES = new Map<number, string>();
