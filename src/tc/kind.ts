@@ -1,0 +1,84 @@
+/**
+ * The contract every tc qdisc/class kind module implements, and the registry
+ * the library and the `tc` command dispatch over. One module per kind
+ * (src/tc/kinds/<kind>.ts) calls {@link registerQdiscKind} at import time;
+ * src/tc/kinds/index.ts imports them all.
+ *
+ * The TCA_OPTIONS payload of a kind is described by ONE codec (`options`)
+ * that drives both encode and decode; `parse` turns tc(8) tokens into that
+ * codec's value, `print` prints it like iproute2's tc (text and JSON through
+ * the shared Printer).
+ * @module
+ */
+import type { Codec } from '../netlink/codec/schema.js';
+import type { Printer } from '../output/printer.js';
+
+/** What a kind's parser and printer may need beyond its own tokens. */
+export interface TcEnv {
+  /** Link speed etc. are looked up lazily; ifindex of the device being configured (0 if none). */
+  readonly ifindex: number;
+  /** -iec (print rates with Ki/Mi prefixes). */
+  readonly iec: boolean;
+  /** -s count. */
+  readonly stats: number;
+  /** -d count. */
+  readonly details: number;
+  /** -r / -raw: print raw handles/numbers. */
+  readonly raw: boolean;
+}
+
+/** A usage or value error in kind options; message is printed as is, exit code 255 unless given. */
+export class TcArgError extends Error {
+  override readonly name = 'TcArgError';
+  constructor(message: string, readonly exitCode = 255) {
+    super(message);
+  }
+}
+
+/** One qdisc kind (also describes its classes when classful). */
+export interface QdiscKind<O = unknown, C = unknown> {
+  /** TCA_KIND, e.g. 'htb'. */
+  readonly kind: string;
+  /** Codec of the TCA_OPTIONS payload for qdiscs (absent: the kind takes no options). */
+  readonly options?: Codec<O>;
+  /**
+   * Whether TCA_OPTIONS must be sent even when no option was given (iproute2
+   * sends an empty nest for some kinds; match it byte for byte).
+   */
+  readonly alwaysSendOptions?: boolean;
+  /** Codec of TCA_XSTATS (qdisc) when the kind has extended statistics. */
+  readonly xstats?: Codec<unknown>;
+  /** tc(8) grammar for `tc qdisc add … KIND [options]`; `tokens` are what follows the kind. */
+  parse?(tokens: readonly string[], env: TcEnv): O | undefined;
+  /** Print options as iproute2's `tc qdisc show` does (after "qdisc KIND HANDLE: … "). */
+  print?(p: Printer, options: O, env: TcEnv): void;
+  /** Print TCA_XSTATS (with -s). */
+  printXstats?(p: Printer, xstats: unknown, env: TcEnv): void;
+  /** `tc qdisc add … KIND help` text (goes to stderr). */
+  readonly usage?: string;
+  /** Classful kinds: the class options codec and grammar. */
+  readonly classOptions?: Codec<C>;
+  parseClass?(tokens: readonly string[], env: TcEnv): C | undefined;
+  printClass?(p: Printer, options: C, env: TcEnv): void;
+  /** Codec of TCA_XSTATS for classes of this kind. */
+  readonly classXstats?: Codec<unknown>;
+  printClassXstats?(p: Printer, xstats: unknown, env: TcEnv): void;
+  readonly classUsage?: string;
+}
+
+const qdiscKinds = new Map<string, QdiscKind>();
+
+/** Register a kind module (called once per module at import). */
+export function registerQdiscKind<O, C>(k: QdiscKind<O, C>): void {
+  qdiscKinds.set(k.kind, k as unknown as QdiscKind);
+}
+
+/** The module of `kind`, or undefined for kinds rip does not know (their options stay raw bytes). */
+export function qdiscKind(kind: string): QdiscKind | undefined {
+  return qdiscKinds.get(kind);
+}
+
+/** All registered kinds. */
+export function qdiscKindNames(): string[] {
+  return [...qdiscKinds.keys()];
+}
