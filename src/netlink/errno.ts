@@ -98,7 +98,7 @@ const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [92, 'ENOPROTOOPT', 'Protocol not available'],
   [93, 'EPROTONOSUPPORT', 'Protocol not supported'],
   [94, 'ESOCKTNOSUPPORT', 'Socket type not supported'],
-  [95, 'ENOTSUP', 'Operation not supported'],
+  [95, 'EOPNOTSUPP', 'Operation not supported'],
   [96, 'EPFNOSUPPORT', 'Protocol family not supported'],
   [97, 'EAFNOSUPPORT', 'Address family not supported by protocol'],
   [98, 'EADDRINUSE', 'Address already in use'],

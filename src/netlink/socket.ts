@@ -151,6 +151,8 @@ export interface SocketOptions {
   readonly rcvbuf?: number;
   /** Requests awaiting their reply at once; more are queued. Default 2048. */
   readonly window?: number;
+  /** Datagrams drained per receive syscall (recvmmsg). Default 64. */
+  readonly recvBatch?: number;
 }
 
 /** An event from a multicast subscription. */
@@ -191,10 +193,13 @@ export class NetlinkSocket {
   private subscriber: ((ev: SubscriptionEvent) => void) | undefined;
   private refs = 0;
 
-  private constructor(fd: number, protocol: number, window: number) {
+  private readonly recvBatch: number;
+
+  private constructor(fd: number, protocol: number, window: number, recvBatch: number) {
     this.fd = fd;
     this.protocol = protocol;
     this.window = window;
+    this.recvBatch = recvBatch;
     const name = native.getsockname(fd);
     this.portId = name.readUInt32LE(4);
     this.poller = new native.Poller(fd, (err) => this.onReadable(err));
@@ -219,7 +224,7 @@ export class NetlinkSocket {
       native.close(fd);
       throw e;
     }
-    return new NetlinkSocket(fd, protocol, opts.window ?? 2048);
+    return new NetlinkSocket(fd, protocol, opts.window ?? 2048, opts.recvBatch ?? RECV_BATCH);
   }
 
   /** Set an integer SOL_NETLINK option (e.g. NETLINK.GET_STRICT_CHK). */
@@ -460,16 +465,22 @@ export class NetlinkSocket {
 
   private onReadable(err: Error | null): void {
     if (this.closed || this.reading) return;
-    if (err) { this.failAll(err); return; }
+    if (err) {
+      // libuv reports a pending socket error (POLLERR, e.g. ENOBUFS after an
+      // overrun) as EBADF and stops the handle: read to learn the real error,
+      // then watch again.
+      if (this.paused === 0) this.poller.start(true, false);
+    }
     this.reading = true;
     try {
       for (let round = 0; round < 16 && this.paused === 0 && !this.closed; round++) {
         let data: Buffer | null;
         try {
-          data = native.recvmany(this.fd, RECV_BATCH);
+          data = native.recvmany(this.fd, this.recvBatch);
         } catch (e) {
           if ((e as { code?: string }).code === 'ENOBUFS') { this.onOverflow(); continue; }
-          throw e;
+          this.failAll(e as Error);
+          return;
         }
         if (!data) break;
         this.dispatch(data);
@@ -578,6 +589,8 @@ export class NetlinkSocket {
 export class DumpStream<T> implements AsyncIterable<T> {
   /** Set when the kernel flagged the dump as interrupted (only meaningful with `partial`). */
   interrupted = false;
+  /** How many times the dump was restarted because the kernel flagged it interrupted. */
+  retries = 0;
   private consumed = false;
 
   constructor(
@@ -628,6 +641,7 @@ export class DumpStream<T> implements AsyncIterable<T> {
         this.interrupted = true;
         throw new DumpInterruptedError(this.operation);
       }
+      this.retries++;
     }
   }
 
