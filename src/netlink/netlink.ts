@@ -6,6 +6,9 @@
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from './socket.js';
 import { NETLINK } from './constants.js';
 import { LinkApi } from './link.js';
+import { NeighborApi } from './neighbor.js';
+import { RuleApi } from './rule.js';
+import { NexthopApi } from './nexthop.js';
 
 /** Options for {@link Netlink.open}. */
 export interface NetlinkOpenOptions {
@@ -30,10 +33,19 @@ export class Netlink implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   /** Links. */
   readonly link: LinkApi;
+  /** Neighbours (ARP/NDP cache and proxy entries). */
+  readonly neighbor: NeighborApi;
+  /** Policy routing rules. */
+  readonly rule: RuleApi;
+  /** Nexthop objects and groups. */
+  readonly nexthop: NexthopApi;
 
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
+    this.neighbor = new NeighborApi(socket, this.link);
+    this.rule = new RuleApi(socket);
+    this.nexthop = new NexthopApi(socket, this.link);
   }
 
   /** Open a handle (in `netns`, if given; the process itself never changes namespace). */
