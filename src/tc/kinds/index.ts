@@ -1,0 +1,5 @@
+/**
+ * Imports every tc kind module so each registers itself (see ../kind.ts).
+ * @module
+ */
+import './cake.js';
