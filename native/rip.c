@@ -482,6 +482,8 @@ static void child_run(const char *nspath, const char *sysname, const char *etc, 
   umount2("/sys", MNT_DETACH); /* may fail if /sys wasn't mounted: fine */
   if (mount(sysname, "/sys", "sysfs", mflags, NULL) < 0) child_fail("mount /sys");
   if (etc) child_bind_etc(etc);
+  /* Node opens stdio close-on-exec; the command must inherit them. */
+  for (int i = 0; i < 3; i++) fcntl(i, F_SETFD, 0);
   execvp(cargv[0], cargv);
   child_fail("execvp");
 }

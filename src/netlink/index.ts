@@ -33,4 +33,7 @@ export {
   linkKinds, slaveKinds,
 } from './rtnetlink/link-schema.js';
 export type { LinkAttrsShape, LinkInfoAttrs, KindData } from './rtnetlink/link-schema.js';
+export * as netns from './netns.js';
+export { NetnsError, NETNSA, NETNS_RUN_DIR } from './netns.js';
+export type { NamedNetns, ExecResult, NetnsEvent } from './netns.js';
 export { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';

@@ -52,14 +52,17 @@ export class Args {
   constructor(private readonly argv: readonly string[]) {}
 
   /** Tokens left. */
-  get left(): number { return this.argv.length - this.i; }
+  get left(): number { return Math.max(0, this.argv.length - this.i); }
   /** The current token, or undefined at the end. */
   peek(offset = 0): string | undefined { return this.argv[this.i + offset]; }
   /** Take the current token. */
-  next(): string | undefined { return this.argv[this.i++]; }
+  next(): string | undefined {
+    if (this.i >= this.argv.length) return undefined;
+    return this.argv[this.i++];
+  }
   /** Take the current token; at the end, "Command line is not complete". */
   need(): string {
-    const v = this.argv[this.i++];
+    const v = this.next();
     if (v === undefined) incomplete();
     return v;
   }

@@ -43,7 +43,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['xfrm', notYet('xfrm')],
   ['mroute', notYet('mroute')],
   ['mrule', notYet('mrule')],
-  ['netns', notYet('netns')],
+  ['netns', () => import('./netns.js')],
   ['netconf', notYet('netconf')],
   ['vrf', notYet('vrf')],
   ['sr', notYet('sr')],
