@@ -3,3 +3,6 @@
  * @module
  */
 import './cake.js';
+import './codel.js';
+import './fq_codel.js';
+import './fq.js';

@@ -9,7 +9,7 @@
  * modules; where src/tc/units.ts / psched.ts provide the same, prefer those.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { ANY, FP, JSON_ONLY, type OutputType, type Printer } from '../../output/printer.js';
 import { sprintf } from '../../output/printf.js';
@@ -342,4 +342,49 @@ export function orZero(v: number | undefined): number {
 /** Signed view of a u32 (for __s32 kernel values carried in u32 attributes). */
 export function s32(v: number): number {
   return v | 0;
+}
+
+// ------------------------------------------------------------ percentages
+
+/** parse_percent(): "30%" → 0.3; null when malformed, 'range' when outside [0, 1]. */
+export function parsePercent(s: string): number | null | 'range' {
+  const r = strtod(s);
+  const v = (r ? r.value : 0) / 100;
+  if (v > 1 || v < 0) return 'range';
+  const rest = r ? r.rest : s;
+  if (rest && rest !== '%') return null;
+  return v;
+}
+
+/** The name of the device with `ifindex` in this process's /sys (for percentage rates). */
+function devName(ifindex: number): string | undefined {
+  try {
+    for (const n of readdirSync('/sys/class/net')) {
+      if (readFileSync(`/sys/class/net/${n}/ifindex`, 'utf8').trim() === String(ifindex)) return n;
+    }
+  } catch { /* no sysfs */ }
+  return undefined;
+}
+
+/**
+ * get_percent_rate(): "10%" of the device's link speed as bytes/s (u32), or
+ * null after printing nothing (the caller reports its own "Illegal …").
+ * Errors iproute2 reports itself (no device, unreadable speed) are thrown.
+ */
+export function percentRate(s: string, env: TcEnv): number | null {
+  const dev = env.ifindex ? devName(env.ifindex) : undefined;
+  if (!dev) fail('No device specified; specify device to rate limit by percentage');
+  let speed: number;
+  try {
+    speed = parseInt(readFileSync(`/sys/class/net/${dev}/speed`, 'utf8').trim(), 10);
+  } catch {
+    return null;
+  }
+  if (!Number.isFinite(speed) || speed <= 0) return null;
+  const m = /^[0-9.%]+/.exec(s);
+  if (!m) fail('Specified rate value could not be read or is malformed');
+  const perc = parsePercent(m[0]);
+  if (perc === 'range') fail(`Invalid rate specified; should be between [0,100]% but is ${s}`);
+  if (perc === null) fail('Specified rate value could not be read or is malformed');
+  return getRate(sprintf('%f', perc * speed * 1e6));
 }
