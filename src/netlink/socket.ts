@@ -43,6 +43,11 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Reject with {@link TimeoutError} after this many milliseconds. */
   readonly timeout?: number;
+  /**
+   * Called with the kernel's extended ACK message when a request succeeds
+   * with a warning (iproute2 prints it as `Warning: …`).
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -87,6 +92,26 @@ interface Pending {
   onData(m: MessageView): void;
   onDone(): void;
   onError(e: Error): void;
+  /** The successful ACK itself (to read a warning in its extended ACK). */
+  onAck?(m: MessageView): void;
+}
+
+/** The extended ACK message of a successful ACK (a warning), if the kernel sent one. */
+export function ackWarning(m: MessageView): string | undefined {
+  if (!(m.flags & NLM_F.ACK_TLVS) || m.len < 20) return undefined;
+  const origLen = m.buf.readUInt32LE(m.off + 4);
+  let p = m.off + 4 + (m.flags & NLM_F.CAPPED ? 16 : ((origLen + 3) & ~3));
+  const end = m.off + m.len;
+  while (end - p >= 4) {
+    const alen = m.buf.readUInt16LE(p);
+    if (alen < 4 || alen > end - p) return undefined;
+    if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === NLMSGERR_ATTR.MSG) {
+      const z = m.buf.indexOf(0, p + 4);
+      return m.buf.toString('utf8', p + 4, z >= 0 && z < p + alen ? z : p + alen);
+    }
+    p += (alen + 3) & ~3;
+  }
+  return undefined;
 }
 
 /** Parse an NLMSG_ERROR payload (or the error on NLMSG_DONE) into errno and extended ACK. */
@@ -274,6 +299,8 @@ export class NetlinkSocket {
         onDone: () => finish(null),
         onError: (e) => finish(e),
       };
+      const onWarning = opts.onWarning;
+      if (onWarning) p.onAck = (m) => { const w = ackWarning(m); if (w !== undefined) onWarning(w); };
       cleanup = this.track(seq, p, opts, (e) => {
         // Abandoned: a late reply for seq is ignored (its entry stays until it arrives).
         this.pending.set(seq, { operation, isDump: false, onData() {}, onDone() {}, onError() {} });
@@ -525,7 +552,7 @@ export class NetlinkSocket {
       if (m.type === NLMSG.ERROR) {
         let err: NetlinkError | null;
         try { err = parseNlmsgerr(m, pend.operation); } catch (e) { pend.onError(e as Error); continue; }
-        if (err) pend.onError(err); else pend.onDone();
+        if (err) pend.onError(err); else { pend.onAck?.(m); pend.onDone(); }
       } else if (m.type === NLMSG.DONE) {
         let err: NetlinkError | null = null;
         if (m.len >= 4) {

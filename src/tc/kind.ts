@@ -8,6 +8,17 @@
  * that drives both encode and decode; `parse` turns tc(8) tokens into that
  * codec's value, `print` prints it like iproute2's tc (text and JSON through
  * the shared Printer).
+ *
+ * Extensions (compatible; all optional) by the tc foundation:
+ * - `TcEnv.dev` (device name of the command, '' if none) and
+ *   `TcEnv.linkSpeed()` (its speed in Mbit/s, for `rate 30%`; throws
+ *   `PercentRateError` from ./units.js with tc's text) — needed by percent rates.
+ * - `QdiscOptionsMap` / `ClassOptionsMap`: a kind module may augment them
+ *   (`declare module '../kind.js' { interface QdiscOptionsMap { htb: HtbQdiscOptions } }`)
+ *   so `nl.qdisc.add({ kind: 'htb', options })` is typed.
+ * - The `tc` CLI exits with `TcArgError.exitCode`; tc itself exits 1 when a
+ *   kind's parser fails (parse_qopt returned -1) and 255 for invarg/duparg,
+ *   so kind parsers should pass 1 explicitly for their own messages.
  * @module
  */
 import type { Codec } from '../netlink/codec/schema.js';
@@ -25,7 +36,18 @@ export interface TcEnv {
   readonly details: number;
   /** -r / -raw: print raw handles/numbers. */
   readonly raw: boolean;
+  /** Name of the device the command names (`dev X`), '' when none. */
+  readonly dev?: string;
+  /** Link speed of `dev` in Mbit/s (for percent rates); throws PercentRateError with tc's message. */
+  linkSpeed?(): number;
 }
+
+/** Typed qdisc options by kind; kind modules augment this interface. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface QdiscOptionsMap {}
+/** Typed class options by kind; kind modules augment this interface. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ClassOptionsMap {}
 
 /** A usage or value error in kind options; message is printed as is, exit code 255 unless given. */
 export class TcArgError extends Error {

@@ -1,7 +1,20 @@
 /**
- * Imports every tc kind module so each registers itself (see ../kind.ts).
+ * Every tc qdisc/class kind module rip has. Importing this file registers
+ * them all (src/tc/kind.ts registry).
+ *
+ * To add a kind: create src/tc/kinds/<kind>.ts calling registerQdiscKind()
+ * and append one `import './<kind>.js';` line to the list below.
  * @module
  */
+// Kinds of the tc foundation (the kinds this machine's kernel has).
+import './fifo.js';
+import './pfifo_fast.js';
+import './htb.js';
+import './tbf.js';
+import './ingress.js';
+import './clsact.js';
+import './noqueue.js';
+// Further kinds: one line each.
 import './cake.js';
 import './codel.js';
 import './fq_codel.js';
