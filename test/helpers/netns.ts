@@ -144,7 +144,7 @@ export async function withNetns<R>(t: TestContext, fn: (ns: TestNetns) => R | Pr
 
 /*
  * Probes try the real thing in one scratch namespace per process (with a veth
- * pair rip-pb0/rip-pb1 to hang qdiscs, filters and lower devices on) and cache
+ * pair: rip-pb0 for qdiscs and as lower device, rip-pb1 for filters) and cache
  * the answer per kind. A probe never throws: no root, no iproute2 support or
  * no kernel module all answer false.
  */
@@ -179,32 +179,40 @@ function cached(key: string, check: (ns: TestNetns) => boolean): boolean {
 
 const ok = (r: RunResult): boolean => r.status === 0;
 
-/** Arguments some link kinds need to be created at all. */
-const LINK_ARGS: Readonly<Record<string, readonly string[]>> = {
-  veth: ['peer', 'name', 'rip-probe-y'],
-  vlan: ['link', 'rip-pb0', 'id', '10'],
-  macvlan: ['link', 'rip-pb0'],
-  macvtap: ['link', 'rip-pb0'],
-  ipvlan: ['link', 'rip-pb0'],
-  ipvtap: ['link', 'rip-pb0'],
-  macsec: ['link', 'rip-pb0'],
-  vrf: ['table', '10'],
-  vxlan: ['id', '42', 'dstport', '4789'],
-  geneve: ['id', '42', 'remote', '192.0.2.1'],
-  bareudp: ['dstport', '6635', 'ethertype', 'ip'],
-  gre: ['remote', '192.0.2.1', 'local', '192.0.2.2'],
-  gretap: ['remote', '192.0.2.1', 'local', '192.0.2.2'],
-  ip6gre: ['remote', '2001:db8::1', 'local', '2001:db8::2'],
-  ipip: ['remote', '192.0.2.1', 'local', '192.0.2.2'],
-  sit: ['remote', '192.0.2.1', 'local', '192.0.2.2'],
-  vti: ['remote', '192.0.2.1', 'local', '192.0.2.2'],
-  xfrm: ['if_id', '7'],
+/**
+ * What some link kinds need to be created at all: `before` goes ahead of
+ * `type KIND` (generic options such as the lower device), `after` follows it.
+ */
+const LINK_ARGS: Readonly<Record<string, { before?: readonly string[]; after?: readonly string[] }>> = {
+  veth: { after: ['peer', 'name', 'rip-probe-y'] },
+  vlan: { before: ['link', 'rip-pb0'], after: ['id', '10'] },
+  macvlan: { before: ['link', 'rip-pb0'] },
+  macvtap: { before: ['link', 'rip-pb0'] },
+  ipvlan: { before: ['link', 'rip-pb0'] },
+  ipvtap: { before: ['link', 'rip-pb0'] },
+  macsec: { before: ['link', 'rip-pb0'] },
+  vrf: { after: ['table', '10'] },
+  vxlan: { after: ['id', '42', 'dstport', '4789'] },
+  geneve: { after: ['id', '42', 'remote', '192.0.2.1'] },
+  bareudp: { after: ['dstport', '6635', 'ethertype', 'ip'] },
+  gre: { after: ['remote', '192.0.2.1', 'local', '192.0.2.2'] },
+  gretap: { after: ['remote', '192.0.2.1', 'local', '192.0.2.2'] },
+  ip6gre: { after: ['remote', '2001:db8::1', 'local', '2001:db8::2'] },
+  ipip: { after: ['remote', '192.0.2.1', 'local', '192.0.2.2'] },
+  sit: { after: ['remote', '192.0.2.1', 'local', '192.0.2.2'] },
+  vti: { after: ['remote', '192.0.2.1', 'local', '192.0.2.2'] },
+  xfrm: { after: ['if_id', '7'] },
 };
 
-/** Can this kernel create links of `kind` (`ip link add rip-probe-x type KIND ...`)? */
-export function hasLinkKind(kind: string, args: readonly string[] = LINK_ARGS[kind] ?? []): boolean {
-  return cached(`link:${kind}:${args.join(' ')}`, (ns) => {
-    const added = ok(ns.run('ip', ['link', 'add', 'rip-probe-x', 'type', kind, ...args]));
+/**
+ * Can this kernel create links of `kind` (`ip link add [before] rip-probe-x type KIND [args]`)?
+ * `args` replaces the built-in kind arguments; a lower device, where the kind needs one, is rip-pb0.
+ */
+export function hasLinkKind(kind: string, args?: readonly string[]): boolean {
+  const before = LINK_ARGS[kind]?.before ?? [];
+  const after = args ?? LINK_ARGS[kind]?.after ?? [];
+  return cached(`link:${kind}:${after.join(' ')}`, (ns) => {
+    const added = ok(ns.run('ip', ['link', 'add', ...before, 'name', 'rip-probe-x', 'type', kind, ...after]));
     ns.run('ip', ['link', 'del', 'rip-probe-x']);
     return added;
   });
@@ -217,7 +225,10 @@ const QDISC_ARGS: Readonly<Record<string, readonly string[]>> = {
   etf: ['clockid', 'CLOCK_TAI', 'delta', '1000'],
 };
 
-/** Can this kernel attach a `kind` qdisc? `ingress` and `clsact` are tried as such, others at root. */
+/**
+ * Can this kernel attach a `kind` qdisc (`tc qdisc add dev rip-pb0 root KIND [args]`)?
+ * `ingress` and `clsact` are tried as such. `args` replaces the built-in kind arguments.
+ */
 export function hasQdisc(kind: string, args: readonly string[] = QDISC_ARGS[kind] ?? []): boolean {
   return cached(`qdisc:${kind}:${args.join(' ')}`, (ns) => {
     const where = kind === 'ingress' || kind === 'clsact' ? [] : ['root'];
@@ -227,24 +238,35 @@ export function hasQdisc(kind: string, args: readonly string[] = QDISC_ARGS[kind
   });
 }
 
-/** Arguments some classifiers need (the probe uses clsact ingress on rip-pb0). */
-const FILTER_ARGS: Readonly<Record<string, readonly string[]>> = {
-  u32: ['match', 'u32', '0', '0'],
-  fw: ['handle', '1'],
-  route: ['to', '1'],
-  cgroup: [],
+/**
+ * What classifiers need: `before` goes ahead of the kind (e.g. `handle`), `after`
+ * follows it. Some kinds reject a filter with neither classid nor action (EINVAL).
+ */
+const FILTER_ARGS: Readonly<Record<string, { before?: readonly string[]; after?: readonly string[] }>> = {
+  u32: { after: ['match', 'u32', '0', '0', 'classid', '1:1'] },
+  matchall: { after: ['classid', '1:1'] },
+  basic: { after: ['classid', '1:1'] },
+  flower: { after: ['classid', '1:1'] },
+  fw: { before: ['handle', '1'], after: ['classid', '1:1'] },
+  route: { after: ['to', '1', 'classid', '1:1'] },
 };
 
 function withClsact(ns: TestNetns): boolean {
-  return cached('qdisc:clsact(probe base)', () => ok(ns.run('tc', ['qdisc', 'add', 'dev', 'rip-pb0', 'clsact'])));
+  // On rip-pb1, so hasQdisc('clsact'), which adds and removes one on rip-pb0, cannot disturb it.
+  return cached('qdisc:clsact(probe base)', () => ok(ns.run('tc', ['qdisc', 'add', 'dev', 'rip-pb1', 'clsact'])));
 }
 
-/** Can this kernel attach a `kind` classifier (`tc filter add dev rip-pb0 ingress ... KIND ...`)? */
-export function hasFilter(kind: string, args: readonly string[] = FILTER_ARGS[kind] ?? []): boolean {
-  return cached(`filter:${kind}:${args.join(' ')}`, (ns) => {
+/**
+ * Can this kernel attach a `kind` classifier (`tc filter add dev rip-pb1 ingress
+ * protocol all pref 7 [before] KIND [args]`)? `args` replaces the built-in kind arguments.
+ */
+export function hasFilter(kind: string, args?: readonly string[]): boolean {
+  const before = FILTER_ARGS[kind]?.before ?? [];
+  const after = args ?? FILTER_ARGS[kind]?.after ?? [];
+  return cached(`filter:${kind}:${after.join(' ')}`, (ns) => {
     if (!withClsact(ns)) return false;
-    const added = ok(ns.run('tc', ['filter', 'add', 'dev', 'rip-pb0', 'ingress', 'protocol', 'all', 'pref', '7', kind, ...args]));
-    ns.run('tc', ['filter', 'del', 'dev', 'rip-pb0', 'ingress', 'pref', '7']);
+    const added = ok(ns.run('tc', ['filter', 'add', 'dev', 'rip-pb1', 'ingress', 'protocol', 'all', 'pref', '7', ...before, kind, ...after]));
+    ns.run('tc', ['filter', 'del', 'dev', 'rip-pb1', 'ingress', 'pref', '7']);
     return added;
   });
 }
@@ -267,7 +289,10 @@ const ACTION_ARGS: Readonly<Record<string, readonly string[]>> = {
   skbmod: ['set', 'smac', '02:00:00:00:00:01'],
 };
 
-/** Can this kernel create a standalone `kind` action (`tc actions add action KIND ... index N`)? */
+/**
+ * Can this kernel create a standalone `kind` action (`tc actions add action KIND [args] index N`)?
+ * `args` replaces the built-in kind arguments.
+ */
 export function hasAction(kind: string, args: readonly string[] = ACTION_ARGS[kind] ?? []): boolean {
   return cached(`action:${kind}:${args.join(' ')}`, (ns) => {
     const added = ok(ns.run('tc', ['actions', 'add', 'action', kind, ...args, 'index', '4242']));
