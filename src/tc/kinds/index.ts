@@ -19,3 +19,4 @@ import './cake.js';
 import './codel.js';
 import './fq_codel.js';
 import './fq.js';
+import './netem.js';

@@ -77,7 +77,7 @@ export function strtod(s: string): { value: number; rest: string } | null {
 }
 
 /** strtoul/strtol digits with base 0/8/10/16: value, rest; null when no digits. */
-function strtoInt(s: string, base: number): { value: bigint; rest: string } | null {
+export function strtoInt(s: string, base: number): { value: bigint; rest: string } | null {
   const m = /^\s*([+-]?)/.exec(s)!;
   let t = s.slice(m[0].length);
   let b = base;
@@ -387,4 +387,9 @@ export function percentRate(s: string, env: TcEnv): number | null {
   if (perc === 'range') fail(`Invalid rate specified; should be between [0,100]% but is ${s}`);
   if (perc === null) fail('Specified rate value could not be read or is malformed');
   return getRate(sprintf('%f', perc * speed * 1e6));
+}
+
+/** iproute2's matches(): `arg` is a non-empty prefix of `word`. */
+export function matches(arg: string, word: string): boolean {
+  return arg.length > 0 && word.startsWith(arg);
 }
