@@ -26,14 +26,20 @@ export * as codec from './codec/index.js';
 export { Writer } from './codec/writer.js';
 export * from './structs.js';
 export * from './addr.js';
-export { LinkApi, decodeLink, linkFlagNames, OPER_STATES } from './link.js';
-export type { Link, LinkRef, LinkFilter, LinkAddSpec } from './link.js';
+export { LinkApi, decodeLink, linkFlagNames, linkData, slaveData, OPER_STATES } from './link.js';
+export type {
+  Link, LinkRef, LinkFilter, LinkAddSpec, LinkCommonSpec, LinkKindSpec, RawKindSpec, LinkSetSpec, LinkRequest,
+  VethPeerSpec, NetnsTarget, LinkKindDataMap, SlaveKindDataMap, MacvlanModeName, IpvlanModeName, BondModeName,
+} from './link.js';
+export * from './rtnetlink/kinds/index.js';
 export {
   IFLA, IFLA_INFO, IFLA_XDP, IFLA_INET6, IFF, RTEXT_FILTER, VETH_INFO, linkAttrs, linkMessage, linkInfoAttrs,
   linkKinds, slaveKinds,
 } from './rtnetlink/link-schema.js';
 export type { LinkAttrsShape, LinkInfoAttrs, KindData } from './rtnetlink/link-schema.js';
 export * as netns from './netns.js';
+export { GenericNetlink, genlRequest, genlDecode, ctrlAttrs } from './genl.js';
+export type { GenlFamily } from './genl.js';
 export { NetnsError, NETNSA, NETNS_RUN_DIR } from './netns.js';
 export type { NamedNetns, ExecResult, NetnsEvent } from './netns.js';
 export { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';
