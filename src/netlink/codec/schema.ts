@@ -240,10 +240,13 @@ export function struct<F extends StructFields>(name: string, fields: F): StructC
   }
   const visible = members.filter((m) => !m.hidden);
   type T = InferStruct<F>;
+  // Missing members of a short struct read from zeros, so each decode gets
+  // fresh values (a shared `zero` Buffer or object could be mutated by a caller).
+  const zeros = Buffer.alloc(size);
   const read = (buf: Buffer, off: number, len = size): T => {
     const o: Record<string, unknown> = {};
     for (const m of visible) {
-      o[m.name] = m.offset + m.codec.size <= len ? m.codec.read(buf, off + m.offset) : m.codec.zero;
+      o[m.name] = m.offset + m.codec.size <= len ? m.codec.read(buf, off + m.offset) : m.codec.read(zeros, m.offset);
     }
     return o as T;
   };
