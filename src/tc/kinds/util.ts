@@ -13,6 +13,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { ANY, FP, JSON_ONLY, type OutputType, type Printer } from '../../output/printer.js';
 import { sprintf } from '../../output/printf.js';
+import { ParseError } from '../../netlink/codec/errors.js';
+import type { Codec, FixedCodec, StructCodec } from '../../netlink/codec/schema.js';
 
 // ------------------------------------------------------------ errors, argv
 
@@ -392,4 +394,122 @@ export function percentRate(s: string, env: TcEnv): number | null {
 /** iproute2's matches(): `arg` is a non-empty prefix of `word`. */
 export function matches(arg: string, word: string): boolean {
   return arg.length > 0 && word.startsWith(arg);
+}
+
+// ------------------------------------------------------------ codecs
+
+/** A fixed array of `n` little-endian integers of `el` inside a struct (e.g. a priomap). */
+export function fixedArray(el: FixedCodec<number>, n: number): FixedCodec<number[]> {
+  const size = el.size * n;
+  const read = (buf: Buffer, off: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(el.read(buf, off + i * el.size));
+    return out;
+  };
+  const write = (buf: Buffer, off: number, v: number[]): void => {
+    for (let i = 0; i < n; i++) el.write(buf, off + i * el.size, v[i] ?? 0);
+  };
+  return {
+    name: `${el.name}[${n}]`, size, zero: new Array<number>(n).fill(0), read, write,
+    encode(w, v) { w.ensure(size); write(w.buf, w.offset, v); w.offset += size; },
+    decode(buf, off, len) {
+      if (len < size) throw new ParseError(`${el.name}[${n}] needs ${size} bytes, got ${len}`, off);
+      return read(buf, off);
+    },
+    arbitrary(rng) { const out: number[] = []; for (let i = 0; i < n; i++) out.push(el.arbitrary(rng, {})); return out; },
+  };
+}
+
+/**
+ * iproute2's addattr_nest_compat layout: a struct, then ONE nested attribute
+ * of type `nestType` (TCA_OPTIONS again) holding the attributes. The nest is
+ * always emitted (possibly empty), as iproute2 does; decoding tolerates its absence.
+ */
+export function compatNest<H, A>(name: string, header: StructCodec<H>, nestType: number, inner: Codec<A>): Codec<{ header: H; attrs: A }> {
+  const hlen = (header.size + 3) & ~3;
+  return {
+    name,
+    encode(w, v, ctx) {
+      header.encode(w, v.header, ctx);
+      w.pad4();
+      const start = w.beginAttr(nestType);
+      inner.encode(w, v.attrs, ctx);
+      w.endAttr(start);
+    },
+    decode(buf, off, len, ctx) {
+      if (len < header.size) throw new ParseError(`${name} needs ${header.size} bytes, got ${len}`, off, [name]);
+      const h = header.decode(buf, off, len, ctx);
+      let p = off + hlen;
+      const end = off + len;
+      let a = inner.decode(buf, p, 0, ctx);
+      if (end - p >= 4) {
+        const alen = buf.readUInt16LE(p);
+        if (alen >= 4 && alen <= end - p) a = inner.decode(buf, p + 4, alen - 4, ctx);
+        p += alen;
+      }
+      return { header: h, attrs: a };
+    },
+    arbitrary: (rng, ctx) => ({ header: header.arbitrary(rng, ctx), attrs: inner.arbitrary(rng, ctx) }),
+  };
+}
+
+// ------------------------------------------------------------ RED parameters (tc/tc_red.c)
+
+/** tc_red_eval_P(): Plog = log(prob/(qmax - qmin)); -1 when impossible. */
+export function redEvalP(qmin: number, qmax: number, prob: number): number {
+  let i = (qmax - qmin) | 0;
+  if (!i) return 0;
+  if (i < 0) return -1;
+  prob /= i;
+  for (i = 0; i < 32; i++) {
+    if (prob > 1.0) break;
+    prob *= 2;
+  }
+  return i >= 32 ? -1 : i;
+}
+
+/** tc_red_eval_ewma(): Wlog for burst/avpkt; -1 when impossible. The "too small" hint is part of the error. */
+export function redEvalEwma(qmin: number, burst: number, avpkt: number): { wlog: number; hint?: string } {
+  let W = 0.5;
+  const a = burst + 1 - qmin / avpkt;
+  if (a < 1.0) {
+    return { wlog: -1, hint: `tc_red_eval_ewma() burst ${burst} is too small ? Try burst ${1 + Math.floor(qmin / avpkt)}` };
+  }
+  for (let wlog = 1; wlog < 32; wlog++, W /= 2) {
+    if (a <= (1 - Math.pow(1 - W, burst)) / W) return { wlog };
+  }
+  return { wlog: -1 };
+}
+
+/** tc_red_eval_idle_damping(): Scell_log and the 256-byte stab; clog -1 when impossible. */
+export function redEvalIdleDamping(wlog: number, avpkt: number, bps: number): { clog: number; stab: Buffer } {
+  const xmit = calcXmittime(bps, avpkt);
+  const lW = -Math.log(1.0 - 1.0 / 2 ** wlog) / xmit;
+  const maxtime = 31 / lW;
+  const stab = Buffer.alloc(256);
+  let clog = 0;
+  for (; clog < 32; clog++) if (maxtime / 2 ** clog < 512) break;
+  if (clog >= 32) return { clog: -1, stab };
+  stab[0] = 0;
+  for (let i = 1; i < 255; i++) {
+    // C stores the double into a __u8 (truncation modulo 256), then clamps at 31.
+    const v = Math.trunc(i * 2 ** clog * lW) & 0xff;
+    stab[i] = v > 31 ? 31 : v;
+  }
+  stab[255] = 31;
+  return { clog, stab };
+}
+
+/** tc_red_print_flags(). */
+export function printRedFlags(p: Printer, flags: number): void {
+  p.bool(ANY, 'ecn', flags & 1 ? 'ecn ' : '', !!(flags & 1));
+  p.bool(ANY, 'harddrop', flags & 2 ? 'harddrop ' : '', !!(flags & 2));
+  p.bool(ANY, 'adaptive', flags & 4 ? 'adaptive ' : '', !!(flags & 4));
+  p.bool(ANY, 'nodrop', flags & 8 ? 'nodrop ' : '', !!(flags & 8));
+}
+
+/** sscanf("%lg"): the leading double of `s`, or null. */
+export function scanDouble(s: string): number | null {
+  const r = strtod(s);
+  return r ? r.value : null;
 }
