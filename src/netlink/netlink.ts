@@ -6,6 +6,8 @@
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from './socket.js';
 import { NETLINK } from './constants.js';
 import { LinkApi } from './link.js';
+import { AddressApi } from './address.js';
+import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from './monitor.js';
 import { NeighborApi } from './neighbor.js';
 import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
@@ -33,6 +35,10 @@ export class Netlink implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   /** Links. */
   readonly link: LinkApi;
+  /** Interface addresses. */
+  readonly address: AddressApi;
+  /** The namespace this handle was opened in (monitors open their own socket there). */
+  private netnsRef: NetnsRef | undefined;
   /** Neighbours (ARP/NDP cache and proxy entries). */
   readonly neighbor: NeighborApi;
   /** Policy routing rules. */
@@ -43,6 +49,7 @@ export class Netlink implements AsyncDisposable {
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
+    this.address = new AddressApi(socket, this.link);
     this.neighbor = new NeighborApi(socket, this.link);
     this.rule = new RuleApi(socket);
     this.nexthop = new NexthopApi(socket, this.link);
@@ -60,7 +67,19 @@ export class Netlink implements AsyncDisposable {
     } catch {
       // Kernels before 4.20 lack strict checking; dumps are then filtered in user space only.
     }
-    return new Netlink(socket);
+    const nl = new Netlink(socket);
+    nl.netnsRef = opts.netns;
+    return nl;
+  }
+
+  /**
+   * Watch notifications of `objects` (or `'all'`) on a dedicated socket.
+   * ```ts
+   * for await (const ev of nl.monitor(['link', 'address'], { signal })) console.log(ev.type, ev.action);
+   * ```
+   */
+  monitor(objects: 'all' | readonly MonitorObject[], opts: MonitorOptions = {}): Monitor {
+    return new Monitor(this.netnsRef, monitorTypes(objects), opts);
   }
 
   /** Close the socket; pending requests reject. */

@@ -18,9 +18,9 @@ const notYet = (name: string): (() => Promise<{ default: IpHandler }>) => async 
 
 /** iproute2's object table, in its order (prefix matching picks the first). */
 const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler }>]> = [
-  ['address', notYet('address')],
+  ['address', () => import('./address.js')],
   ['addrlabel', notYet('addrlabel')],
-  ['maddress', notYet('maddress')],
+  ['maddress', () => import('./maddress.js')],
   ['route', notYet('route')],
   ['rule', notYet('rule')],
   ['neighbor', notYet('neighbor')],
@@ -39,7 +39,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['token', notYet('token')],
   ['tcpmetrics', notYet('tcpmetrics')],
   ['tcp_metrics', notYet('tcp_metrics')],
-  ['monitor', notYet('monitor')],
+  ['monitor', () => import('./monitor.js')],
   ['xfrm', notYet('xfrm')],
   ['mroute', notYet('mroute')],
   ['mrule', notYet('mrule')],

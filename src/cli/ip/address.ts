@@ -1,0 +1,908 @@
+/**
+ * `ip address`: show/list, add, change, replace, del, flush, help — grammar,
+ * checks, messages and output as iproute2's ip/ipaddress.c
+ * (ipaddr_list_flush_or_save, print_linkinfo for the link lines,
+ * print_addrinfo, ipaddr_modify).
+ * @module
+ */
+import { Args, CliError, matches, invarg, duparg, duparg2, incomplete, parseUnsigned } from '../common/args.js';
+import type { CliContext } from '../common/context.js';
+import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { IFF } from '../../netlink/rtnetlink/link-schema.js';
+import { OPER_STATES, decodeLink, type Link } from '../../netlink/link.js';
+import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
+import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { ifinfomsg } from '../../netlink/structs.js';
+import { NLM_F, RTM } from '../../netlink/constants.js';
+import {
+  addressFlagNames, flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag,
+} from '../../netlink/address.js';
+import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
+import { NetlinkError } from '../../netlink/errors.js';
+import { formatAddress, parseIPv6 } from '../../netlink/addr.js';
+import { printLinkFlags } from './link.js';
+import { linkTypeName, groupName, readNameTable } from './names.js';
+import type { Netlink } from '../../netlink/netlink.js';
+import { native } from '../../netlink/native.js';
+import { netnsTarget } from '../../netlink/socket.js';
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+const AF_PACKET = 17;
+
+const USAGE = `Usage: ip address {add|change|replace} IFADDR dev IFNAME [ LIFETIME ]
+                                                      [ CONFFLAG-LIST ]
+       ip address del IFADDR dev IFNAME [mngtmpaddr]
+       ip address {save|flush} [ dev IFNAME ] [ scope SCOPE-ID ]
+                            [ to PREFIX ] [ FLAG-LIST ] [ label LABEL ] [up]
+       ip address [ show [ dev IFNAME ] [ scope SCOPE-ID ] [ master DEVICE ]
+                         [ nomaster ]
+                         [ type TYPE ] [ to PREFIX ] [ FLAG-LIST ]
+                         [ label LABEL ] [up] [ vrf NAME ] ]
+       ip address {showdump|restore}
+IFADDR := PREFIX | ADDR peer PREFIX
+          [ broadcast ADDR ] [ anycast ADDR ]
+          [ label IFNAME ] [ scope SCOPE-ID ] [ metric METRIC ]
+SCOPE-ID := [ host | link | global | NUMBER ]
+FLAG-LIST := [ FLAG-LIST ] FLAG
+FLAG  := [ permanent | dynamic | secondary | primary |
+           [-]tentative | [-]deprecated | [-]dadfailed | temporary |
+           CONFFLAG-LIST ]
+CONFFLAG-LIST := [ CONFFLAG-LIST ] CONFFLAG
+CONFFLAG  := [ home | nodad | mngtmpaddr | noprefixroute | autojoin ]
+LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]
+LFT := forever | SECONDS
+TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
+          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
+          ip6erspan | ip6gre | ip6gretap | ip6tnl |
+          ipip | ipoib | ipvlan | ipvtap |
+          macsec | macvlan | macvtap |
+          netdevsim | nlmon | rmnet | sit | team | team_slave |
+          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
+          xfrm | virt_wifi }`;
+
+function usage(): never {
+  throw new CliError(USAGE);
+}
+
+// ------------------------------------------------------------------ iproute2 parsing helpers
+
+/** An inet_prefix as iproute2's get_prefix/get_addr produce it. */
+interface InetPrefix {
+  family: number;
+  bytes: Buffer;
+  bitlen: number;
+  explicitLen: boolean;
+}
+
+function familyNameVerbose(family: number): string {
+  return family === 0 ? 'any valid' : familyName(family);
+}
+
+/** strtoul(s, &end, 0) that must consume a prefix of digits; returns [value, rest] or null. */
+function strtoul0(s: string): [number, string] | null {
+  const m = /^[ \t]*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return null;
+  const t = m[1]!;
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === '0' ? parseInt(t, 8) : parseInt(t, 10);
+  return [v, s.slice(m[0].length)];
+}
+
+/** get_addr_ipv4: 1-4 parts, each strtoul base 0 and <= 255. */
+function getAddrIPv4(s: string): Buffer | null {
+  const out = Buffer.alloc(4);
+  let rest = s;
+  for (let i = 0; i < 4; i++) {
+    const r = strtoul0(rest);
+    if (!r || r[0] > 255) return null;
+    out[i] = r[0];
+    if (r[1] === '') return out;
+    if (i === 3 || r[1][0] !== '.') return null;
+    rest = r[1].slice(1);
+  }
+  return out;
+}
+
+/** __get_addr_1 for inet/inet6 (no MPLS, no `default`/`any`). */
+function getAddr1(s: string, family: number): InetPrefix | null {
+  if (s.includes(':')) {
+    if (family !== 0 && family !== AF_INET6) return null;
+    const b = parseIPv6(s);
+    return b ? { family: AF_INET6, bytes: b, bitlen: 128, explicitLen: false } : null;
+  }
+  if (family !== 0 && family !== AF_INET) return null;
+  const b = getAddrIPv4(s);
+  return b ? { family: AF_INET, bytes: b, bitlen: 32, explicitLen: false } : null;
+}
+
+/** get_netmask: a number (base 0) or an IPv4 netmask in dotted form. */
+function getNetmask(s: string): number | null {
+  const n = parseUnsigned(s, 0xffffffff, 0);
+  if (n !== null) return n;
+  const a = getAddr1(s, AF_INET);
+  if (!a) return null;
+  const v = a.bytes.readUInt32BE(0);
+  // mask2bits: contiguous ones from the top.
+  let bits = 0;
+  while (bits < 32 && (v & (0x80000000 >>> bits)) !== 0) bits++;
+  if (bits < 32 && ((v << bits) >>> 0) !== 0) return null;
+  return bits;
+}
+
+/** get_prefix(): exits 1 with iproute2's message when the text is not a prefix of `family`. */
+function getPrefix(arg: string, family: number): InetPrefix {
+  if (family === AF_PACKET) throw new CliError(`Error: "${arg}" may be inet prefix, but it is not allowed in this context.`, 1);
+  const slash = arg.indexOf('/');
+  const a = getAddr1(slash >= 0 ? arg.slice(0, slash) : arg, family);
+  let ok = a !== null;
+  if (a && slash >= 0) {
+    const plen = getNetmask(arg.slice(slash + 1));
+    if (plen === null || plen > a.bitlen) ok = false;
+    else { a.bitlen = plen; a.explicitLen = true; }
+  }
+  if (!ok || !a) throw new CliError(`Error: ${familyNameVerbose(family)} prefix is expected rather than "${arg}".`, 1);
+  return a;
+}
+
+/** get_addr(): exits 1 with iproute2's message when the text is not an address of `family`. */
+function getAddr(arg: string, family: number): InetPrefix {
+  const a = family === AF_PACKET ? null : getAddr1(arg, family);
+  if (!a) throw new CliError(`Error: ${familyNameVerbose(family)} address is expected rather than "${arg}".`, 1);
+  return a;
+}
+
+/** get_u32(…, 0) */
+function getU32(s: string): number | null {
+  return parseUnsigned(s, 0xffffffff, 0);
+}
+
+let scopeTable: Map<number, string> | undefined;
+function scopes(): Map<number, string> {
+  if (!scopeTable) {
+    scopeTable = new Map([[0, 'global'], [255, 'nowhere'], [254, 'host'], [253, 'link'], [200, 'site']]);
+    for (const [n, name] of readNameTable('rt_scopes')) if (!scopeTable.has(n) || n === 200) scopeTable.set(n, name);
+  }
+  return scopeTable;
+}
+
+/** rtnl_rtscope_n2a */
+export function rtScopeName(scope: number): string {
+  return scopes().get(scope) ?? String(scope);
+}
+
+/** rtnl_rtscope_a2n: undefined when invalid. */
+export function rtScopeNumber(s: string): number | undefined {
+  for (const [n, name] of scopes()) if (name === s) return n;
+  const r = strtoul0(s);
+  if (!r || r[1] !== '' || r[0] > 255) return undefined;
+  return r[0];
+}
+
+// ------------------------------------------------------------------ links
+
+/** ll_name_to_index: name (or alternative name, or `ifN`) → index, 0 if none. */
+async function nameToIndex(nl: Netlink, name: string): Promise<number> {
+  try {
+    return (await nl.link.get(name)).ifindex;
+  } catch (e) {
+    if (!(e instanceof NetlinkError)) throw e;
+  }
+  const m = /^if(\d+)$/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+const LINK_EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];
+
+/** What the address view of print_linkinfo() needs besides the link. */
+export interface LinkLineOptions {
+  /** Link names and flags by index, for `name@peer` and M-DOWN. */
+  readonly byIndex: ReadonlyMap<number, Link>;
+  /** filter.family: 0, AF_INET, AF_INET6 or AF_PACKET. */
+  readonly family: number;
+  /** With `label`, the link line is not printed (print_linkinfo returns 0). */
+  readonly label: boolean;
+  /** filter.up / group / master / kind conditions. */
+  readonly up: boolean;
+  readonly group: number;
+  readonly master: number;
+  readonly kind: string | undefined;
+  readonly slaveKind: string | undefined;
+}
+
+function printNameAndLink(p: Printer, fmt: string, l: Link, idx: ReadonlyMap<number, Link>): boolean {
+  let name = l.ifname;
+  let mflag = false;
+  const a = l.raw.attrs;
+  if (a.link !== undefined) {
+    const iflink = a.link;
+    let link: string | undefined;
+    if (iflink) {
+      if (a.link_netnsid !== undefined) {
+        if (p.inJson) p.int(JSON_ONLY, 'link_index', '', iflink);
+        else link = `if${iflink}`;
+      } else {
+        const peer = idx.get(iflink);
+        link = peer ? peer.ifname : `if${iflink}`;
+        if (p.inJson) { p.string(JSON_ONLY, 'link', '', link); link = undefined; }
+        mflag = peer ? !(peer.flags & IFF.UP) : true;
+      }
+    } else if (p.inJson) {
+      p.null(JSON_ONLY, 'link', '', '');
+    } else {
+      link = 'NONE';
+    }
+    if (link) name = `${name}@${link}`;
+  }
+  p.string(ANY, 'ifname', fmt, name);
+  return mflag;
+}
+
+function printOperstate(p: Printer, state: number, brief: boolean): void {
+  const name = OPER_STATES[state];
+  if (name === undefined) {
+    if (p.inJson) p.uint(JSON_ONLY, 'operstate_index', '', state);
+    else p.hex0x(FP, null, 'state %#llx', state);
+  } else if (brief) {
+    p.string(ANY, 'operstate', '%-14s ', name);
+  } else if (p.inJson) {
+    p.string(JSON_ONLY, 'operstate', '', name);
+  } else {
+    p.text('state %s ', name);
+  }
+}
+
+const SIOCGIFTXQLEN = 0x8942;
+
+/**
+ * print_queuelen()'s fallback when the message has no IFLA_TXQLEN (family
+ * dumps): ask SIOCGIFTXQLEN on a socket in the namespace.
+ */
+function txqlenByIoctl(netns: string | undefined, name: string): number {
+  let fd = -1;
+  try {
+    fd = native.socket(2, 1 /* SOCK_STREAM */, 0, netns === undefined ? null : netnsTarget(netns));
+    const ifr = Buffer.alloc(40);
+    ifr.write(name.slice(0, 15), 0, 'utf8');
+    native.ioctl(fd, SIOCGIFTXQLEN, ifr);
+    return ifr.readInt32LE(16);
+  } catch {
+    return 0;
+  } finally {
+    if (fd >= 0) native.close(fd);
+  }
+}
+
+function hexstring(b: Buffer): string {
+  return b.toString('hex');
+}
+
+/**
+ * print_linkinfo() as `ip address` and `ip monitor` use it (do_link = 0):
+ * returns -1 when the link is filtered out, 0 when nothing was printed
+ * (label filter, brief), 1 after a full link line.
+ */
+export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOptions, deleted = false): number {
+  const p = ctx.printer;
+  const a = l.raw.attrs;
+  if (o.up && !(l.flags & IFF.UP)) return -1;
+  if (o.label) return 0;
+  if (o.group !== -1 && a.group !== undefined && a.group !== o.group) return -1;
+  if (a.master !== undefined) { if (o.master > 0 && a.master !== o.master) return -1; } else if (o.master > 0) return -1;
+  if (o.kind !== undefined && (a.linkinfo?.kind ?? '') !== o.kind) return -1;
+  if (o.slaveKind !== undefined && (a.linkinfo?.slave_kind ?? '') !== o.slaveKind) return -1;
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+  if (ctx.opts.brief) {
+    const mflag = printNameAndLink(p, '%-16s ', l, o.byIndex);
+    if (a.operstate !== undefined) printOperstate(p, a.operstate, true);
+    if (o.family === AF_PACKET) {
+      if (a.address !== undefined) p.string(ANY, 'address', '%s ', a.address);
+      printLinkFlags(p, l.flags, mflag);
+      p.string(FP, null, '%s', '\n');
+    }
+    return 0;
+  }
+  p.int(ANY, 'ifindex', '%d: ', l.ifindex);
+  const mflag = printNameAndLink(p, '%s: ', l, o.byIndex);
+  printLinkFlags(p, l.flags, mflag);
+  if (a.mtu !== undefined) p.int(ANY, 'mtu', 'mtu %u ', a.mtu);
+  if (a.qdisc !== undefined) p.string(ANY, 'qdisc', 'qdisc %s ', a.qdisc);
+  if (a.master !== undefined) p.string(ANY, 'master', 'master %s ', o.byIndex.get(a.master)?.ifname ?? `if${a.master}`);
+  if (a.operstate !== undefined) printOperstate(p, a.operstate, false);
+  if (a.group !== undefined) p.string(ANY, 'group', 'group %s ', groupName(a.group));
+  const qlen = a.txqlen ?? txqlenByIoctl(ctx.opts.netns, l.ifname);
+  if (qlen) p.int(ANY, 'txqlen', 'qlen %d', qlen);
+  if (a.event !== undefined) {
+    const ev = LINK_EVENTS[a.event];
+    p.string(ANY, 'event', 'event %s ', ev ?? 'Unknown');
+  }
+  const details = ctx.opts.details > 0;
+  if (!o.family || o.family === AF_PACKET || details) {
+    p.nl();
+    p.string(ANY, 'link_type', '    link/%s ', linkTypeName(l.type));
+    if (a.address !== undefined) p.string(ANY, 'address', '%s', a.address);
+    if (a.broadcast !== undefined) {
+      if (l.flags & IFF.POINTOPOINT) {
+        p.string(FP, null, ' peer ', null);
+        p.bool(JSON_ONLY, 'link_pointtopoint', '', true);
+      } else {
+        p.string(FP, null, ' brd ', null);
+      }
+      p.string(ANY, 'broadcast', '%s', a.broadcast);
+    }
+    if (a.perm_address !== undefined && a.perm_address !== a.address) {
+      p.string(FP, null, ' permaddr ', null);
+      p.string(ANY, 'permaddr', '%s', a.perm_address);
+    }
+  }
+  if (a.link_netnsid !== undefined) {
+    if (p.inJson) p.int(JSON_ONLY, 'link_netnsid', '', a.link_netnsid);
+    else if (a.link_netnsid >= 0) p.int(FP, null, ' link-netnsid %d', a.link_netnsid);
+    else p.string(FP, null, ' link-netnsid %s', 'unknown');
+  }
+  if (a.new_netnsid !== undefined) p.int(FP, null, ' new-netnsid %d', a.new_netnsid);
+  if (a.new_ifindex !== undefined) p.int(FP, null, ' new-ifindex %d', a.new_ifindex);
+  if (a.proto_down !== undefined && a.proto_down) p.bool(ANY, 'proto_down', ' protodown on ', true);
+  if (details) {
+    if (a.promiscuity !== undefined) p.uint(ANY, 'promiscuity', ' promiscuity %u ', a.promiscuity);
+    if (a.allmulti !== undefined) p.uint(ANY, 'allmulti', ' allmulti %u ', a.allmulti);
+    if (a.min_mtu !== undefined) p.uint(ANY, 'min_mtu', 'minmtu %u ', a.min_mtu);
+    if (a.max_mtu !== undefined) p.uint(ANY, 'max_mtu', 'maxmtu %u ', a.max_mtu);
+    if (a.linkinfo) {
+      // Kind-specific IFLA_INFO_DATA printing belongs to the link kind modules; the kind names are printed here.
+      p.openObject('linkinfo');
+      if (a.linkinfo.kind !== undefined) { p.nl(); p.string(ANY, 'info_kind', '    %s ', a.linkinfo.kind); }
+      if (a.linkinfo.slave_kind !== undefined) { p.nl(); p.string(ANY, 'info_slave_kind', '    %s_slave ', a.linkinfo.slave_kind); }
+      p.closeObject();
+    }
+    if (a.num_tx_queues !== undefined) p.uint(ANY, 'num_tx_queues', 'numtxqueues %u ', a.num_tx_queues);
+    if (a.num_rx_queues !== undefined) p.uint(ANY, 'num_rx_queues', 'numrxqueues %u ', a.num_rx_queues);
+    if (a.gso_max_size !== undefined) p.uint(ANY, 'gso_max_size', 'gso_max_size %u ', a.gso_max_size);
+    if (a.gso_max_segs !== undefined) p.uint(ANY, 'gso_max_segs', 'gso_max_segs %u ', a.gso_max_segs);
+    if (a.tso_max_size !== undefined) p.uint(ANY, 'tso_max_size', 'tso_max_size %u ', a.tso_max_size);
+    if (a.tso_max_segs !== undefined) p.uint(ANY, 'tso_max_segs', 'tso_max_segs %u ', a.tso_max_segs);
+    if (a.gro_max_size !== undefined) p.uint(ANY, 'gro_max_size', 'gro_max_size %u ', a.gro_max_size);
+    if (a.phys_port_name !== undefined) p.string(ANY, 'phys_port_name', 'portname %s ', a.phys_port_name);
+    if (a.phys_port_id !== undefined) p.string(ANY, 'phys_port_id', 'portid %s ', hexstring(a.phys_port_id));
+    if (a.phys_switch_id !== undefined) p.string(ANY, 'phys_switch_id', 'switchid %s ', hexstring(a.phys_switch_id));
+    if (a.parent_dev_bus_name !== undefined) p.string(ANY, 'parentbus', 'parentbus %s ', a.parent_dev_bus_name);
+    if (a.parent_dev_name !== undefined) p.string(ANY, 'parentdev', 'parentdev %s ', a.parent_dev_name);
+    if (a.ifalias !== undefined) {
+      p.string(FP, null, '%s    ', p.lineSep);
+      p.string(ANY, 'ifalias', 'alias %s', a.ifalias);
+    }
+  }
+  const alt = a.prop_list?.alt_ifname;
+  if (alt) {
+    p.openArray(JSON_ONLY, 'altnames');
+    for (const n of alt) {
+      p.string(FP, null, '%s    altname ', p.lineSep);
+      p.string(ANY, null, '%s', n);
+    }
+    p.closeArray(JSON_ONLY, '');
+  }
+  p.string(FP, null, '%s', '\n');
+  return 1;
+}
+
+// ------------------------------------------------------------------ addresses
+
+/** The show/flush filter (iproute2's struct link_filter, address part). */
+export interface AddrFilter {
+  family: number;
+  ifindex: number;
+  scope: number;
+  scopemask: number;
+  flags: number;
+  flagmask: number;
+  label: string | undefined;
+  pfx: InetPrefix | undefined;
+  up: boolean;
+  oneline: boolean;
+  group: number;
+  master: number;
+  kind: string | undefined;
+  slaveKind: string | undefined;
+  flushing: boolean;
+}
+
+/** A filter that lets everything through (ipaddr_reset_filter). */
+export function emptyAddrFilter(oneline: boolean, ifindex = 0): AddrFilter {
+  return {
+    family: 0, ifindex, scope: 0, scopemask: 0, flags: 0, flagmask: 0, label: undefined, pfx: undefined,
+    up: false, oneline, group: -1, master: 0, kind: undefined, slaveKind: undefined, flushing: false,
+  };
+}
+
+function inetAddrMatch(local: Buffer | undefined, pfx: InetPrefix | undefined): boolean {
+  if (!local || !pfx || pfx.family === 0 || pfx.bitlen <= 0) return true;
+  if (local.length !== pfx.bytes.length) return false;
+  let bits = pfx.bitlen;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((local[i]! ^ pfx.bytes[i]!) & mask) return false;
+  }
+  return true;
+}
+
+function localBytes(a: Address): Buffer | undefined {
+  const s = a.raw.attrs.local ?? a.raw.attrs.address;
+  if (s === undefined) return undefined;
+  return Buffer.from(s.includes(':') ? parseIPv6(s)! : s.split('.').map(Number));
+}
+
+/** The conditions print_addrinfo() applies to one address. */
+export function addressMatches(a: Address, f: AddrFilter, nameOf: (index: number) => string): boolean {
+  const h = a.raw.header;
+  if (f.ifindex && f.ifindex !== h.index) return false;
+  if ((f.scope ^ h.scope) & f.scopemask) return false;
+  if ((f.flags ^ a.flags) & f.flagmask) return false;
+  if (f.family && f.family !== h.family) return false;
+  if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) return false;
+  if (!inetAddrMatch(localBytes(a), f.pfx)) return false;
+  return true;
+}
+
+/** print_addrinfo() */
+export function printAddrInfo(ctx: CliContext, a: Address, f: AddrFilter, nameOf: (index: number) => string, deleted = false): void {
+  const p = ctx.printer;
+  const h = a.raw.header;
+  const at = a.raw.attrs;
+  if (!addressMatches(a, f, nameOf)) return;
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+  const brief = ctx.opts.brief;
+  if (!brief) {
+    if (f.oneline || f.flushing) {
+      const dev = nameOf(h.index);
+      if (p.inJson) {
+        p.int(JSON_ONLY, 'index', '', h.index);
+        p.string(JSON_ONLY, 'dev', '', dev);
+      } else {
+        p.text('%u: %s', h.index, dev);
+      }
+    }
+    const name = familyName(h.family);
+    if (name[0] !== '?') p.string(ANY, 'family', '    %s ', name);
+    else p.int(ANY, 'family_index', '    family %d ', h.family);
+  }
+  const local = at.local ?? at.address;
+  const peer = at.address ?? at.local;
+  if (local !== undefined) {
+    p.string(ANY, 'local', '%s', local);
+    if (peer !== undefined && peer !== local) {
+      p.string(FP, null, ' %s ', 'peer');
+      p.string(ANY, 'address', '%s', peer);
+    }
+    p.int(ANY, 'prefixlen', '/%d ', h.prefixlen);
+    if (at.rt_priority !== undefined) p.uint(ANY, 'metric', 'metric %u ', at.rt_priority);
+  }
+  if (brief) return;
+  if (at.broadcast !== undefined) {
+    p.string(FP, null, '%s ', 'brd');
+    p.string(ANY, 'broadcast', '%s ', at.broadcast);
+  }
+  if (at.anycast !== undefined) {
+    p.string(FP, null, '%s ', 'any');
+    p.string(ANY, 'anycast', '%s ', at.anycast);
+  }
+  p.string(ANY, 'scope', 'scope %s ', rtScopeName(h.scope));
+  printIfaFlags(p, h.family, a.flags);
+  if (at.label !== undefined) p.string(ANY, 'label', '%s', at.label);
+  const ci = at.cacheinfo;
+  if (ci) {
+    p.nl();
+    p.string(FP, null, '       valid_lft ', null);
+    if (ci.ifa_valid === INFINITY_LIFE_TIME) {
+      p.uint(JSON_ONLY, 'valid_life_time', '', INFINITY_LIFE_TIME);
+      p.string(FP, null, '%s', 'forever');
+    } else {
+      p.uint(ANY, 'valid_life_time', '%usec', ci.ifa_valid);
+    }
+    p.string(FP, null, ' preferred_lft ', null);
+    if (ci.ifa_prefered === INFINITY_LIFE_TIME) {
+      p.uint(JSON_ONLY, 'preferred_life_time', '', INFINITY_LIFE_TIME);
+      p.string(FP, null, '%s', 'forever');
+    } else if (a.flags & IFA_F.DEPRECATED) {
+      p.int(ANY, 'preferred_life_time', '%dsec', ci.ifa_prefered | 0);
+    } else {
+      p.uint(ANY, 'preferred_life_time', '%usec', ci.ifa_prefered);
+    }
+  }
+  p.string(FP, null, '%s', '\n');
+}
+
+/** print_ifa_flags() */
+function printIfaFlags(p: Printer, family: number, flagsIn: number): void {
+  let flags = flagsIn >>> 0;
+  for (const f of IFA_FLAG_NAMES) {
+    if (f.mask === IFA_F.PERMANENT) {
+      if (!(flags & f.mask)) p.bool(ANY, 'dynamic', 'dynamic ', true);
+    } else if (flags & f.mask) {
+      if (f.mask === IFA_F.SECONDARY && family === AF_INET6) {
+        p.bool(ANY, 'temporary', 'temporary ', true);
+      } else {
+        p.string(FP, null, '%s ', f.name);
+        p.bool(JSON_ONLY, f.name, '', true);
+      }
+    }
+    flags &= ~f.mask;
+  }
+  if (flags) {
+    const hex = flags.toString(16).padStart(2, '0');
+    if (p.inJson) p.string(JSON_ONLY, 'ifa_flags', '', hex);
+    else p.text('flags %s ', hex);
+  }
+}
+void addressFlagNames;
+
+/** get_filter(): a flag condition word; false if `arg` is none. */
+function getFilter(f: AddrFilter, arg: string): boolean {
+  try {
+    const { flags, mask } = flagFilterMask([arg]);
+    // flagFilterMask starts from zero; fold into the running (flags, flagmask) pair like iproute2.
+    f.flags = (f.flags & ~mask) | flags;
+    f.flagmask |= mask;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------------ show / flush
+
+async function listOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise<number> {
+  const f = emptyAddrFilter(ctx.opts.oneline);
+  f.family = ctx.opts.family;
+  if (flush) {
+    if (!args.left) { ctx.warn('Flush requires arguments.'); return 1; }
+    if (f.family === AF_PACKET) { ctx.warn('Cannot flush link addresses.'); return 1; }
+  }
+  let filterDev: string | undefined;
+  let masterName: string | undefined;
+  let vrfName: string | undefined;
+  while (args.left) {
+    const t = args.next()!;
+    if (t === 'to') {
+      const v = args.value();
+      f.pfx = getPrefix(v, f.family);
+      if (f.family === 0) f.family = f.pfx.family;
+    } else if (t === 'scope') {
+      const v = args.value();
+      f.scopemask = -1;
+      let s = rtScopeNumber(v);
+      if (s === undefined) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+        s = 255;
+        f.scopemask = 0;
+      }
+      f.scope = s;
+    } else if (t === 'up') {
+      f.up = true;
+    } else if (getFilter(f, t)) {
+      // flag condition
+    } else if (t === 'label') {
+      f.label = args.value();
+    } else if (t === 'group') {
+      const v = args.value();
+      const g = groupNumber(v);
+      if (g === undefined) invarg('Invalid "group" value\n', v);
+      f.group = g;
+    } else if (t === 'master') {
+      masterName = args.value();
+      vrfName = undefined;
+    } else if (t === 'vrf') {
+      vrfName = args.value();
+      masterName = undefined;
+    } else if (t === 'nomaster') {
+      f.master = -1;
+      masterName = vrfName = undefined;
+    } else if (t === 'type') {
+      const v = args.value();
+      if (v.length > 6 && v.endsWith('_slave')) f.slaveKind = v.slice(0, -6); else f.kind = v;
+    } else {
+      let dev = t;
+      if (t === 'dev') dev = args.value();
+      else if (matches(t, 'help')) usage();
+      if (filterDev !== undefined) duparg2('dev', dev);
+      filterDev = dev;
+    }
+  }
+  const nl = await ctx.netlink();
+  if (masterName !== undefined) {
+    const i = await nameToIndex(nl, masterName);
+    if (!i) invarg('Device does not exist\n', masterName);
+    f.master = i;
+  }
+  if (vrfName !== undefined) {
+    const i = await nameToIndex(nl, vrfName);
+    const l = i ? await nl.link.get(i).catch(() => undefined) : undefined;
+    if (!l || l.kind !== 'vrf') invarg('Not a valid VRF name\n', vrfName);
+    f.master = i;
+  }
+  if (filterDev !== undefined) {
+    f.ifindex = await nameToIndex(nl, filterDev);
+    if (f.ifindex <= 0) { ctx.warn(`Device "${filterDev}" does not exist.`); return 1; }
+  }
+  if (flush) return doFlush(ctx, nl, f);
+  return show(ctx, nl, f);
+}
+
+let groupTable: Map<number, string> | undefined;
+function groupNumber(s: string): number | undefined {
+  groupTable ??= readNameTable('group');
+  if (s === 'default') return 0;
+  for (const [n, name] of groupTable) if (name === s) return n;
+  const r = strtoul0(s);
+  if (!r || r[1] !== '' || r[0] > 0xffffffff) return undefined;
+  return r[0];
+}
+
+/**
+ * The link dump of ip_link_list(): a family-specific dump (bare ifinfomsg) for
+ * -4/-6, where the kernel answers with that family's view of each link.
+ */
+async function dumpLinks(nl: Netlink, family: number, stats: boolean): Promise<Link[]> {
+  if (family === 0 || family === AF_PACKET) return nl.link.list({ skipStats: !stats }, { interrupted: 'partial' }).toArray();
+  const build = rtRequest(linkMessage, RTM.GETLINK, NLM_F.DUMP, { ...ifinfomsg.zero, family }, {});
+  return nl.socket.dump(build, (m) => (m.type === RTM.NEWLINK ? decodeLink(m) : undefined), 'list links', { interrupted: 'partial' }).toArray();
+}
+
+async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number> {
+  // ipaddr_link_get() (with `dev`) asks for the one link without a family; the dump uses -4/-6's family.
+  const allLinks = await dumpLinks(nl, f.ifindex ? 0 : ctx.opts.family, ctx.opts.stats > 0);
+  const byIndex = new Map(allLinks.map((l) => [l.ifindex, l] as const));
+  const nameOf = (i: number): string => byIndex.get(i)?.ifname ?? `if${i}`;
+  let links = f.ifindex ? allLinks.filter((l) => l.ifindex === f.ifindex) : allLinks;
+  if (f.kind !== undefined) links = links.filter((l) => l.kind === f.kind);
+  if (f.master > 0) links = links.filter((l) => l.raw.attrs.master === f.master);
+  let addrs: Address[] = [];
+  if (f.family !== AF_PACKET) {
+    const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
+    addrs = await nl.address.list({ ...(fam ? { family: fam } : {}), ...(f.ifindex ? { dev: f.ifindex } : {}) }, { interrupted: 'partial' }).toArray();
+    links = links.filter((l) => keepLink(l, addrs, f, nameOf));
+  }
+  const byLink = new Map<number, Address[]>();
+  for (const a of addrs) {
+    const list = byLink.get(a.index);
+    if (list) list.push(a); else byLink.set(a.index, [a]);
+  }
+  const p = ctx.printer;
+  const noLink = f.family !== AF_PACKET && f.oneline;
+  const opts: LinkLineOptions = {
+    byIndex, family: f.family, label: f.label !== undefined, up: f.up, group: f.group, master: f.master,
+    kind: f.kind, slaveKind: f.slaveKind,
+  };
+  p.start();
+  for (const l of links) {
+    p.openObject();
+    let res = 0;
+    if (ctx.opts.brief || !noLink) res = printAddressLinkInfo(ctx, l, opts);
+    if (res >= 0 && f.family !== AF_PACKET) {
+      p.openArray(JSON_ONLY, 'addr_info');
+      for (const a of byLink.get(l.ifindex) ?? []) {
+        if (f.family && f.family !== a.raw.header.family) continue;
+        if (f.up && !(l.flags & IFF.UP)) continue;
+        p.openObject();
+        printAddrInfo(ctx, a, f, nameOf);
+        p.closeObject();
+      }
+      p.closeArray(JSON_ONLY, '');
+      if (ctx.opts.brief) p.string(FP, null, '%s', '\n');
+    }
+    p.closeObject();
+  }
+  p.finish();
+  return 0;
+}
+
+/** ipaddr_filter(): keep a link that has a matching address (or none at all, when no family was asked). */
+function keepLink(l: Link, addrs: readonly Address[], f: AddrFilter, nameOf: (i: number) => string): boolean {
+  let missing = true;
+  for (const a of addrs) {
+    const h = a.raw.header;
+    if (h.index !== l.ifindex) continue;
+    missing = false;
+    if (f.family && f.family !== h.family) continue;
+    if ((f.scope ^ h.scope) & f.scopemask) continue;
+    if ((f.flags ^ a.flags) & f.flagmask) continue;
+    if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) continue;
+    if (!inetAddrMatch(localBytes(a), f.pfx)) continue;
+    return true;
+  }
+  return missing && (f.family === 0 || f.family === AF_PACKET);
+}
+
+async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number> {
+  const links = await nl.link.list({ skipStats: true }, { interrupted: 'partial' }).toArray();
+  const names = new Map(links.map((l) => [l.ifindex, l.ifname] as const));
+  const nameOf = (i: number): string => names.get(i) ?? `if${i}`;
+  const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
+  f.flushing = true;
+  const stats = ctx.opts.stats;
+  const p = ctx.printer;
+  for (let round = 0; ; ) {
+    const found = (await nl.address.list({ ...(fam ? { family: fam } : {}), ...(f.ifindex ? { dev: f.ifindex } : {}) }, { interrupted: 'partial' }).toArray())
+      .filter((a) => addressMatches(a, f, nameOf));
+    if (!found.length) {
+      if (stats) {
+        if (round === 0) p.text('Nothing to flush.\n');
+        else p.text('*** Flush is complete after %d round%s ***\n', round, round > 1 ? 's' : '');
+      }
+      p.flush();
+      return 0;
+    }
+    if (stats >= 2) for (const a of found) printAddrInfo(ctx, a, f, nameOf);
+    await Promise.all(found.map(async (a) => {
+      try {
+        await nl.address.delExact(a);
+      } catch (e) {
+        if (!(e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL')) throw new CliError(`Failed to send flush request: ${e instanceof NetlinkError ? e.reason : String(e)}`, 1);
+      }
+    }));
+    round++;
+    if (stats) p.text('\n*** Round %d, deleting %d addresses ***\n', round, found.length);
+    if (!(f.flags & IFA_F.SECONDARY) && (f.flagmask & IFA_F.SECONDARY)) {
+      if (stats) p.text('*** Flush is complete after %d round%s ***\n', round, round > 1 ? 's' : '');
+      p.flush();
+      return 0;
+    }
+    if (round >= 10) {
+      p.flush();
+      ctx.warn('*** Flush remains incomplete after 10 rounds. ***');
+      return 1;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ add / change / replace / del
+
+type Verb = 'add' | 'change' | 'replace' | 'del';
+
+/** ipaddr_modify(): parse, check (printing iproute2's messages) and send. */
+async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> {
+  const del = verb === 'del';
+  let family = ctx.opts.family;
+  const spec: Record<string, unknown> = {};
+  let dev: string | undefined;
+  let local: InetPrefix | undefined;
+  let localArg = '';
+  let peer: InetPrefix | undefined;
+  let brd: 0 | '+' | '-' | 'addr' = 0;
+  let anySet = false;
+  let validArg: string | undefined;
+  let preferredArg: string | undefined;
+  let valid = INFINITY_LIFE_TIME;
+  let preferred = INFINITY_LIFE_TIME;
+  const flagNames: SettableAddressFlag[] = [];
+  const labels: string[] = [];
+  const lifetime = (v: string): number | null => (v === 'forever' ? INFINITY_LIFE_TIME : getU32(v));
+  while (args.left) {
+    const t = args.next()!;
+    if (t === 'peer' || t === 'remote') {
+      const v = args.value();
+      if (peer) duparg('peer', v);
+      peer = getPrefix(v, family);
+      if (family === 0) family = peer.family;
+      spec.peer = `${formatAddress(peer.bytes)}/${peer.bitlen}`;
+    } else if (matches(t, 'broadcast') || t === 'brd') {
+      const v = args.value();
+      if (brd) duparg('broadcast', v);
+      if (v === '+' || v === '-') { brd = v; spec.broadcast = v; }
+      else {
+        const a = getAddr(v, family);
+        if (family === 0) family = a.family;
+        spec.broadcast = formatAddress(a.bytes);
+        brd = 'addr';
+      }
+    } else if (t === 'anycast') {
+      const v = args.value();
+      if (anySet) duparg('anycast', v);
+      const a = getAddr(v, family);
+      if (family === 0) family = a.family;
+      spec.anycast = formatAddress(a.bytes);
+      anySet = true;
+    } else if (t === 'scope') {
+      const v = args.value();
+      const s = rtScopeNumber(v);
+      if (s === undefined) invarg('invalid scope value.', v);
+      spec.scope = s;
+    } else if (t === 'dev') {
+      dev = args.value();
+    } else if (t === 'label') {
+      const v = args.value();
+      labels.push(v);
+      spec.label = v;
+    } else if (matches(t, 'metric') || matches(t, 'priority') || matches(t, 'preference')) {
+      const v = args.value();
+      const m = getU32(v);
+      if (m === null) invarg('"metric" value is invalid\n', v);
+      spec.metric = m;
+    } else if (matches(t, 'valid_lft')) {
+      if (validArg !== undefined) duparg('valid_lft', t);
+      const v = args.value();
+      validArg = v;
+      const n = lifetime(v);
+      if (n === null) invarg('valid_lft value', v);
+      valid = n;
+      spec.valid_lft = n === INFINITY_LIFE_TIME ? 'forever' : n;
+    } else if (matches(t, 'preferred_lft')) {
+      if (preferredArg !== undefined) duparg('preferred_lft', t);
+      const v = args.value();
+      preferredArg = v;
+      const n = lifetime(v);
+      if (n === null) invarg('preferred_lft value', v);
+      preferred = n;
+      spec.preferred_lft = n === INFINITY_LIFE_TIME ? 'forever' : n;
+    } else if (IFA_FLAG_NAMES.some((x) => x.name === t)) {
+      const fd = IFA_FLAG_NAMES.find((x) => x.name === t)!;
+      if (fd.readonly) ctx.warn(`Warning: ${fd.name} option is not mutable from userspace`);
+      else if (fd.v6only && family !== AF_INET6) ctx.warn(`Warning: ${fd.name} option can be set only for IPv6 addresses`);
+      else flagNames.push(fd.name as SettableAddressFlag);
+    } else {
+      let v = t;
+      if (t === 'local') v = args.value();
+      if (matches(v, 'help')) usage();
+      if (local) duparg2('local', v);
+      localArg = v;
+      local = getPrefix(v, family);
+      if (family === 0) family = local.family;
+      spec.local = `${formatAddress(local.bytes)}${local.explicitLen ? `/${local.bitlen}` : ''}`;
+    }
+  }
+  if (labels.length > 1) {
+    // iproute2 sends every label; the kernel uses the last one.
+    spec.label = labels[labels.length - 1];
+  }
+  if (flagNames.length) spec.flags = flagNames;
+  if (dev === undefined) { ctx.warn('Not enough information: "dev" argument is required.'); return 1; }
+  if (!peer && local && del && local.family === AF_INET && !local.explicitLen) {
+    ctx.warn(`Warning: Executing wildcard deletion to stay compatible with old scripts.
+         Explicitly specify the prefix length (${localArg}/${local.bitlen}) to avoid this warning.
+         This special behaviour is likely to disappear in further releases,
+         fix your scripts!`);
+  }
+  if ((brd === '+' || brd === '-') && !del && family !== AF_INET) {
+    ctx.warn('Broadcast can be set only for IPv4 addresses');
+    return 1;
+  }
+  const nl = await ctx.netlink();
+  const index = await nameToIndex(nl, dev);
+  if (!index) { ctx.warn(`Cannot find device "${dev}"`); return 1; }
+  if (validArg !== undefined || preferredArg !== undefined) {
+    if (!valid) { ctx.warn('valid_lft is zero'); return 1; }
+    if (valid < preferred) { ctx.warn('preferred_lft is greater than valid_lft'); return 1; }
+  }
+  if (flagNames.includes('autojoin')) {
+    const b = local?.bytes;
+    const mc = b && (b.length === 4 ? (b[0]! & 0xf0) === 0xe0 : b[0] === 0xff);
+    if (!mc) { ctx.warn('autojoin needs multicast address'); return 1; }
+  }
+  // Lifetimes go last on the wire (IFA_CACHEINFO is appended after the loop).
+  const ordered: Record<string, unknown> = { dev: index };
+  for (const [k, v] of Object.entries(spec)) if (k !== 'valid_lft' && k !== 'preferred_lft') ordered[k] = v;
+  if (spec.valid_lft !== undefined) ordered.valid_lft = spec.valid_lft;
+  if (spec.preferred_lft !== undefined) ordered.preferred_lft = spec.preferred_lft;
+  const s = ordered as unknown as AddressSpec;
+  if (verb === 'add') await nl.address.add(s);
+  else if (verb === 'change') await nl.address.change(s);
+  else if (verb === 'replace') await nl.address.replace(s);
+  else await nl.address.del(s);
+  return 0;
+}
+
+/** `ip address …` */
+export default async function ipAddress(ctx: CliContext, args: Args): Promise<number> {
+  const cmd = args.next();
+  if (cmd === undefined) return listOrFlush(ctx, args, false);
+  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
+  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
+  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
+  if (matches(cmd, 'delete')) return modify(ctx, args, 'del');
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return listOrFlush(ctx, args, false);
+  if (matches(cmd, 'flush')) return listOrFlush(ctx, args, true);
+  if (matches(cmd, 'help')) usage();
+  if (matches(cmd, 'save') || matches(cmd, 'showdump') || matches(cmd, 'restore')) {
+    throw new CliError(`ip address ${cmd}: not supported by rip yet`, 1);
+  }
+  throw new CliError(`Command "${cmd}" is unknown, try "ip address help".`);
+}
+void incomplete;

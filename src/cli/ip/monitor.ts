@@ -1,0 +1,214 @@
+/**
+ * `ip monitor [ all | OBJECTS ] [ label ] [ dev DEV ]`: print rtnetlink
+ * notifications as iproute2's ip/ipmonitor.c does, with `-t`/`-ts`
+ * timestamps. Built on the library's typed {@link Monitor}.
+ *
+ * Links and addresses are printed here; other objects are printed by their
+ * CLI module's `print…` export when it has one (the table below), so a new
+ * printer is one line.
+ * @module
+ */
+import { Args, CliError, matches, invarg } from '../common/args.js';
+import type { CliContext } from '../common/context.js';
+import { sprintf } from '../../output/printf.js';
+import type { Link } from '../../netlink/link.js';
+import type { Address } from '../../netlink/address.js';
+import type { MonitorEvent, MonitorObject, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
+import { ANY, FP } from '../../output/printer.js';
+import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter } from './address.js';
+
+const USAGE = `Usage: ip monitor [ all | OBJECTS ] [ FILE ] [ label ] [ all-nsid ]
+                  [ dev DEVICE ]
+OBJECTS :=  address | link | mroute | neigh | netconf |
+            nexthop | nsid | prefix | route | rule | stats
+FILE := file FILENAME`;
+
+/** Banner per object (print_headers label). */
+const LABELS: Readonly<Record<MonitorObject, string>> = {
+  link: '[LINK]', address: '[ADDR]', route: '[ROUTE]', mroute: '[MROUTE]', prefix: '[PREFIX]',
+  neigh: '[NEIGH]', netconf: '[NETCONF]', rule: '[RULE]', nsid: '[NSID]', nexthop: '[NEXTHOP]',
+};
+
+/** A printer for an object's decoded notification, from another CLI module. */
+type ObjectPrinter = (ctx: CliContext, message: object, deleted: boolean) => void;
+
+/** Where other objects' printers live: module (relative to this file) and export names to try. */
+const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonly exports: readonly string[] }>> = {
+  route: { module: './route.js', exports: ['printRouteEvent', 'printRoute'] },
+  neigh: { module: './neighbor.js', exports: ['printNeighborEvent', 'printNeighbor'] },
+  rule: { module: './rule.js', exports: ['printRuleEvent', 'printRule'] },
+  nexthop: { module: './nexthop.js', exports: ['printNexthopEvent', 'printNexthop'] },
+  mroute: { module: './mroute.js', exports: ['printMrouteEvent', 'printMroute'] },
+  netconf: { module: './netconf.js', exports: ['printNetconfEvent', 'printNetconf'] },
+};
+
+async function loadPrinters(types: readonly MonitorObject[]): Promise<Map<MonitorObject, ObjectPrinter>> {
+  const out = new Map<MonitorObject, ObjectPrinter>();
+  await Promise.all(types.map(async (t) => {
+    const where = PRINTERS[t];
+    if (!where) return;
+    try {
+      const mod = (await import(where.module)) as Record<string, unknown>;
+      for (const name of where.exports) {
+        const f = mod[name];
+        if (typeof f === 'function') { out.set(t, f as ObjectPrinter); return; }
+      }
+    } catch {
+      // No CLI module for this object yet.
+    }
+  }));
+  return out;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** print_timestamp(): `Timestamp: <asctime> N usec` or, with -ts, `[YYYY-MM-DDTHH:MM:SS.uuuuuu] `. */
+export function formatTimestamp(d: Date, short: boolean, usec = d.getMilliseconds() * 1000): string {
+  const pad2 = (n: number): string => String(n).padStart(2, '0');
+  const hms = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (short) {
+    return `[${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T${hms}.${String(usec).padStart(6, '0')}] `;
+  }
+  return `Timestamp: ${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]}${sprintf('%3d', d.getDate())} ${hms} ${d.getFullYear()} ${usec} usec\n`;
+}
+
+/** `ip monitor …` */
+export default async function ipMonitor(ctx: CliContext, args: Args): Promise<number> {
+  const selected = new Set<MonitorObject>();
+  let banner = false;
+  let devName: string | undefined;
+  while (args.left) {
+    const t = args.next()!;
+    if (matches(t, 'file')) {
+      args.value();
+      throw new CliError('ip monitor file: not supported by rip yet', 1);
+    } else if (matches(t, 'label')) banner = true;
+    else if (matches(t, 'link')) selected.add('link');
+    else if (matches(t, 'address')) selected.add('address');
+    else if (matches(t, 'route')) selected.add('route');
+    else if (matches(t, 'mroute')) selected.add('mroute');
+    else if (matches(t, 'prefix')) selected.add('prefix');
+    else if (matches(t, 'neigh')) selected.add('neigh');
+    else if (matches(t, 'netconf')) selected.add('netconf');
+    else if (matches(t, 'rule')) selected.add('rule');
+    else if (matches(t, 'nsid')) selected.add('nsid');
+    else if (matches(t, 'nexthop')) selected.add('nexthop');
+    else if (t === 'stats') { /* RTNLGRP_STATS: no decoder in rip yet; accepted like iproute2 */ }
+    else if (t === 'all') banner = true;
+    else if (matches(t, 'all-nsid')) throw new CliError('ip monitor all-nsid: not supported by rip yet', 1);
+    else if (matches(t, 'help')) throw new CliError(USAGE);
+    else if (t === 'dev') devName = args.value();
+    else throw new CliError(`Argument "${t}" is unknown, try "ip monitor help".`);
+  }
+  const nl = await ctx.netlink();
+  let ifindex = 0;
+  if (devName !== undefined) {
+    ifindex = await nl.link.get(devName).then((l) => l.ifindex, () => 0);
+    if (!ifindex) invarg('Device does not exist\n', devName);
+  }
+  const family = ctx.opts.family === 2 || ctx.opts.family === 10 ? ctx.opts.family : 0;
+  const types: MonitorObject[] = selected.size ? [...selected] : ['link', 'address', 'route', 'mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop'];
+  const ac = new AbortController();
+  const stop = (): void => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const mon = nl.monitor(types, { family, signal: ac.signal });
+  // ll_init_map(): names for `dev@peer` and for address lines.
+  const links = new Map<number, Link>();
+  for (const l of await nl.link.list({ skipStats: true }, { interrupted: 'partial' }).toArray()) links.set(l.ifindex, l);
+  const printers = await loadPrinters(types);
+  const nameOf = (i: number): string => links.get(i)?.ifname ?? `if${i}`;
+  const addrFilter = emptyAddrFilter(true, ifindex);
+  const p = ctx.printer;
+  const header = (t: MonitorObject): void => {
+    const ts = ctx.opts.timestamp;
+    if (ts) {
+      const d = new Date();
+      p.text('%s', formatTimestamp(d, ts > 1));
+    }
+    if (banner) p.text('%s', LABELS[t]);
+  };
+  try {
+    for await (const ev of mon) {
+      printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers });
+      p.flush();
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+  return 0;
+}
+
+interface PrintState {
+  header(t: MonitorObject): void;
+  links: Map<number, Link>;
+  nameOf(i: number): string;
+  addrFilter: ReturnType<typeof emptyAddrFilter>;
+  ifindex: number;
+  family: number;
+  printers: Map<MonitorObject, ObjectPrinter>;
+}
+
+function isRaw(m: object): m is RawRtMessage {
+  return (m as { raw?: unknown }).raw === true && Buffer.isBuffer((m as { payload?: unknown }).payload);
+}
+
+/** accept_msg() */
+function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
+  const p = ctx.printer;
+  if (ev.type === 'overflow') {
+    ctx.warn('netlink receive error No buffer space available (105)');
+    return;
+  }
+  const deleted = ev.action === 'del';
+  switch (ev.type) {
+    case 'link': {
+      const l = ev.message as Link;
+      if (isRaw(l)) return;
+      // ll_remember_index()
+      if (deleted) s.links.delete(l.ifindex); else s.links.set(l.ifindex, l);
+      s.header('link');
+      if (s.ifindex && l.ifindex !== s.ifindex) return;
+      printAddressLinkInfo(ctx, l, {
+        byIndex: s.links, family: 0, label: false, up: false, group: -1, master: 0, kind: undefined, slaveKind: undefined,
+      }, deleted);
+      return;
+    }
+    case 'address': {
+      const a = ev.message as Address;
+      if (isRaw(a)) return;
+      s.header('address');
+      printAddrInfo(ctx, a, s.addrFilter, s.nameOf, deleted);
+      return;
+    }
+    case 'nsid': {
+      const n = ev.message as NsidMessage;
+      if (isRaw(n)) return;
+      s.header('nsid');
+      p.openObject();
+      if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+      if (n.nsid < 0) p.string(FP, null, 'nsid unassigned ', null);
+      else p.int(ANY, 'nsid', 'nsid %d ', n.nsid);
+      const cur = n['current-nsid'];
+      if (cur !== undefined) {
+        if (cur < 0) p.string(FP, null, 'current-nsid unassigned ', null);
+        else p.int(ANY, 'current-nsid', 'current-nsid %d ', cur);
+      }
+      p.string(FP, null, '\n', null);
+      p.closeObject();
+      return;
+    }
+    default: {
+      const print = s.printers.get(ev.type);
+      if (!print || isRaw(ev.message)) return;
+      if (ev.type === 'neigh' && s.family) {
+        const fam = (ev.message as { family?: unknown }).family;
+        if (typeof fam === 'number' && fam !== s.family) return;
+      }
+      s.header(ev.type);
+      print(ctx, ev.message, deleted);
+    }
+  }
+}
