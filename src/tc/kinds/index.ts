@@ -27,3 +27,6 @@ import './multiq.js';
 import './pfifo_head_drop.js';
 import './plug.js';
 import './mq.js';
+import './drr.js';
+import './qfq.js';
+import './hfsc.js';

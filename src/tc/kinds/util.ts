@@ -438,7 +438,7 @@ export function compatNest<H, A>(name: string, header: StructCodec<H>, nestType:
     },
     decode(buf, off, len, ctx) {
       if (len < header.size) throw new ParseError(`${name} needs ${header.size} bytes, got ${len}`, off, [name]);
-      const h = header.decode(buf, off, len, ctx);
+      const h = header.decode(buf, off, len);
       let p = off + hlen;
       const end = off + len;
       let a = inner.decode(buf, p, 0, ctx);
@@ -513,3 +513,17 @@ export function scanDouble(s: string): number | null {
   const r = strtod(s);
   return r ? r.value : null;
 }
+
+/** clock_factor of tc_core.c: kernel clock units per microsecond. */
+export function clockFactor(): number {
+  try {
+    const f = readFileSync('/proc/net/psched', 'utf8').trim().split(/\s+/).map((x) => parseInt(x, 16));
+    return (f[2] ?? 1e6) / 1e6;
+  } catch {
+    return 1;
+  }
+}
+/** tc_core_time2ktime(). */
+export function time2ktime(usec: number): number { return toU32(usec * clockFactor()); }
+/** tc_core_ktime2time(). */
+export function ktime2time(kt: number): number { return toU32(kt / clockFactor()); }
