@@ -6,6 +6,7 @@
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from './socket.js';
 import { NETLINK } from './constants.js';
 import { LinkApi } from './link.js';
+import { RouteApi } from './route.js';
 import { AddressApi } from './address.js';
 import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from './monitor.js';
 import { NeighborApi } from './neighbor.js';
@@ -35,6 +36,8 @@ export class Netlink implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   /** Links. */
   readonly link: LinkApi;
+  /** Routes. */
+  readonly route: RouteApi;
   /** Interface addresses. */
   readonly address: AddressApi;
   /** The namespace this handle was opened in (monitors open their own socket there). */
@@ -49,6 +52,7 @@ export class Netlink implements AsyncDisposable {
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
+    this.route = new RouteApi(socket);
     this.address = new AddressApi(socket, this.link);
     this.neighbor = new NeighborApi(socket, this.link);
     this.rule = new RuleApi(socket);

@@ -17,11 +17,11 @@ const notYet = (name: string): (() => Promise<{ default: IpHandler }>) => async 
 });
 
 /** iproute2's object table, in its order (prefix matching picks the first). */
-const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler }>]> = [
+const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler; pipeline?: IpPipeline }>]> = [
   ['address', () => import('./address.js')],
   ['addrlabel', notYet('addrlabel')],
   ['maddress', () => import('./maddress.js')],
-  ['route', notYet('route')],
+  ['route', () => import('./route.js')],
   ['rule', notYet('rule')],
   ['neighbor', notYet('neighbor')],
   ['neighbour', notYet('neighbour')],
@@ -160,6 +160,14 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
   return argv.slice(i);
 }
 
+/** The module of an object name (iproute2's prefix matching), or undefined. */
+async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?: IpPipeline } | undefined> {
+  for (const [name, load] of OBJECTS) {
+    if (matches(obj, name)) return load();
+  }
+  return undefined;
+}
+
 /** Run one `ip` command line (after global options) in `ctx`. */
 export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const obj = argv[0];
@@ -173,7 +181,32 @@ export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Pr
   throw new CliError(`Object "${obj}" is unknown, try "ip help".`, 1);
 }
 
-/** `ip -batch FILE`: every line a command; errors name the line; stop at the first unless -force. */
+/**
+ * An optional export of an object module for `-batch`: validate and send one
+ * command, and return its pending answer without waiting for it, wrapped in
+ * an object (an async function cannot return a bare promise unresolved);
+ * undefined when the command is not one it pipelines.
+ */
+export type IpPipeline = (ctx: CliContext, args: Args) => Promise<{ readonly answer: Promise<unknown> } | undefined>;
+
+/** How many pipelined lines may await their answer at once (without -force fewer, see runBatch). */
+const PIPELINE_DEPTH_FORCE = 4096;
+const PIPELINE_DEPTH = 256;
+
+/**
+ * `ip -batch FILE`: every line a command; errors name the line; stop at the first unless -force.
+ *
+ * Pipelining: when an object module exports `pipeline` (route add/del/… do),
+ * its lines are sent without awaiting each answer, so many requests are in
+ * flight on one socket and bulk work is bounded by the kernel, not by round
+ * trips. Answers are awaited in line order, so errors print in order with
+ * their own line numbers; everything pending is settled before any other
+ * command runs or a pipelined line's own parse error is printed. Without
+ * -force, nothing more is sent after a failure is seen and at most
+ * PIPELINE_DEPTH lines are in flight: lines sent after the failing one and
+ * before its answer came back may have been applied (the kernel answers each
+ * request on its own), which is the one difference from iproute2.
+ */
 async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let text: string;
   try {
@@ -183,23 +216,62 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   }
   const ctx = new CliContext(opts);
   let status = 0;
+  let stop = false;
+  const depth = opts.force ? PIPELINE_DEPTH_FORCE : PIPELINE_DEPTH;
+  const inflight: Array<{ line: number; answer: Promise<unknown> }> = [];
+  const fail = (line: number): void => {
+    ctx.warn(`Command failed ${file}:${line}`);
+    status = 1;
+    if (!opts.force) stop = true;
+  };
+  /** Await pending answers (oldest first) until at most `keep` remain. */
+  const settle = async (keep: number): Promise<void> => {
+    while (inflight.length > keep) {
+      const { line, answer } = inflight.shift()!;
+      try {
+        await answer;
+      } catch (e) {
+        if (stop) continue; // iproute2 would not have run this line
+        reportError(ctx, e);
+        fail(line);
+      }
+    }
+  };
   try {
     const lines = text.split('\n');
-    for (let n = 0; n < lines.length; n++) {
+    for (let n = 0; n < lines.length && !stop; n++) {
       const argv = splitBatchLine(lines[n]!);
       if (!argv.length) continue;
+      const mod = await findObject(argv[0]!);
+      if (mod?.pipeline) {
+        let answer: Promise<unknown> | undefined;
+        try {
+          answer = (await mod.pipeline(ctx, new Args(argv.slice(1))))?.answer;
+        } catch (e) {
+          await settle(0);
+          if (stop) break;
+          reportError(ctx, e);
+          fail(n + 1);
+          continue;
+        }
+        if (answer) {
+          answer.catch(() => {}); // awaited in order by settle(); avoid an unhandled-rejection report meanwhile
+          inflight.push({ line: n + 1, answer });
+          if (inflight.length >= depth) await settle(depth - 1);
+          continue;
+        }
+      }
+      await settle(0);
+      if (stop) break;
       let rc: number;
       try {
         rc = await runIpCommand(ctx, argv);
       } catch (e) {
         rc = reportError(ctx, e);
       }
-      if (rc !== 0) {
-        ctx.warn(`Command failed ${file}:${n + 1}`);
-        status = 1;
-        if (!opts.force) break;
-      }
+      if (rc !== 0) fail(n + 1);
     }
+    await settle(0);
   } finally {
     ctx.close();
   }

@@ -1,0 +1,619 @@
+/**
+ * `ip route`: show/list, flush, get, and add/del/change/replace/append/
+ * prepend/test, as iproute2 6.1's ip/iproute.c (grammar, output, errors and
+ * exit status). `ip route show` streams the dump and renders text in large
+ * chunks, so a million routes print in about the time iproute2 takes.
+ * In `ip -batch`, route modifications are pipelined (see {@link pipeline}).
+ * @module
+ */
+import { Args, CliError, invarg, matches, incomplete } from '../common/args.js';
+import type { CliContext } from '../common/context.js';
+import { reportError, kernelErrorText } from '../common/errors.js';
+import { NetlinkError } from '../../netlink/errors.js';
+import type { Netlink } from '../../netlink/netlink.js';
+import { nameRoute, routeDumpRequest, decodeRoute, type Route } from '../../netlink/route.js';
+import { routeMessage } from '../../netlink/rtnetlink/route-schema.js';
+import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { RTM, NLM_F } from '../../netlink/constants.js';
+import type { RtMsg } from '../../netlink/structs.js';
+import type { RouteAttrs } from '../../netlink/rtnetlink/route-schema.js';
+import type { MessageView } from '../../netlink/socket.js';
+import { parseModify, modifyOp, applyIfindexes, type ParsedModify } from './route-modify.js';
+import {
+  getPrefix, getAddr, getUnsigned, getU8, prefixAddrText, afBitLen, PREFIXLEN_SPECIFIED,
+  AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
+} from './route-args.js';
+import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNumeric } from './route-names.js';
+import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions } from './route-print.js';
+import { routeUsage } from './route-usage.js';
+import { readFamily } from './main.js';
+
+const RT_TABLE_MAIN = 254;
+const RT_SCOPE_NOWHERE = 255;
+const RTM_F_CLONED = 0x200;
+const RTM_F_NOTIFY = 0x100;
+const RTM_F_LOOKUP_TABLE = 0x1000;
+const RTM_F_FIB_MATCH = 0x2000;
+const RTN_UNREACHABLE = 7;
+const ENOENT = 2;
+
+// ---------------------------------------------------------------- interface names
+
+/** ifindex ↔ name of the context's namespace, loaded once and refreshed on a miss (a batch may create links). */
+const nameCache = new WeakMap<CliContext, { byIndex: Map<number, string>; byName: Map<string, number> }>();
+
+async function linkNames(ctx: CliContext, refresh = false): Promise<{ byIndex: Map<number, string>; byName: Map<string, number> }> {
+  let c = nameCache.get(ctx);
+  if (!c || refresh) {
+    const nl = await ctx.netlink();
+    const byIndex = await nl.route.linkNames();
+    const byName = new Map<string, number>();
+    for (const [i, n] of byIndex) byName.set(n, i);
+    c = { byIndex, byName };
+    nameCache.set(ctx, c);
+  }
+  return c;
+}
+
+/** ll_name_to_index: 0 when unknown ("ifN" means index N, as iproute2). */
+async function ifindexOf(ctx: CliContext, name: string): Promise<number> {
+  let c = await linkNames(ctx);
+  let i = c.byName.get(name);
+  if (i === undefined) {
+    c = await linkNames(ctx, true);
+    i = c.byName.get(name);
+  }
+  if (i !== undefined) return i;
+  const m = /^if(\d+)$/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+/** nodev(): "Cannot find device" and exit status 1. */
+function nodev(name: string): never {
+  throw new CliError(`Cannot find device "${name}"`, 1);
+}
+
+// ---------------------------------------------------------------- modify
+
+async function resolveModify(ctx: CliContext, p: ParsedModify): Promise<void> {
+  const idx = new Map<string, number>();
+  const names = [p.dev, ...p.nexthopDevs].filter((d): d is string => d !== undefined);
+  for (const d of names) {
+    const i = await ifindexOf(ctx, d);
+    if (!i) nodev(d);
+    idx.set(d, i);
+  }
+  applyIfindexes(p, (d) => idx.get(d)!);
+}
+
+/** Parse, validate, resolve names, then send; resolves/rejects with the kernel's answer. */
+async function startModify(ctx: CliContext, verb: string, args: Args): Promise<{ answer: Promise<unknown> }> {
+  const op = modifyOp(verb)!;
+  const p = parseModify(op, args.rest(), ctx.opts.family);
+  await resolveModify(ctx, p);
+  const nl = await ctx.netlink();
+  return { answer: nl.route.modify(op, p.header, p.attrs, {}, p.what) };
+}
+
+/**
+ * The `-batch` hook: for a route modification, parse and validate the line,
+ * send it, and return the pending answer without waiting for it, so many
+ * lines are in flight on one socket. Anything else returns undefined and is
+ * run normally by the batch runner.
+ */
+export async function pipeline(ctx: CliContext, args: Args): Promise<{ answer: Promise<unknown> } | undefined> {
+  const verb = args.peek();
+  if (verb === undefined || modifyOp(verb) === undefined || ctx.opts.echo) return undefined;
+  args.next();
+  return startModify(ctx, verb, args);
+}
+
+// ---------------------------------------------------------------- list / flush filter
+
+/** iproute2's `filter` of ip/iproute.c. */
+interface Filter {
+  tb: number;
+  cloned: boolean;
+  protocol: number; protocolmask: number;
+  scope: number; scopemask: number;
+  typemask: number;
+  tos: number; tosmask: number;
+  iif: number; iifmask: number;
+  oif: number; oifmask: number;
+  mark: number; markmask: number;
+  realm: number; realmmask: number;
+  metric: number; metricmask: number;
+  rprefsrc: InetPrefix | undefined;
+  rvia: InetPrefix | undefined;
+  rdst: InetPrefix | undefined;
+  mdst: InetPrefix | undefined;
+  rsrc: InetPrefix | undefined;
+  msrc: InetPrefix | undefined;
+}
+
+function newFilter(): Filter {
+  return {
+    tb: 0, cloned: false, protocol: 0, protocolmask: 0, scope: 0, scopemask: 0, typemask: 0, tos: 0, tosmask: 0,
+    iif: 0, iifmask: 0, oif: 0, oifmask: 0, mark: 0, markmask: 0, realm: 0, realmmask: 0, metric: 0, metricmask: 0,
+    rprefsrc: undefined, rvia: undefined, rdst: undefined, mdst: undefined, rsrc: undefined, msrc: undefined,
+  };
+}
+
+/** inet_addr_match: 0 (true here) when the first `bits` bits agree. */
+function addrMatch(a: Buffer, b: Buffer, bits: number): boolean {
+  if (bits <= 0) return true;
+  const whole = bits >> 3;
+  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
+  const rest = bits & 7;
+  if (rest) {
+    const mask = (0xff << (8 - rest)) & 0xff;
+    if ((a[whole]! & mask) !== (b[whole]! & mask)) return false;
+  }
+  return true;
+}
+
+function textBytes(text: string | undefined): Buffer {
+  const out = Buffer.alloc(16);
+  if (text === undefined || text === 'default' || text.startsWith('0/')) return out;
+  const slash = text.indexOf('/');
+  const p = getPrefixQuiet(slash >= 0 ? text.slice(0, slash) : text);
+  if (p) p.data.copy(out);
+  return out;
+}
+
+function getPrefixQuiet(s: string): InetPrefix | undefined {
+  try { return getAddr(s, 0); } catch { return undefined; }
+}
+
+const prefixOn = (p: InetPrefix | undefined): p is InetPrefix => p !== undefined && (p.family !== 0 || (p.flags & PREFIXLEN_SPECIFIED) !== 0);
+
+/** filter_nlmsg() on a decoded route. */
+function filterRoute(f: Filter, family: number, r: Route): boolean {
+  if (family !== AF_UNSPEC && r.family !== family) return false;
+  if (f.cloned === !(r.flags & RTM_F_CLONED)) return false;
+  if (f.tb > 0 && f.tb !== r.table) return false;
+  if ((f.protocol ^ r.protocol) & f.protocolmask) return false;
+  if ((f.scope ^ r.scope) & f.scopemask) return false;
+  if (f.typemask && !(f.typemask & (1 << r.typeId))) return false;
+  if ((f.tos ^ r.tos) & f.tosmask) return false;
+  const { rdst, mdst, rsrc, msrc, rvia, rprefsrc } = f;
+  if (rdst) {
+    if (rdst.family) { if (r.family !== rdst.family || rdst.bitlen > r.dst_len) return false; }
+    else if (rdst.flags & PREFIXLEN_SPECIFIED && rdst.bitlen > r.dst_len) return false;
+  }
+  if (mdst) {
+    if (mdst.family) { if (r.family !== mdst.family || (mdst.bitlen >= 0 && mdst.bitlen < r.dst_len)) return false; }
+    else if (mdst.flags & PREFIXLEN_SPECIFIED && mdst.bitlen >= 0 && mdst.bitlen < r.dst_len) return false;
+  }
+  if (rsrc) {
+    if (rsrc.family) { if (r.family !== rsrc.family || rsrc.bitlen > r.src_len) return false; }
+    else if (rsrc.flags & PREFIXLEN_SPECIFIED && rsrc.bitlen > r.src_len) return false;
+  }
+  if (msrc) {
+    if (msrc.family) { if (r.family !== msrc.family || (msrc.bitlen >= 0 && msrc.bitlen < r.src_len)) return false; }
+    else if (msrc.flags & PREFIXLEN_SPECIFIED && msrc.bitlen >= 0 && msrc.bitlen < r.src_len) return false;
+  }
+  if (rvia && rvia.family) {
+    const fam = r.via ? r.via.family : r.family;
+    if (fam !== rvia.family) return false;
+  }
+  if (rprefsrc && rprefsrc.family && r.family !== rprefsrc.family) return false;
+  if (prefixOn(rdst) || prefixOn(mdst)) {
+    const dst = textBytes(r.dst_len ? r.dst : undefined);
+    if (prefixOn(rdst) && !addrMatch(dst, rdst.data, rdst.bitlen)) return false;
+    if (prefixOn(mdst) && !addrMatch(dst, mdst.data, r.dst_len)) return false;
+  }
+  if (prefixOn(rsrc) || prefixOn(msrc)) {
+    const src = textBytes(r.from);
+    if (prefixOn(rsrc) && !addrMatch(src, rsrc.data, rsrc.bitlen)) return false;
+    if (prefixOn(msrc) && msrc.bitlen >= 0 && !addrMatch(src, msrc.data, r.src_len)) return false;
+  }
+  if (rvia && rvia.family) {
+    const via = rvia.bitlen > 0 ? textBytes(r.gateway ?? r.via?.host) : Buffer.alloc(16);
+    if (!addrMatch(via, rvia.data, rvia.bitlen)) return false;
+  }
+  if (rprefsrc && rprefsrc.family) {
+    const ps = rprefsrc.bitlen > 0 ? textBytes(r.prefsrc) : Buffer.alloc(16);
+    if (!addrMatch(ps, rprefsrc.data, rprefsrc.bitlen)) return false;
+  }
+  if (f.realmmask && ((r.flow ?? 0) ^ f.realm) & f.realmmask) return false;
+  if (f.iifmask && ((r.iif ?? 0) ^ f.iif) & f.iifmask) return false;
+  if (f.oifmask && ((r.oif ?? 0) ^ f.oif) & f.oifmask) return false;
+  if (f.markmask && ((r.mark ?? 0) ^ f.mark) & f.markmask) return false;
+  if (f.metricmask && ((r.metric ?? 0) ^ f.metric) & f.metricmask) return false;
+  return true;
+}
+
+interface ListSpec { filter: Filter; family: number; od: string | undefined; id: string | undefined }
+
+/** The selector grammar of iproute_list_flush_or_save(). */
+function parseSelectors(argv: readonly string[], preferred: number): ListSpec {
+  const f = newFilter();
+  f.tb = RT_TABLE_MAIN;
+  let family = preferred;
+  let od: string | undefined, id: string | undefined;
+  let mark = 0;
+  let i = 0;
+  const next = (): string => { if (++i >= argv.length) incomplete(); return argv[i]!; };
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (matches(arg, 'table')) {
+      const v = next();
+      const t = tableId(v);
+      if (t === null) {
+        if (v === 'all') f.tb = 0;
+        else if (v === 'cache') f.cloned = true;
+        else if (v === 'help') routeUsage();
+        else invarg('table id value is invalid\n', v);
+      } else f.tb = t;
+    } else if (matches(arg, 'vrf')) {
+      invarg('Invalid VRF\n', next());
+    } else if (matches(arg, 'cached') || matches(arg, 'cloned')) {
+      f.cloned = true;
+    } else if (arg === 'tos' || matches(arg, 'dsfield')) {
+      const v = next();
+      const t = dsfieldId(v);
+      if (t === null) invarg('TOS value is invalid\n', v);
+      f.tos = t; f.tosmask = -1;
+    } else if (matches(arg, 'protocol')) {
+      const v = next();
+      f.protocolmask = -1;
+      let p = protoId(v);
+      if (p === null) {
+        if (v !== 'all') invarg('invalid "protocol"\n', v);
+        p = 0; f.protocolmask = 0;
+      }
+      f.protocol = p;
+    } else if (matches(arg, 'scope')) {
+      const v = next();
+      f.scopemask = -1;
+      let s = scopeId(v);
+      if (s === null) {
+        if (v !== 'all') invarg('invalid "scope"\n', v);
+        s = RT_SCOPE_NOWHERE; f.scopemask = 0;
+      }
+      f.scope = s;
+    } else if (matches(arg, 'type')) {
+      const v = next();
+      const t = routeTypeId(v);
+      if (t === null) invarg('node type value is invalid\n', v);
+      f.typemask = 1 << t;
+    } else if (arg === 'dev' || arg === 'oif') {
+      od = next();
+    } else if (arg === 'iif') {
+      id = next();
+    } else if (arg === 'mark') {
+      const v = next();
+      const m = getUnsigned(v);
+      if (m === null) invarg('invalid mark value', v);
+      mark = m; f.markmask = -1;
+    } else if (matches(arg, 'metric') || matches(arg, 'priority') || arg === 'preference') {
+      const v = next();
+      const m = getUnsigned(v);
+      if (m === null) invarg('"metric" value is invalid\n', v);
+      f.metric = m; f.metricmask = -1;
+    } else if (arg === 'via') {
+      let v = next();
+      let fam = readFamily(v);
+      if (fam === AF_UNSPEC) fam = family; else v = next();
+      f.rvia = getPrefix(v, fam);
+    } else if (arg === 'src') {
+      f.rprefsrc = getPrefix(next(), family);
+    } else if (matches(arg, 'realms')) {
+      const v = next();
+      const r = parseRealms(v);
+      if (r === null) invarg('invalid realms\n', v);
+      f.realm = r; f.realmmask = 0xffffffff;
+      if ((r & 0xffff) === 0 && v.endsWith('/')) f.realmmask &= ~0xffff;
+      if ((r & 0xffff0000) === 0 && (!v.includes('/') || v.startsWith('/'))) f.realmmask &= ~0xffff0000;
+      f.realmmask >>>= 0;
+    } else if (matches(arg, 'from')) {
+      const v = next();
+      if (matches(v, 'root')) f.rsrc = getPrefix(next(), family);
+      else if (matches(v, 'match')) f.msrc = getPrefix(next(), family);
+      else {
+        const w = matches(v, 'exact') ? next() : v;
+        f.msrc = getPrefix(w, family);
+        f.rsrc = f.msrc;
+      }
+    } else {
+      let v = arg;
+      if (matches(v, 'to')) v = next();
+      if (matches(v, 'root')) f.rdst = getPrefix(next(), family);
+      else if (matches(v, 'match')) f.mdst = getPrefix(next(), family);
+      else {
+        const w = matches(v, 'exact') ? next() : v;
+        f.mdst = getPrefix(w, family);
+        f.rdst = f.mdst;
+      }
+    }
+  }
+  if (family === AF_UNSPEC && f.tb) family = AF_INET;
+  f.mark = mark;
+  return { filter: f, family, od, id };
+}
+
+function printOptionsFor(ctx: CliContext, f: Filter): RoutePrintOptions {
+  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  return {
+    ...base,
+    typemask: f.typemask,
+    tableSelected: f.tb !== 0,
+    protocolPinned: f.protocolmask === -1,
+    scopePinned: f.scopemask === -1,
+    tosPinned: f.tosmask === -1,
+    oifPinned: f.oifmask === -1,
+    iifPinned: f.iifmask === -1,
+    metricPinned: f.metricmask === -1,
+    realmPinned: f.realmmask === 0xffffffff,
+    viaExact: (fam) => f.rvia !== undefined && f.rvia.bitlen === afBitLen(fam),
+    prefsrcExact: (fam) => f.rprefsrc !== undefined && f.rprefsrc.bitlen === afBitLen(fam),
+  };
+}
+
+async function resolveListDevs(ctx: CliContext, spec: ListSpec): Promise<void> {
+  const f = spec.filter;
+  if (spec.id !== undefined) {
+    const i = await ifindexOf(ctx, spec.id);
+    if (!i) nodev(spec.id);
+    f.iif = i; f.iifmask = -1;
+  }
+  if (spec.od !== undefined) {
+    const i = await ifindexOf(ctx, spec.od);
+    if (!i) nodev(spec.od);
+    f.oif = i; f.oifmask = -1;
+  }
+}
+
+/** A route dump with the filter's kernel-side part (iproute_dump_filter); yields batches of matching routes. */
+function dumpRoutes(nl: Netlink, spec: ListSpec, names: ReadonlyMap<number, string>, keepRaw: boolean) {
+  const f = spec.filter;
+  const dumpOpts: { table?: number; protocol?: number; oif?: number; cached?: boolean } = { protocol: f.protocol, cached: f.cloned };
+  if (f.tb) dumpOpts.table = f.tb;
+  if (f.oif) dumpOpts.oif = f.oif;
+  const req = routeDumpRequest(spec.family, dumpOpts);
+  const build = rtRequest(routeMessage, RTM.GETROUTE, NLM_F.DUMP, req.header, req.attrs);
+  const family = spec.family;
+  return nl.socket.dump<{ r: Route; raw: Buffer | undefined }>(build, (m: MessageView) => {
+    if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) return undefined;
+    const r = decodeRoute(m);
+    if (!filterRoute(f, family, r)) return undefined;
+    nameRoute(r, names);
+    return { r, raw: keepRaw ? Buffer.from(m.buf.subarray(m.off - 16, m.off + m.len)) : undefined };
+  }, 'dump routes', { interrupted: 'partial' });
+}
+
+async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const spec = parseSelectors(argv, ctx.opts.family);
+  await resolveListDevs(ctx, spec);
+  const nl = await ctx.netlink();
+  const names = (await linkNames(ctx)).byIndex;
+  const o = printOptionsFor(ctx, spec.filter);
+  const p = ctx.printer;
+  const stream = dumpRoutes(nl, spec, names, false);
+  p.start();
+  try {
+    if (p.inJson) {
+      for await (const batch of stream.batches()) for (const { r } of batch) routeJson(p, r, o);
+    } else {
+      const sink = ctx.sink;
+      for await (const batch of stream.batches()) {
+        let chunk = '';
+        for (let k = 0; k < batch.length; k++) chunk += routeText(batch[k]!.r, o);
+        sink.write(chunk);
+      }
+    }
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      // save_route_errhndlr: a missing main table (e.g. IPv6 disabled) is not an error.
+      if (e.errno === ENOENT && spec.filter.tb === RT_TABLE_MAIN) { p.finish(); return 0; }
+      p.flush();
+      process.stderr.write(kernelErrorText(e) + 'Dump terminated\n');
+      return 2;
+    }
+    throw e;
+  }
+  p.finish();
+  if (stream.interrupted) ctx.warn('Dump was interrupted and may be inconsistent.');
+  return 0;
+}
+
+async function flush(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  if (!argv.length) throw new CliError('"ip route flush" requires arguments.', 1);
+  const spec = parseSelectors(argv, ctx.opts.family);
+  await resolveListDevs(ctx, spec);
+  const nl = await ctx.netlink();
+  const names = (await linkNames(ctx)).byIndex;
+  const f = spec.filter;
+  const stats = ctx.opts.stats;
+  const out = (s: string): void => { ctx.sink.write(s); };
+  if (f.cloned) {
+    if (spec.family !== AF_INET6) {
+      // iproute_flush_cache(): the IPv4 cache is flushed through procfs; this kernel has no IPv4 cache,
+      // and writing there needs the namespace's /proc, so only report as iproute2 does.
+      if (stats) out('*** IPv4 routing cache is flushed.\n');
+    }
+    if (spec.family === AF_INET) { ctx.printer.flush(); return 0; }
+  }
+  const start = Date.now();
+  for (let round = 0; ; ) {
+    const victims: Buffer[] = [];
+    const o = printOptionsFor(ctx, f);
+    for await (const batch of dumpRoutes(nl, spec, names, true).batches()) {
+      for (const { r, raw } of batch) {
+        if (r.deleted) continue;
+        if (r.family === AF_INET6 && r.dst_len === 0 && r.typeId === RTN_UNREACHABLE && r.metric === 0xffffffff) continue;
+        victims.push(raw!);
+        if (stats >= 2) out(routeText(r, o));
+      }
+    }
+    if (!victims.length) {
+      if (stats) {
+        if (round === 0 && (!f.cloned || spec.family === AF_INET6)) out('Nothing to flush.\n');
+        else out(`*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+      }
+      ctx.printer.flush();
+      return 0;
+    }
+    round++;
+    // The route's own message, turned into RTM_DELROUTE (as iproute2's flush does), all in flight at once.
+    await Promise.allSettled(victims.map((raw) => nl.socket.request((w, seq) => {
+      w.pad4();
+      const s = w.offset;
+      w.bytes(raw);
+      w.buf.writeUInt16LE(RTM.DELROUTE, s + 4);
+      w.buf.writeUInt16LE(NLM_F.REQUEST | NLM_F.ACK, s + 6);
+      w.buf.writeUInt32LE(seq, s + 8);
+      w.buf.writeUInt32LE(0, s + 12);
+    }, 'flush route')));
+    if (Date.now() - start > 30000) {
+      out(`\n*** Flush not completed after ${Math.floor((Date.now() - start) / 1000)} seconds, ${victims.length} entries remain ***\n`);
+      ctx.printer.flush();
+      return 1;
+    }
+    if (stats) out(`\n*** Round ${round}, deleting ${victims.length} entries ***\n`);
+  }
+}
+
+// ---------------------------------------------------------------- get
+
+const IPPROTO: Readonly<Record<string, number>> = {
+  ip: 0, icmp: 1, igmp: 2, ipip: 4, tcp: 6, egp: 8, pup: 12, udp: 17, idp: 22, tp: 29, dccp: 33, ipv6: 41,
+  rsvp: 46, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, mtp: 92, beetph: 94, encap: 98, pim: 103,
+  comp: 108, l2tp: 115, sctp: 132, udplite: 136, mpls: 137, ethernet: 143, raw: 255, mptcp: 262,
+};
+
+async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const h: RtMsg = { family: ctx.opts.family, dst_len: 0, src_len: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 };
+  const a: RouteAttrs = {};
+  let idev: string | undefined, odev: string | undefined;
+  let mark = 0;
+  let found = false;
+  let fibMatch = false;
+  let i = 0;
+  const next = (): string => { if (++i >= argv.length) incomplete(); return argv[i]!; };
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === 'tos' || matches(arg, 'dsfield')) {
+      const v = next();
+      const t = dsfieldId(v);
+      if (t === null) invarg('TOS value is invalid\n', v);
+      h.tos = t;
+    } else if (matches(arg, 'from')) {
+      const v = next();
+      if (matches(v, 'help')) routeUsage();
+      const p = getPrefix(v, h.family);
+      if (h.family === AF_UNSPEC) h.family = p.family;
+      if (p.bytelen) a.src = prefixAddrText(p);
+      h.src_len = p.bitlen;
+    } else if (matches(arg, 'iif')) {
+      idev = next();
+    } else if (matches(arg, 'mark')) {
+      const v = next();
+      const m = getUnsigned(v);
+      if (m === null) invarg('invalid mark value', v);
+      mark = m;
+    } else if (matches(arg, 'oif') || arg === 'dev') {
+      odev = next();
+    } else if (matches(arg, 'notify')) {
+      h.flags |= RTM_F_NOTIFY;
+    } else if (matches(arg, 'connected')) {
+      throw new CliError('Error: "ip route get ... connected" is not supported by rip yet', 255);
+    } else if (matches(arg, 'vrf')) {
+      invarg('Invalid VRF\n', next());
+    } else if (matches(arg, 'uid')) {
+      const v = next();
+      const u = getUnsigned(v);
+      if (u === null) invarg('invalid UID\n', v);
+      a.uid = u;
+    } else if (matches(arg, 'fibmatch')) {
+      fibMatch = true;
+    } else if (arg === 'as') {
+      let v = next();
+      if (v === 'to') v = next();
+      const ad = getAddr(v, h.family);
+      if (h.family === AF_UNSPEC) h.family = ad.family;
+      a.newdst = prefixAddrText(ad);
+    } else if (matches(arg, 'sport')) {
+      const v = next();
+      const s = getUnsigned(v);
+      if (s === null || s > 0xffff) invarg('invalid sport\n', v);
+      a.sport = s;
+    } else if (matches(arg, 'dport')) {
+      const v = next();
+      const d = getUnsigned(v);
+      if (d === null || d > 0xffff) invarg('invalid dport\n', v);
+      a.dport = d;
+    } else if (matches(arg, 'ipproto')) {
+      const v = next();
+      const p = IPPROTO[v] ?? getU8(v);
+      if (p === null || p === undefined) invarg('Invalid "ipproto" value\n', v);
+      a.ip_proto = p & 0xff;
+    } else {
+      let v = arg;
+      if (v === 'to') v = next();
+      if (matches(v, 'help')) routeUsage();
+      const p = getPrefix(v, h.family);
+      if (h.family === AF_UNSPEC) h.family = p.family;
+      if (p.bytelen) a.dst = prefixAddrText(p);
+      if (h.family === AF_INET && p.bitlen !== 32) {
+        ctx.warn(`Warning: /${p.bitlen} as prefix is invalid, only /32 (or none) is supported.`);
+        h.dst_len = 32;
+      } else if (h.family === AF_INET6 && p.bitlen !== 128) {
+        ctx.warn(`Warning: /${p.bitlen} as prefix is invalid, only /128 (or none) is supported.`);
+        h.dst_len = 128;
+      } else h.dst_len = p.bitlen;
+      found = true;
+    }
+  }
+  if (!found) throw new CliError('need at least a destination address', 1);
+  if (idev !== undefined) {
+    const x = await ifindexOf(ctx, idev);
+    if (!x) nodev(idev);
+    a.iif = x;
+  }
+  if (odev !== undefined) {
+    const x = await ifindexOf(ctx, odev);
+    if (!x) nodev(odev);
+    a.oif = x;
+  }
+  if (mark) a.mark = mark;
+  if (h.family === AF_UNSPEC) h.family = AF_INET;
+  if (h.family === AF_INET) h.flags |= RTM_F_LOOKUP_TABLE;
+  if (fibMatch) h.flags |= RTM_F_FIB_MATCH;
+  const nl = await ctx.netlink();
+  // iproute2 sends this without NLM_F_ACK and takes the one reply; we ask for the ACK so the
+  // socket layer knows when the request is complete. The kernel's answer is the same.
+  const m = await nl.socket.get(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.ACK, h, a), 'get route');
+  const r = decodeRoute(m);
+  nameRoute(r, (await linkNames(ctx)).byIndex);
+  const p = ctx.printer;
+  const o = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  p.start();
+  if (p.inJson) routeJson(p, r, o); else ctx.sink.write(routeText(r, o));
+  p.finish();
+  return 0;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+/** `ip route …` */
+export default async function ipRoute(ctx: CliContext, args: Args): Promise<number> {
+  setNumeric(ctx.opts.numeric > 0);
+  const verb = args.next();
+  if (verb === undefined) return list(ctx, []);
+  if (modifyOp(verb) !== undefined) {
+    await (await startModify(ctx, verb, args)).answer;
+    return 0;
+  }
+  if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return list(ctx, args.rest());
+  if (matches(verb, 'get')) return get(ctx, args.rest());
+  if (matches(verb, 'flush')) return flush(ctx, args.rest());
+  if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) {
+    throw new CliError(`Error: "ip route ${verb}" is not supported by rip yet`, 255);
+  }
+  if (matches(verb, 'help')) routeUsage();
+  throw new CliError(`Command "${verb}" is unknown, try "ip route help".`, 255);
+}
+
+export { reportError, AF_INET6 };
