@@ -68,6 +68,11 @@ export interface QdiscKind<O = unknown, C = unknown> {
    * sends an empty nest for some kinds; match it byte for byte).
    */
   readonly alwaysSendOptions?: boolean;
+  /**
+   * NLA_F_* bits iproute2 sets on the TCA_OPTIONS attribute itself, for both
+   * qdisc and class options (ets and taprio send TCA_OPTIONS | NLA_F_NESTED).
+   */
+  readonly optionsFlags?: number;
   /** Codec of TCA_XSTATS (qdisc) when the kind has extended statistics. */
   readonly xstats?: Codec<unknown>;
   /** tc(8) grammar for `tc qdisc add … KIND [options]`; `tokens` are what follows the kind. */
@@ -91,7 +96,7 @@ export interface QdiscKind<O = unknown, C = unknown> {
 const qdiscKinds = new Map<string, QdiscKind>();
 
 /** Register a kind module (called once per module at import). */
-export function registerQdiscKind<O, C>(k: QdiscKind<O, C>): void {
+export function registerQdiscKind<O, C = unknown>(k: QdiscKind<O, C>): void {
   qdiscKinds.set(k.kind, k as unknown as QdiscKind);
 }
 

@@ -1,0 +1,255 @@
+/**
+ * `tc class add|del|replace|change|show`, as iproute2's tc/tc_class.c.
+ * Like tc 6.1, class listings are plain text even with -j (tc prints them
+ * with fprintf and never opens a JSON object for classes).
+ * @module
+ */
+import { CliError, matches } from '../common/args.js';
+import type { CliContext } from '../common/context.js';
+import { kernelErrorText } from '../common/errors.js';
+import { NetlinkError } from '../../netlink/errors.js';
+import { NLM_F, RTM } from '../../netlink/constants.js';
+import type { MessageView } from '../../netlink/socket.js';
+import type { TcMsg } from '../../netlink/structs.js';
+import type { Printer } from '../../output/printer.js';
+import { qdiscKind, type TcEnv } from '../../tc/kind.js';
+import { classMessage, type TcAttrs } from '../../tc/schema.js';
+import { TC_H, parseClassid, parseQdiscHandle, formatClassid, major, minor } from '../../tc/handle.js';
+import type { ClassOp } from '../../tc/class.js';
+import type { LinkMap } from '../ip/ll-map.js';
+import { TcExit, fromKindError, linkMap, printTcStats, tcEnv } from './common.js';
+import { parseEstimator, warnExtack } from './qdisc.js';
+import '../../tc/kinds/index.js';
+
+const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
+       [ classid CLASSID ] [ root | parent CLASSID ]
+       [ [ QDISC_KIND ] [ help | OPTIONS ] ]
+
+       tc class show [ dev STRING ] [ root | parent CLASSID ]
+Where:
+QDISC_KIND := { prio | cbq | etc. }
+OPTIONS := ... try tc class add <desired QDISC_KIND> help
+`;
+
+function usage(): void {
+  process.stderr.write(USAGE);
+}
+function invarg(msg: string, arg: string): never {
+  throw new TcExit(`Error: argument "${arg}" is wrong: ${msg}`, 255);
+}
+function duparg(key: string, arg: string): never {
+  throw new TcExit(`Error: duplicate "${key}": "${arg}" is the second value.`, 255);
+}
+function incomplete(): never {
+  throw new TcExit('Command line is not complete. Try option "help"', 255);
+}
+
+/** tc_class_modify() */
+async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Promise<number> {
+  const header: TcMsg = { family: 0, ifindex: 0, handle: 0, parent: 0, info: 0 };
+  const est = { interval: 0, ewma_log: 0 };
+  let dev = '';
+  let k = '';
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === 'dev') {
+      if (++i >= argv.length) incomplete();
+      if (dev) duparg('dev', argv[i]!);
+      dev = argv[i]!.slice(0, 15);
+    } else if (a === 'classid') {
+      if (++i >= argv.length) incomplete();
+      if (header.handle) duparg('classid', argv[i]!);
+      const h = parseClassid(argv[i]!);
+      if (h === null) invarg('invalid class ID', argv[i]!);
+      header.handle = h!;
+    } else if (a === 'handle') {
+      throw new CliError('Error: try "classid" instead of "handle"', 255);
+    } else if (a === 'root') {
+      if (header.parent) throw new CliError('Error: "root" is duplicate parent ID.', 255);
+      header.parent = TC_H.ROOT;
+    } else if (a === 'parent') {
+      if (++i >= argv.length) incomplete();
+      if (header.parent) duparg('parent', argv[i]!);
+      const h = parseClassid(argv[i]!);
+      if (h === null) invarg('invalid parent ID', argv[i]!);
+      header.parent = h!;
+    } else if (matches(a, 'estimator')) {
+      i = parseEstimator(argv, i, est, ctx.opts.raw);
+    } else if (matches(a, 'help')) {
+      usage();
+    } else {
+      k = a.slice(0, 15);
+      i++;
+      break;
+    }
+    i++;
+  }
+  const rest = argv.slice(i);
+  const attrs: TcAttrs = {};
+  if (k) attrs.kind = k;
+  if (est.ewma_log) attrs.rate = est;
+  if (k) {
+    const q = qdiscKind(k);
+    if (!q?.parseClass) throw new CliError(`Error: Qdisc "${k}" is classless.`, 1);
+    let o: unknown;
+    try { o = q.parseClass(rest, tcEnv(ctx, dev)); } catch (e) { fromKindError(e); }
+    if (o !== undefined) attrs.options = o;
+  } else if (rest.length) {
+    if (matches(rest[0], 'help')) usage();
+    // tc prints this one without a newline.
+    process.stderr.write(`Garbage instead of arguments "${rest[0]} ...". Try "tc class help".`);
+    return 255;
+  }
+  const nl = await ctx.netlink();
+  if (dev) {
+    const idx = (await linkMap(ctx)).index(dev);
+    if (!idx) throw new CliError(`Cannot find device "${dev}"`, 1);
+    header.ifindex = idx;
+  }
+  try {
+    await nl.class.send(op, header, attrs, { onWarning: warnExtack });
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      process.stderr.write(kernelErrorText(e));
+      return 2;
+    }
+    throw e;
+  }
+  return 0;
+}
+
+/** The filters of `tc class show`. */
+export interface ClassShowFilter {
+  ifindex: number;
+  qdisc: number;
+  classid: number;
+}
+
+/** print_class(): one class message as tc prints it (text only, like tc). */
+export function printClass(p: Printer, m: MessageView, env: TcEnv, names: LinkMap, f: ClassShowFilter): void {
+  if (m.type !== RTM.NEWTCLASS && m.type !== RTM.DELTCLASS) {
+    process.stderr.write('Not a class\n');
+    return;
+  }
+  const { header: t, attrs: tb } = classMessage.decode(m.buf, m.off, m.len);
+  if (f.qdisc && major(t.handle ^ f.qdisc)) return;
+  if (f.classid && t.handle !== f.classid) return;
+  if (tb.kind === undefined) {
+    process.stderr.write('print_class: NULL kind\n');
+    return;
+  }
+  let out = m.type === RTM.DELTCLASS ? 'deleted ' : '';
+  const id = t.handle ? formatClassid(f.qdisc ? minor(t.handle) : t.handle) : '';
+  out += `class ${tb.kind} ${id} `;
+  if (f.ifindex === 0) out += `dev ${names.name(t.ifindex)} `;
+  if (t.parent >>> 0 === TC_H.ROOT) out += 'root ';
+  else out += `parent ${formatClassid(f.qdisc ? minor(t.parent) : t.parent)} `;
+  if (t.info) out += `leaf ${(t.info >>> 16).toString(16)}: `;
+  p.rawText(out);
+  const q = qdiscKind(tb.kind);
+  if (tb.options !== undefined) {
+    if (q?.printClass && q.classOptions) q.printClass(p, tb.options, env);
+    else process.stderr.write('[cannot parse class parameters]');
+  }
+  p.rawText('\n');
+  if (env.stats) {
+    let xstats: unknown;
+    if (tb.stats || tb.stats2) {
+      xstats = printTcStats(p, tb, ' ', env.iec);
+      p.rawText('\n');
+    }
+    if (xstats === undefined) xstats = tb.xstats;
+    const printX = q?.printClassXstats ?? q?.printXstats;
+    if (q && xstats !== undefined && printX) {
+      const codec = q.printClassXstats ? q.classXstats : q.xstats;
+      const x = Buffer.isBuffer(xstats) && codec ? codec.decode(xstats, 0, xstats.length, tb as Record<string, unknown>) : xstats;
+      printX(p, x, env);
+      p.rawText('\n');
+    }
+  }
+}
+
+/** tc_class_list() */
+async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const f: ClassShowFilter = { ifindex: 0, qdisc: 0, classid: 0 };
+  let dev = '';
+  let parent = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === 'dev') {
+      if (++i >= argv.length) incomplete();
+      if (dev) duparg('dev', argv[i]!);
+      dev = argv[i]!.slice(0, 15);
+    } else if (a === 'qdisc') {
+      if (++i >= argv.length) incomplete();
+      if (f.qdisc) duparg('qdisc', argv[i]!);
+      const h = parseQdiscHandle(argv[i]!);
+      if (h === null) invarg('invalid qdisc ID', argv[i]!);
+      f.qdisc = h!;
+    } else if (a === 'classid') {
+      if (++i >= argv.length) incomplete();
+      if (f.classid) duparg('classid', argv[i]!);
+      const h = parseClassid(argv[i]!);
+      if (h === null) invarg('invalid class ID', argv[i]!);
+      f.classid = h!;
+    } else if (a === 'root') {
+      if (parent) throw new CliError('Error: "root" is duplicate parent ID', 255);
+      parent = TC_H.ROOT;
+    } else if (a === 'parent') {
+      if (parent) duparg('parent', a);
+      if (++i >= argv.length) incomplete();
+      const h = parseClassid(argv[i]!);
+      if (h === null) invarg('invalid parent ID', argv[i]!);
+      parent = h!;
+    } else if (matches(a, 'help')) {
+      usage();
+    } else {
+      throw new CliError(`What is "${a}"? Try "tc class help".`, 255);
+    }
+  }
+  const nl = await ctx.netlink();
+  const names = await linkMap(ctx);
+  if (dev) {
+    f.ifindex = names.index(dev);
+    if (!f.ifindex) throw new CliError(`Cannot find device "${dev}"`, 1);
+  }
+  const env = tcEnv(ctx, dev);
+  const p = ctx.printer;
+  const header: TcMsg = { family: 0, ifindex: f.ifindex, handle: 0, parent, info: 0 };
+  const stream = nl.socket.dump<MessageView>((w, seq) => {
+    const s = w.beginMessage(RTM.GETTCLASS, NLM_F.DUMP | NLM_F.REQUEST, seq);
+    classMessage.encode(w, header, {});
+    w.endMessage(s);
+  }, (m) => m, 'dump classes', { interrupted: 'partial' });
+  try {
+    for await (const batch of stream.batches()) for (const m of batch) printClass(p, m, env, names, f);
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      p.flush();
+      process.stderr.write(kernelErrorText(e));
+      process.stderr.write('Dump terminated\n');
+      return 1;
+    }
+    throw e;
+  }
+  p.flush();
+  return 0;
+}
+
+/** `tc class …` (do_class). */
+export default async function tcClass(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const cmd = argv[0];
+  if (cmd === undefined) return list(ctx, []);
+  const rest = argv.slice(1);
+  if (matches(cmd, 'add')) return modify(ctx, 'add', rest);
+  if (matches(cmd, 'change')) return modify(ctx, 'change', rest);
+  if (matches(cmd, 'replace')) return modify(ctx, 'replace', rest);
+  if (matches(cmd, 'delete')) return modify(ctx, 'del', rest);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, rest);
+  if (matches(cmd, 'help')) {
+    usage();
+    return 0;
+  }
+  throw new CliError(`Command "${cmd}" is unknown, try "tc class help".`, 255);
+}
