@@ -7,6 +7,8 @@ import { NetlinkSocket, type NetnsRef, type SocketOptions } from './socket.js';
 import { NETLINK } from './constants.js';
 import { LinkApi } from './link.js';
 import { RouteApi } from './route.js';
+import { QdiscApi } from '../tc/qdisc.js';
+import { ClassApi } from '../tc/class.js';
 import { AddressApi } from './address.js';
 import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from './monitor.js';
 import { NeighborApi } from './neighbor.js';
@@ -48,6 +50,10 @@ export class Netlink implements AsyncDisposable {
   readonly rule: RuleApi;
   /** Nexthop objects and groups. */
   readonly nexthop: NexthopApi;
+  /** Traffic-control qdiscs (rip/tc). */
+  readonly qdisc: QdiscApi;
+  /** Traffic-control classes (rip/tc). */
+  readonly class: ClassApi;
 
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
@@ -57,6 +63,8 @@ export class Netlink implements AsyncDisposable {
     this.neighbor = new NeighborApi(socket, this.link);
     this.rule = new RuleApi(socket);
     this.nexthop = new NexthopApi(socket, this.link);
+    this.qdisc = new QdiscApi(socket, this.link);
+    this.class = new ClassApi(socket, this.link);
   }
 
   /** Open a handle (in `netns`, if given; the process itself never changes namespace). */
