@@ -30,3 +30,5 @@ import './mq.js';
 import './drr.js';
 import './qfq.js';
 import './hfsc.js';
+import './mqprio.js';
+import './ets.js';

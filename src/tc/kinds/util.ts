@@ -374,13 +374,22 @@ function devName(ifindex: number): string | undefined {
  * Errors iproute2 reports itself (no device, unreadable speed) are thrown.
  */
 export function percentRate(s: string, env: TcEnv): number | null {
-  const dev = env.ifindex ? devName(env.ifindex) : undefined;
-  if (!dev) fail('No device specified; specify device to rate limit by percentage');
   let speed: number;
-  try {
-    speed = parseInt(readFileSync(`/sys/class/net/${dev}/speed`, 'utf8').trim(), 10);
-  } catch {
-    return null;
+  if (env.linkSpeed) {
+    // The foundation's lookup throws tc's own messages (PercentRateError).
+    try {
+      speed = env.linkSpeed();
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  } else {
+    const dev = env.dev || (env.ifindex ? devName(env.ifindex) : undefined);
+    if (!dev) fail('No device specified; specify device to rate limit by percentage');
+    try {
+      speed = parseInt(readFileSync(`/sys/class/net/${dev}/speed`, 'utf8').trim(), 10);
+    } catch {
+      return null;
+    }
   }
   if (!Number.isFinite(speed) || speed <= 0) return null;
   const m = /^[0-9.%]+/.exec(s);
