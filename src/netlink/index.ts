@@ -43,3 +43,16 @@ export type { GenlFamily } from './genl.js';
 export { NetnsError, NETNSA, NETNS_RUN_DIR } from './netns.js';
 export type { NamedNetns, ExecResult, NetnsEvent } from './netns.js';
 export { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';
+export { AddressApi, decodeAddress, buildAddressRequest, addressFlagNames, flagFilterMask, fnmatch } from './address.js';
+export type {
+  Address, AddressFilter, AddressSpec, AddressFlagName, SettableAddressFlag, AddressFlagFilter, AddressRequest,
+} from './address.js';
+export {
+  IFA, IFA_F, IFAPROT, INFINITY_LIFE_TIME, IFA_FLAG_NAMES, ifaCacheinfo, addressAttrs, addressMessage, scopeName, scopeNumber,
+} from './rtnetlink/address-schema.js';
+export type { AddressAttrs, IfaCacheinfo } from './rtnetlink/address-schema.js';
+export { Monitor, MONITOR_OBJECTS, MONITOR_OBJECT_NAMES, registerMonitorDecoder, decodeNsid, monitorTypes } from './monitor.js';
+export type {
+  MonitorEvent, MonitorObjectEvent, MonitorOverflowEvent, MonitorObject, MonitorAction, MonitorOptions,
+  MonitorMessageMap, MonitorObjectSpec, NsidMessage, RawRtMessage,
+} from './monitor.js';

@@ -24,23 +24,7 @@ import { NetlinkSocket, type MessageView, type NetnsRef, type SubscriptionEvent 
 import { NETLINK, RTM, RTNLGRP } from './constants.js';
 import { decodeLink, type Link } from './link.js';
 import { decodeAddress, type Address } from './address.js';
-import { attrs, attr, s32, u32, message, struct, u8, pad } from './codec/schema.js';
-import { constants } from './constants.js';
-
-/** NETNSA_* (linux/net_namespace.h). */
-export const NETNSA = constants('NETNSA_', ['linux/net_namespace.h'], {
-  NONE: 0, NSID: 1, PID: 2, FD: 3, TARGET_NSID: 4, CURRENT_NSID: 5,
-});
-
-const rtgenmsgPadded = struct('rtgenmsg', { family: u8, _pad: pad(3) });
-/** RTM_NEWNSID/DELNSID body. */
-export const nsidMessage = message('RTM_NEWNSID', rtgenmsgPadded, attrs('NETNSA', {
-  nsid: attr(NETNSA.NSID, s32),
-  pid: attr(NETNSA.PID, u32),
-  fd: attr(NETNSA.FD, u32),
-  target_nsid: attr(NETNSA.TARGET_NSID, s32),
-  current_nsid: attr(NETNSA.CURRENT_NSID, s32),
-}));
+import { nsidMessage } from './netns.js';
 
 /** A namespace id notification (`ip monitor nsid`). */
 export interface NsidMessage {

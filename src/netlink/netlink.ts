@@ -6,6 +6,8 @@
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from './socket.js';
 import { NETLINK } from './constants.js';
 import { LinkApi } from './link.js';
+import { AddressApi } from './address.js';
+import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from './monitor.js';
 import { RouteApi } from './route.js';
 import { QdiscApi } from '../tc/qdisc.js';
 import { ClassApi } from '../tc/class.js';
@@ -38,6 +40,10 @@ export class Netlink implements AsyncDisposable {
   readonly socket: NetlinkSocket;
   /** Links. */
   readonly link: LinkApi;
+  /** Interface addresses. */
+  readonly address: AddressApi;
+  /** The namespace this handle was opened in (monitors open their own socket there). */
+  private netnsRef: NetnsRef | undefined;
   /** Routes. */
   readonly route: RouteApi;
   /** Interface addresses. */
@@ -58,6 +64,7 @@ export class Netlink implements AsyncDisposable {
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
+    this.address = new AddressApi(socket, this.link);
     this.route = new RouteApi(socket);
     this.address = new AddressApi(socket, this.link);
     this.neighbor = new NeighborApi(socket, this.link);

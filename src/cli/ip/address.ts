@@ -757,10 +757,27 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
 
 type Verb = 'add' | 'change' | 'replace' | 'del';
 
-/** ipaddr_modify(): parse, check (printing iproute2's messages) and send. */
-async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> {
-  const del = verb === 'del';
-  let family = ctx.opts.family;
+/** An `ip address add|change|replace|del` command line, parsed. */
+export interface ParsedAddrModify {
+  /** The library spec in command-line order (`dev` is the name; lifetimes last, as on the wire). */
+  readonly spec: Record<string, unknown>;
+  readonly dev: string | undefined;
+  readonly family: number;
+  readonly local: InetPrefix | undefined;
+  readonly localArg: string;
+  readonly peer: InetPrefix | undefined;
+  readonly brd: 0 | '+' | '-' | 'addr';
+  readonly lifetimes: { readonly set: boolean; readonly valid: number; readonly preferred: number };
+  readonly flags: readonly SettableAddressFlag[];
+}
+
+/**
+ * Parse ipaddr_modify()'s grammar. Errors iproute2 reports while parsing are
+ * thrown as CliError; warnings go to `warn` in order.
+ */
+export function parseAddrModify(argv: readonly string[], startFamily: number, warn: (line: string) => void): ParsedAddrModify {
+  const args = new Args(argv);
+  let family = startFamily;
   const spec: Record<string, unknown> = {};
   let dev: string | undefined;
   let local: InetPrefix | undefined;
@@ -834,8 +851,8 @@ async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> 
       spec.preferred_lft = n === INFINITY_LIFE_TIME ? 'forever' : n;
     } else if (IFA_FLAG_NAMES.some((x) => x.name === t)) {
       const fd = IFA_FLAG_NAMES.find((x) => x.name === t)!;
-      if (fd.readonly) ctx.warn(`Warning: ${fd.name} option is not mutable from userspace`);
-      else if (fd.v6only && family !== AF_INET6) ctx.warn(`Warning: ${fd.name} option can be set only for IPv6 addresses`);
+      if (fd.readonly) warn(`Warning: ${fd.name} option is not mutable from userspace`);
+      else if (fd.v6only && family !== AF_INET6) warn(`Warning: ${fd.name} option can be set only for IPv6 addresses`);
       else flagNames.push(fd.name as SettableAddressFlag);
     } else {
       let v = t;
@@ -853,6 +870,21 @@ async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> 
     spec.label = labels[labels.length - 1];
   }
   if (flagNames.length) spec.flags = flagNames;
+  // Lifetimes go last on the wire (IFA_CACHEINFO is appended after the loop).
+  const ordered: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec)) if (k !== 'valid_lft' && k !== 'preferred_lft') ordered[k] = v;
+  if (spec.valid_lft !== undefined) ordered.valid_lft = spec.valid_lft;
+  if (spec.preferred_lft !== undefined) ordered.preferred_lft = spec.preferred_lft;
+  return {
+    spec: ordered, dev, family, local, localArg, peer, brd,
+    lifetimes: { set: validArg !== undefined || preferredArg !== undefined, valid, preferred }, flags: flagNames,
+  };
+}
+
+/** ipaddr_modify(): parse, check (printing iproute2's messages) and send. */
+async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> {
+  const del = verb === 'del';
+  const { spec, dev, family, local, localArg, peer, brd, lifetimes, flags } = parseAddrModify(args.rest(), ctx.opts.family, (l) => ctx.warn(l));
   if (dev === undefined) { ctx.warn('Not enough information: "dev" argument is required.'); return 1; }
   if (!peer && local && del && local.family === AF_INET && !local.explicitLen) {
     ctx.warn(`Warning: Executing wildcard deletion to stay compatible with old scripts.
@@ -867,21 +899,16 @@ async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> 
   const nl = await ctx.netlink();
   const index = await nameToIndex(nl, dev);
   if (!index) { ctx.warn(`Cannot find device "${dev}"`); return 1; }
-  if (validArg !== undefined || preferredArg !== undefined) {
-    if (!valid) { ctx.warn('valid_lft is zero'); return 1; }
-    if (valid < preferred) { ctx.warn('preferred_lft is greater than valid_lft'); return 1; }
+  if (lifetimes.set) {
+    if (!lifetimes.valid) { ctx.warn('valid_lft is zero'); return 1; }
+    if (lifetimes.valid < lifetimes.preferred) { ctx.warn('preferred_lft is greater than valid_lft'); return 1; }
   }
-  if (flagNames.includes('autojoin')) {
+  if (flags.includes('autojoin')) {
     const b = local?.bytes;
     const mc = b && (b.length === 4 ? (b[0]! & 0xf0) === 0xe0 : b[0] === 0xff);
     if (!mc) { ctx.warn('autojoin needs multicast address'); return 1; }
   }
-  // Lifetimes go last on the wire (IFA_CACHEINFO is appended after the loop).
-  const ordered: Record<string, unknown> = { dev: index };
-  for (const [k, v] of Object.entries(spec)) if (k !== 'valid_lft' && k !== 'preferred_lft') ordered[k] = v;
-  if (spec.valid_lft !== undefined) ordered.valid_lft = spec.valid_lft;
-  if (spec.preferred_lft !== undefined) ordered.preferred_lft = spec.preferred_lft;
-  const s = ordered as unknown as AddressSpec;
+  const s = { dev: index, ...spec } as unknown as AddressSpec;
   if (verb === 'add') await nl.address.add(s);
   else if (verb === 'change') await nl.address.change(s);
   else if (verb === 'replace') await nl.address.replace(s);

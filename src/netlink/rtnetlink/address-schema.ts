@@ -27,11 +27,6 @@ export const IFAPROT = constants('IFAPROT_', H, {
   UNSPEC: 0, KERNEL_LO: 1, KERNEL_RA: 2, KERNEL_LL: 3,
 });
 
-/** RT_SCOPE_* (linux/rtnetlink.h): the scope of an address or route. */
-export const RT_SCOPE = constants('RT_SCOPE_', ['linux/rtnetlink.h'], {
-  UNIVERSE: 0, SITE: 200, LINK: 253, HOST: 254, NOWHERE: 255,
-});
-
 /** The lifetime the kernel uses for "forever" (INFINITY_LIFE_TIME). */
 export const INFINITY_LIFE_TIME = 0xffffffff;
 
