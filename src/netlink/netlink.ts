@@ -11,8 +11,6 @@ import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from '
 import { RouteApi } from './route.js';
 import { QdiscApi } from '../tc/qdisc.js';
 import { ClassApi } from '../tc/class.js';
-import { AddressApi } from './address.js';
-import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from './monitor.js';
 import { NeighborApi } from './neighbor.js';
 import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
@@ -46,10 +44,6 @@ export class Netlink implements AsyncDisposable {
   private netnsRef: NetnsRef | undefined;
   /** Routes. */
   readonly route: RouteApi;
-  /** Interface addresses. */
-  readonly address: AddressApi;
-  /** The namespace this handle was opened in (monitors open their own socket there). */
-  private netnsRef: NetnsRef | undefined;
   /** Neighbours (ARP/NDP cache and proxy entries). */
   readonly neighbor: NeighborApi;
   /** Policy routing rules. */
@@ -66,7 +60,6 @@ export class Netlink implements AsyncDisposable {
     this.link = new LinkApi(socket);
     this.address = new AddressApi(socket, this.link);
     this.route = new RouteApi(socket);
-    this.address = new AddressApi(socket, this.link);
     this.neighbor = new NeighborApi(socket, this.link);
     this.rule = new RuleApi(socket);
     this.nexthop = new NexthopApi(socket, this.link);
