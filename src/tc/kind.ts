@@ -70,7 +70,7 @@ export interface QdiscKind<O = unknown, C = unknown> {
   readonly alwaysSendOptions?: boolean;
   /**
    * NLA_F_* bits iproute2 sets on the TCA_OPTIONS attribute itself, for both
-   * qdisc and class options (ets and taprio send TCA_OPTIONS | NLA_F_NESTED).
+   * qdisc and class options (ets sends TCA_OPTIONS | NLA_F_NESTED).
    */
   readonly optionsFlags?: number;
   /** Codec of TCA_XSTATS (qdisc) when the kind has extended statistics. */

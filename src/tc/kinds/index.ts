@@ -32,3 +32,4 @@ import './qfq.js';
 import './hfsc.js';
 import './mqprio.js';
 import './ets.js';
+import './taprio.js';
