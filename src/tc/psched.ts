@@ -105,6 +105,16 @@ export function psched(): Psched {
 const ATM_CELL_PAYLOAD = 48;
 const ATM_CELL_SIZE = 53;
 
+/**
+ * Packed double → u32 conversion as gcc vectorises it (cvttpd2dq on x - 2^31,
+ * then xor 2^31): exact below 2^32, 0 from 2^32 up (and for NaN).
+ */
+function vecU32(d: number): number {
+  if (d >= 0 && d < 4294967296) return Math.trunc(d);
+  if (d < 0 && d > -2147483649) return Math.trunc(d) >>> 0;
+  return 0;
+}
+
 /** tc_adjust_size(): mpu floor and ATM cell alignment. */
 export function adjustSize(sz: number, mpu: number, linklayer: number): number {
   let s = sz < mpu ? mpu : sz;
@@ -155,9 +165,13 @@ export function calcRtable(ps: Psched, spec: RtableSpec): Rtable {
   const mpu = spec.mpu ?? 0;
   const ll = spec.linklayer ?? LINKLAYER.ETHERNET;
   const table = new Uint32Array(256);
+  const rate = Number(spec.rate);
   for (let i = 0; i < 256; i++) {
     const sz = adjustSize(((i + 1) << cellLog) >>> 0, mpu, ll);
-    table[i] = ps.xmittime(spec.rate, sz);
+    // tc's table loop is vectorised by the compiler: its double → u32
+    // conversions give 0 (not the low 32 bits) for values of 2^32 and more.
+    const time = vecU32(TIME_UNITS_PER_SEC * (sz / rate));
+    table[i] = vecU32(time * ps.tickInUsec);
   }
   return { table, cellLog, cellAlign: -1, linklayer: ll & 0x0f };
 }

@@ -18,7 +18,7 @@ import { TC_H, parseClassid, parseQdiscHandle, formatClassid, major, minor } fro
 import type { ClassOp } from '../../tc/class.js';
 import type { LinkMap } from '../ip/ll-map.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv } from './common.js';
-import { parseEstimator, warnExtack } from './qdisc.js';
+import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
 import '../../tc/kinds/index.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
@@ -44,8 +44,11 @@ function incomplete(): never {
   throw new TcExit('Command line is not complete. Try option "help"', 255);
 }
 
-/** tc_class_modify() */
-async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Promise<number> {
+/**
+ * tc_class_modify()'s parsing, up to the device lookup. Pure; throws with tc's
+ * text. Returns a number when tc returns without sending (its exit status).
+ */
+export function parseClassModify(argv: readonly string[], makeEnv: (dev: string) => TcEnv, raw = false): ParsedRequest | number {
   const header: TcMsg = { family: 0, ifindex: 0, handle: 0, parent: 0, info: 0 };
   const est = { interval: 0, ewma_log: 0 };
   let dev = '';
@@ -75,7 +78,7 @@ async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Pr
       if (h === null) invarg('invalid parent ID', argv[i]!);
       header.parent = h!;
     } else if (matches(a, 'estimator')) {
-      i = parseEstimator(argv, i, est, ctx.opts.raw);
+      i = parseEstimator(argv, i, est, raw);
     } else if (matches(a, 'help')) {
       usage();
     } else {
@@ -93,7 +96,7 @@ async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Pr
     const q = qdiscKind(k);
     if (!q?.parseClass) throw new CliError(`Error: Qdisc "${k}" is classless.`, 1);
     let o: unknown;
-    try { o = q.parseClass(rest, tcEnv(ctx, dev)); } catch (e) { fromKindError(e); }
+    try { o = q.parseClass(rest, makeEnv(dev)); } catch (e) { fromKindError(e); }
     if (o !== undefined) attrs.options = o;
   } else if (rest.length) {
     if (matches(rest[0], 'help')) usage();
@@ -101,6 +104,14 @@ async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Pr
     process.stderr.write(`Garbage instead of arguments "${rest[0]} ...". Try "tc class help".`);
     return 255;
   }
+  return { header, attrs, dev };
+}
+
+/** tc_class_modify() */
+async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Promise<number> {
+  const parsed = parseClassModify(argv, (d) => tcEnv(ctx, d), ctx.opts.raw);
+  if (typeof parsed === 'number') return parsed;
+  const { header, attrs, dev } = parsed;
   const nl = await ctx.netlink();
   if (dev) {
     const idx = (await linkMap(ctx)).index(dev);

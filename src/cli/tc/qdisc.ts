@@ -99,8 +99,19 @@ export function warnExtack(msg: string): void {
   process.stderr.write(`Warning: ${msg}${msg.endsWith('.') ? '' : '.'}\n`);
 }
 
-/** tc_qdisc_modify() */
-async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Promise<number> {
+/** A parsed modify command: what to send, and the device to resolve into header.ifindex. */
+export interface ParsedRequest {
+  readonly header: TcMsg;
+  readonly attrs: TcAttrs;
+  readonly dev: string;
+}
+
+/**
+ * tc_qdisc_modify()'s parsing: everything up to the device lookup. Pure (no
+ * netlink); throws CliError/TcExit with tc's text. `makeEnv` supplies the
+ * kind environment for the named device.
+ */
+export function parseQdiscModify(argv: readonly string[], makeEnv: (dev: string) => TcEnv, raw = false): ParsedRequest {
   const header: TcMsg = { family: 0, ifindex: 0, handle: 0, parent: 0, info: 0 };
   const est = { interval: 0, ewma_log: 0 };
   let dev = '';
@@ -140,7 +151,7 @@ async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Pr
       if (h === null) invarg('invalid parent ID', argv[i]!);
       header.parent = h!;
     } else if (matches(a, 'estimator')) {
-      i = parseEstimator(argv, i, est, ctx.opts.raw);
+      i = parseEstimator(argv, i, est, raw);
     } else if (matches(a, 'stab')) {
       throw new CliError('rip tc: "stab" size tables are not supported yet', 1);
     } else if (matches(a, 'ingress_block')) {
@@ -170,7 +181,7 @@ async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Pr
   if (est.ewma_log) attrs.rate = est;
   if (ingressBlock) attrs.ingress_block = ingressBlock;
   if (egressBlock) attrs.egress_block = egressBlock;
-  const env = tcEnv(ctx, dev);
+  const env = makeEnv(dev);
   if (known) {
     if (q?.parse) {
       let o: unknown;
@@ -186,6 +197,12 @@ async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Pr
     if (matches(rest[0], 'help')) usage();
     throw new CliError(`Garbage instead of arguments "${rest[0]} ...". Try "tc qdisc help".`, 255);
   }
+  return { header, attrs, dev };
+}
+
+/** tc_qdisc_modify() */
+async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Promise<number> {
+  const { header, attrs, dev } = parseQdiscModify(argv, (d) => tcEnv(ctx, d), ctx.opts.raw);
   const nl = await ctx.netlink();
   if (dev) {
     const map = await linkMap(ctx);
