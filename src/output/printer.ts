@@ -249,6 +249,13 @@ export class Printer {
     }
   }
 
+  /** jsonw_name + jsonw_printf: `text` written as a bare JSON value (e.g. a timer as `12.34`); JSON mode only. */
+  jsonValue(key: string, text: string): void {
+    if (!this.jsonActive) return;
+    this.name(key);
+    this.raw(text);
+  }
+
   /** Text-only output (printf / fprintf(fp, …)). */
   text(fmt: string, ...args: PrintfArg[]): void {
     if (this.jsonActive) return;

@@ -7,7 +7,7 @@
  */
 import {
   attrs, attr, multi, cstring, u8, u32, s32, u64, u16, lladdr, bytes, struct, array, variant, keyString,
-  message, lazy, headed, pad, type Codec, type Infer, type AttrSet,
+  message, lazy, headed, pad, NLA_F_NESTED, type Codec, type Infer, type AttrSet,
 } from '../codec/schema.js';
 import { constants } from '../constants.js';
 import { ifinfomsg, linkStats64 } from '../structs.js';
@@ -80,12 +80,50 @@ export const linkIfmap = struct('rtnl_link_ifmap', {
   mem_start: u64, mem_end: u64, base_addr: u64, irq: u16, dma: u8, port: u8, _pad: pad(4),
 });
 
+/**
+ * A kind name as iproute2 sends it: without a terminating NUL (addattr_l with
+ * strlen), which the kernel accepts; decoding stops at a NUL if there is one.
+ */
+function bareString(choices: readonly string[]): Codec<string> {
+  const base = keyString(choices);
+  return { ...base, name: 'string(no NUL)', encode(w, v) { w.bytes(Buffer.from(v, 'utf8')); } };
+}
+
+/**
+ * IFLA_INFO_SLAVE_DATA: chosen by IFLA_INFO_SLAVE_KIND when decoding; when a
+ * request names the port kind as iproute2 does (IFLA_INFO_KIND
+ * "bridge_slave" and no SLAVE_KIND), by that kind without "_slave".
+ */
+const slaveDataCodec: Codec<KindData | Buffer> = (() => {
+  const pick = (ctx: Readonly<Record<string, unknown>>): Codec<KindData> | undefined => {
+    const sk = ctx.slave_kind;
+    if (typeof sk === 'string') return slaveKinds.get(sk);
+    const k = ctx.kind;
+    return typeof k === 'string' && k.endsWith('_slave') ? slaveKinds.get(k.slice(0, -6)) : undefined;
+  };
+  const inner = variant<KindData>('IFLA_INFO_SLAVE_DATA', 'slave_kind', (k) => slaveKinds.get(k));
+  return {
+    name: 'IFLA_INFO_SLAVE_DATA',
+    encode(w, v, ctx) {
+      const c = pick(ctx);
+      if (Buffer.isBuffer(v)) w.bytes(v);
+      else if (c) c.encode(w, v, ctx);
+      else inner.encode(w, v, ctx);
+    },
+    decode(buf, off, len, ctx) {
+      const c = pick(ctx);
+      return c ? c.decode(buf, off, len, ctx) : Buffer.from(buf.subarray(off, off + len));
+    },
+    arbitrary: (rng, ctx) => inner.arbitrary(rng, ctx),
+  };
+})();
+
 export const linkInfoAttrs = attrs('IFLA_LINKINFO', {
-  kind: attr(IFLA_INFO.KIND, keyString(['veth', 'bridge', 'vxlan'])),
+  kind: attr(IFLA_INFO.KIND, bareString(['veth', 'bridge', 'vxlan'])),
   data: attr(IFLA_INFO.DATA, variant<KindData>('IFLA_INFO_DATA', 'kind', (k) => linkKinds.get(k))),
   xstats: attr(IFLA_INFO.XSTATS, bytes),
-  slave_kind: attr(IFLA_INFO.SLAVE_KIND, keyString(['bridge', 'bond'])),
-  slave_data: attr(IFLA_INFO.SLAVE_DATA, variant<KindData>('IFLA_INFO_SLAVE_DATA', 'slave_kind', (k) => slaveKinds.get(k))),
+  slave_kind: attr(IFLA_INFO.SLAVE_KIND, bareString(['bridge', 'bond'])),
+  slave_data: attr(IFLA_INFO.SLAVE_DATA, slaveDataCodec),
 });
 export type LinkInfoAttrs = Infer<typeof linkInfoAttrs>;
 
@@ -185,7 +223,7 @@ export const linkAttrs: AttrSet<LinkAttrsShape> = attrs('IFLA', {
   prop_list: attr(IFLA.PROP_LIST, propListAttrs),
   alt_ifname: attr(IFLA.ALT_IFNAME, cstring),
   perm_address: attr(IFLA.PERM_ADDRESS, lladdr),
-  proto_down_reason: attr(IFLA.PROTO_DOWN_REASON, protoDownReasonAttrs),
+  proto_down_reason: attr(IFLA.PROTO_DOWN_REASON, protoDownReasonAttrs, NLA_F_NESTED),
   parent_dev_name: attr(IFLA.PARENT_DEV_NAME, cstring),
   parent_dev_bus_name: attr(IFLA.PARENT_DEV_BUS_NAME, cstring),
   gro_max_size: attr(IFLA.GRO_MAX_SIZE, u32),

@@ -1,0 +1,396 @@
+/**
+ * IP tunnel kinds: `gre`, `gretap`, `erspan` (ip/link_gre.c), `ip6gre`,
+ * `ip6gretap`, `ip6erspan` (ip/link_gre6.c), `ipip`, `sit` (ip/link_iptnl.c),
+ * `ip6tnl` (ip/link_ip6tnl.c), `vti`, `vti6` (ip/link_vti.c, link_vti6.c).
+ *
+ * Like iproute2 these emit every attribute with its default on creation.
+ * Limitation: for `ip link set … type gre …` iproute2 first reads the
+ * tunnel's current parameters and re-sends them; rip starts from the
+ * defaults instead (creation is exact).
+ * @module
+ */
+import { CliError, invarg, matches } from '../../common/args.js';
+import { getAddr, getPrefix, type InetPrefix } from '../inet-args.js';
+import { dsfieldId } from '../rtnl-names.js';
+import { formatAddress } from '../../../netlink/addr.js';
+import { GRE_FLAGS, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
+import { USAGE_GRE, USAGE_GRE6, USAGE_VTI, USAGE_VTI6 } from './usage.js';
+import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext } from './util.js';
+
+const IP6_TNL_F = { IGN_ENCAP_LIMIT: 0x1, USE_ORIG_TCLASS: 0x2, USE_ORIG_FLOWLABEL: 0x4, RCV_DSCP_COPY: 0x10, USE_ORIG_FWMARK: 0x20, ALLOW_LOCAL_REMOTE: 0x40 };
+const SIT_ISATAP = 0x0001;
+const IPPROTO = { IPIP: 4, IPV6: 41, MPLS: 137 };
+
+const isInet = (a: InetPrefix | undefined): a is InetPrefix => a !== undefined && !a.any;
+const isMulti = (a: InetPrefix): boolean => (a.family === 2 ? (a.bytes[0]! & 0xf0) === 0xe0 : a.bytes[0] === 0xff);
+const text = (a: InetPrefix): string => formatAddress(a.bytes);
+
+function help(usage: string, kind: string): never {
+  throw new CliError(fmtUsage(usage, kind).replace(/\n$/, ''), 1);
+}
+
+/** tnl_parse_key(): a number or a dotted quad; the value as the be32 codec takes it. */
+function parseKey(name: string, key: string): number {
+  if (key.includes('.')) {
+    const a = getAddr(key, 2);
+    if (a.any) throw new CliError(`Error: an IP address is expected rather than "${key}"`, 1);
+    return a.bytes.readUInt32BE(0);
+  }
+  const v = getU32(key);
+  if (v === undefined) throw new CliError(`invalid value for "${name}": "${key}"; it should be an unsigned integer`);
+  return v;
+}
+
+/** Encapsulation options shared by every tunnel kind; true when `a` was one. */
+function encapOption(args: string[], i: number, st: { encaptype: number; encapflags: number; sport: number; dport: number }): number {
+  const a = args[i]!;
+  if (a === 'noencap') { st.encaptype = TUNNEL_ENCAP.NONE; return 1; }
+  if (a === 'encap') {
+    const v = nextArg(args, i);
+    if (v === 'fou') st.encaptype = TUNNEL_ENCAP.FOU;
+    else if (v === 'gue') st.encaptype = TUNNEL_ENCAP.GUE;
+    else if (v === 'none') st.encaptype = TUNNEL_ENCAP.NONE;
+    else invarg('Invalid encap type.', v);
+    return 2;
+  }
+  if (a === 'encap-sport') {
+    const v = nextArg(args, i);
+    const n = v === 'auto' ? 0 : getU16(v);
+    if (n === undefined) invarg('Invalid source port.', v);
+    st.sport = n;
+    return 2;
+  }
+  if (a === 'encap-dport') {
+    const v = nextArg(args, i);
+    const n = getU16(v);
+    if (n === undefined) invarg('Invalid destination port.', v);
+    st.dport = n;
+    return 2;
+  }
+  const flags: Record<string, [number, boolean]> = {
+    'encap-csum': [TUNNEL_ENCAP_FLAG.CSUM, true], 'noencap-csum': [TUNNEL_ENCAP_FLAG.CSUM, false],
+    'encap-udp6-csum': [TUNNEL_ENCAP_FLAG.CSUM6, true], 'noencap-udp6-csum': [TUNNEL_ENCAP_FLAG.CSUM6, false],
+    'encap-remcsum': [TUNNEL_ENCAP_FLAG.REMCSUM, true], 'noencap-remcsum': [TUNNEL_ENCAP_FLAG.REMCSUM, false],
+  };
+  const f = flags[a];
+  if (f) { if (f[1]) st.encapflags |= f[0]; else st.encapflags &= ~f[0]; return 1; }
+  return 0;
+}
+
+/** key/seq/csum keywords of GRE; returns tokens consumed (0 if not one). */
+function greKeyOption(args: string[], i: number, st: { iflags: number; oflags: number; ikey: number; okey: number }): number {
+  const a = args[i]!;
+  const { KEY, SEQ, CSUM } = GRE_FLAGS;
+  if (matches(a, 'key')) { const v = nextArg(args, i); st.iflags |= KEY; st.oflags |= KEY; st.ikey = st.okey = parseKey('key', v); return 2; }
+  if (matches(a, 'nokey')) { st.iflags &= ~KEY; st.oflags &= ~KEY; st.ikey = st.okey = 0; return 1; }
+  if (matches(a, 'ikey')) { const v = nextArg(args, i); st.iflags |= KEY; st.ikey = parseKey('ikey', v); return 2; }
+  if (matches(a, 'noikey')) { st.iflags &= ~KEY; st.ikey = 0; return 1; }
+  if (matches(a, 'okey')) { const v = nextArg(args, i); st.oflags |= KEY; st.okey = parseKey('okey', v); return 2; }
+  if (matches(a, 'nookey')) { st.oflags &= ~KEY; st.okey = 0; return 1; }
+  const both: Array<[string, number, 'i' | 'o' | 'io', boolean]> = [
+    ['seq', SEQ, 'io', true], ['noseq', SEQ, 'io', false], ['iseq', SEQ, 'i', true], ['noiseq', SEQ, 'i', false],
+    ['oseq', SEQ, 'o', true], ['nooseq', SEQ, 'o', false], ['csum', CSUM, 'io', true], ['nocsum', CSUM, 'io', false],
+    ['icsum', CSUM, 'i', true], ['noicsum', CSUM, 'i', false], ['ocsum', CSUM, 'o', true], ['noocsum', CSUM, 'o', false],
+  ];
+  for (const [kw, bit, which, on] of both) {
+    if (!matches(a, kw)) continue;
+    if (which.includes('i')) st.iflags = on ? st.iflags | bit : st.iflags & ~bit;
+    if (which.includes('o')) st.oflags = on ? st.oflags | bit : st.oflags & ~bit;
+    return 1;
+  }
+  return 0;
+}
+
+function gre(kind: string, v6: boolean): KindCli {
+  const usage = v6 ? USAGE_GRE6 : USAGE_GRE;
+  const erspan = kind.endsWith('erspan');
+  return {
+    usage,
+    parse(args: string[], ctx: KindParseContext) {
+      const k = { iflags: 0, oflags: 0, ikey: 0, okey: 0 };
+      const e = { encaptype: 0, encapflags: v6 ? TUNNEL_ENCAP_FLAG.CSUM6 : 0, sport: 0, dport: 0 };
+      let pmtudisc = 1, ignoreDf = 0, tos = 0, ttl = v6 ? 64 : 0, link = 0, metadata = false, fwmark = 0;
+      let encapLimit = 4, flowinfo = 0, flags = 0;
+      let erspanIdx = 0, erspanVer = 1, erspanDir = 0, erspanHwid = 0;
+      let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
+      const fam = v6 ? 10 : 2;
+      for (let i = 0; i < args.length;) {
+        const a = args[i]!;
+        let n = greKeyOption(args, i, k);
+        if (!n) {
+          n = 1;
+          if (!v6 && matches(a, 'nopmtudisc')) pmtudisc = 0;
+          else if (!v6 && matches(a, 'pmtudisc')) pmtudisc = 1;
+          else if (matches(a, 'remote')) { daddr = getAddr(nextArg(args, i), fam); n = 2; }
+          else if (matches(a, 'local')) { saddr = getAddr(nextArg(args, i), fam); n = 2; }
+          else if (matches(a, 'dev')) {
+            const v = nextArg(args, i); n = 2;
+            link = ctx.index(v);
+            if (!link) throw new CliError(`Cannot find device "${v}"`, 255);
+          } else if (matches(a, 'ttl') || matches(a, 'hoplimit') || matches(a, 'hlim')) {
+            const v = nextArg(args, i); n = 2;
+            if (v === 'inherit') ttl = 0;
+            else { const t = getU8(v); if (t === undefined) invarg(v6 ? 'invalid HLIM\n' : 'invalid TTL\n', v); ttl = t; }
+          } else if (matches(a, 'tos') || matches(a, 'tclass') || matches(a, 'dsfield')) {
+            const v = nextArg(args, i); n = 2;
+            if (v6) {
+              flowinfo &= ~0x0ff00000;
+              if (v === 'inherit') flags |= IP6_TNL_F.USE_ORIG_TCLASS;
+              else {
+                const t = getU8(v, 16);
+                if (t === undefined) invarg('invalid TClass', v);
+                flowinfo |= (t << 20) & 0x0ff00000;
+                flags &= ~IP6_TNL_F.USE_ORIG_TCLASS;
+              }
+            } else if (v === 'inherit') tos = 1;
+            else { const t = dsfieldId(v); if (t === undefined) invarg('bad TOS value', v); tos = t; }
+          } else if (v6 && (a === 'flowlabel' || a === 'fl')) {
+            const v = nextArg(args, i); n = 2;
+            flowinfo &= ~0x000fffff;
+            if (v === 'inherit') flags |= IP6_TNL_F.USE_ORIG_FLOWLABEL;
+            else {
+              const t = getU32(v, 16);
+              if (t === undefined || t > 0xfffff) invarg('invalid Flowlabel', v);
+              flowinfo |= t;
+              flags &= ~IP6_TNL_F.USE_ORIG_FLOWLABEL;
+            }
+          } else if (v6 && a === 'dscp') {
+            const v = nextArg(args, i); n = 2;
+            if (v !== 'inherit') invarg('not inherit', v);
+            flags |= IP6_TNL_F.RCV_DSCP_COPY;
+          } else if (v6 && a === 'encaplimit') {
+            const v = nextArg(args, i); n = 2;
+            if (v === 'none') flags |= IP6_TNL_F.IGN_ENCAP_LIMIT;
+            else { const t = getU8(v); if (t === undefined) invarg('invalid ELIM', v); encapLimit = t; flags &= ~IP6_TNL_F.IGN_ENCAP_LIMIT; }
+          } else if ((n = encapOption(args, i, e))) {
+            // consumed
+          } else if (a === 'external') { metadata = true; n = 1; }
+          else if (!v6 && a === 'ignore-df') { ignoreDf = 1; n = 1; }
+          else if (!v6 && a === 'noignore-df') { ignoreDf = 2; n = 1; }
+          else if (a === 'fwmark') {
+            const v = nextArg(args, i); n = 2;
+            if (v6 && v === 'inherit') { flags |= IP6_TNL_F.USE_ORIG_FWMARK; fwmark = 0; }
+            else { const t = getU32(v); if (t === undefined) invarg('invalid fwmark\n', v); fwmark = t; if (v6) flags &= ~IP6_TNL_F.USE_ORIG_FWMARK; }
+          } else if (v6 && a === 'allow-localremote') { flags |= IP6_TNL_F.ALLOW_LOCAL_REMOTE; n = 1; }
+          else if (v6 && a === 'noallow-localremote') { flags &= ~IP6_TNL_F.ALLOW_LOCAL_REMOTE; n = 1; }
+          else if ((erspan || v6) && a === 'erspan') {
+            const v = nextArg(args, i); n = 2;
+            const t = getU32(v);
+            if (t === undefined) invarg('invalid erspan index\n', v);
+            if (t & ~((1 << 20) - 1) || t === 0) invarg('erspan index must be > 0 and <= 20-bit\n', v);
+            erspanIdx = t;
+          } else if ((erspan || v6) && a === 'erspan_ver') {
+            const v = nextArg(args, i); n = 2;
+            const t = getU8(v);
+            if (t === undefined) invarg('invalid erspan version\n', v);
+            if (t > 2) invarg('erspan version must be 0/1/2\n', v);
+            erspanVer = t;
+          } else if ((erspan || v6) && a === 'erspan_dir') {
+            const v = nextArg(args, i); n = 2;
+            if (matches(v, 'ingress')) erspanDir = 0;
+            else if (matches(v, 'egress')) erspanDir = 1;
+            else invarg('Invalid erspan direction.', v);
+          } else if ((erspan || v6) && a === 'erspan_hwid') {
+            const v = nextArg(args, i); n = 2;
+            const t = getU16(v);
+            if (t === undefined) invarg('invalid erspan hwid\n', v);
+            erspanHwid = t;
+          } else help(usage, kind);
+        }
+        i += n;
+      }
+      if (!v6 && daddr && isInet(daddr) && isMulti(daddr)) {
+        if (!k.ikey) { k.ikey = daddr.bytes.readUInt32BE(0); k.iflags |= GRE_FLAGS.KEY; }
+        if (!k.okey) { k.okey = daddr.bytes.readUInt32BE(0); k.oflags |= GRE_FLAGS.KEY; }
+        if (!isInet(saddr)) throw new CliError('A broadcast tunnel requires a source address.', 1);
+      }
+      const out: Record<string, unknown> = {};
+      if (metadata) { out.collect_metadata = true; return out; }
+      out.ikey = k.ikey; out.okey = k.okey; out.iflags = k.iflags; out.oflags = k.oflags;
+      if (isInet(saddr)) out.local = text(saddr);
+      if (isInet(daddr)) out.remote = text(daddr);
+      if (!v6) {
+        out.pmtudisc = pmtudisc;
+        if (ignoreDf) out.ignore_df = ignoreDf & 1;
+        out.tos = tos;
+        if (link) out.link = link;
+        out.ttl = ttl;
+        out.fwmark = fwmark;
+        if (erspan) {
+          out.erspan_ver = erspanVer;
+          if (erspanVer === 1 && erspanIdx !== 0) out.erspan_index = erspanIdx;
+          else if (erspanVer === 2) { out.erspan_dir = erspanDir; out.erspan_hwid = erspanHwid; }
+        }
+      } else {
+        if (link) out.link = link;
+        out.ttl = ttl;
+        out.encap_limit = encapLimit;
+        out.flowinfo = flowinfo;
+        out.flags = flags;
+        out.fwmark = fwmark;
+        if (erspanVer <= 2) {
+          out.erspan_ver = erspanVer;
+          if (erspanVer === 1 && erspanIdx !== 0) out.erspan_index = erspanIdx;
+          else if (erspanVer === 2) { out.erspan_dir = erspanDir; out.erspan_hwid = erspanHwid; }
+        }
+      }
+      out.encap_type = e.encaptype; out.encap_flags = e.encapflags; out.encap_sport = e.sport; out.encap_dport = e.dport;
+      return out;
+    },
+  };
+}
+
+function iptnl(kind: 'ipip' | 'sit' | 'ip6tnl'): KindCli {
+  const v6 = kind === 'ip6tnl';
+  const usageText = v6
+    ? 'Usage: ... ip6tnl\t[ mode { ip6ip6 | ipip6 | any } ]\n\t\t\t[ remote ADDR ]\n\t\t\t[ local ADDR ]\n\t\t\t[ dev PHYS_DEV ]\n\t\t\t[ encaplimit ELIM ]\n\t\t\t[ hoplimit HLIM ]\n\t\t\t[ tclass TCLASS ]\n\t\t\t[ flowlabel FLOWLABEL ]\n\t\t\t[ dscp inherit ]\n\t\t\t[ [no]allow-localremote ]\n\t\t\t[ fwmark MARK ]\n\t\t\t[ external ]\n\t\t\t[ noencap ]\n\t\t\t[ encap { fou | gue | none } ]\n\t\t\t[ encap-sport PORT ]\n\t\t\t[ encap-dport PORT ]\n\t\t\t[ [no]encap-csum ]\n\t\t\t[ [no]encap-csum6 ]\n\t\t\t[ [no]encap-remcsum ]\n'
+    : `Usage: ... ${kind.padEnd(6)}\t[ remote ADDR ]\n\t\t\t[ local ADDR ]\n\t\t\t[ ttl TTL ]\n\t\t\t[ tos TOS ]\n\t\t\t[ [no]pmtudisc ]\n\t\t\t[ dev PHYS_DEV ]\n\t\t\t[ fwmark MARK ]\n\t\t\t[ external ]\n\t\t\t[ noencap ]\n\t\t\t[ encap { fou | gue | none } ]\n\t\t\t[ encap-sport PORT ]\n\t\t\t[ encap-dport PORT ]\n\t\t\t[ [no]encap-csum ]\n\t\t\t[ [no]encap-csum6 ]\n\t\t\t[ [no]encap-remcsum ]\n`;
+  return {
+    usage: usageText,
+    parse(args, ctx) {
+      const e = { encaptype: 0, encapflags: v6 ? TUNNEL_ENCAP_FLAG.CSUM6 : 0, sport: 0, dport: 0 };
+      let pmtudisc = 1, tos = 0, ttl = v6 ? 64 : 0, proto = 0, link = 0, metadata = false, fwmark = 0, iflags = 0;
+      let encapLimit = 4, flowinfo = 0, flags = 0;
+      let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
+      let prefix6rd: InetPrefix | undefined, relay6rd: InetPrefix | undefined;
+      const fam = v6 ? 10 : 2;
+      for (let i = 0; i < args.length;) {
+        const a = args[i]!;
+        let n = 1;
+        if (a === 'mode') {
+          const v = nextArg(args, i); n = 2;
+          const modes: Record<string, number> = v6
+            ? { 'ipv6/ipv6': IPPROTO.IPV6, ip6ip6: IPPROTO.IPV6, 'ip/ipv6': IPPROTO.IPIP, 'ipv4/ipv6': IPPROTO.IPIP, ipip6: IPPROTO.IPIP, ip4ip6: IPPROTO.IPIP, 'any/ipv6': 0, any: 0 }
+            : { 'ipv6/ipv4': IPPROTO.IPV6, ip6ip: IPPROTO.IPV6, 'ipv4/ipv4': IPPROTO.IPIP, ipip: IPPROTO.IPIP, ip4ip4: IPPROTO.IPIP, 'mpls/ipv4': IPPROTO.MPLS, mplsip: IPPROTO.MPLS, 'any/ipv4': 0, any: 0 };
+          const p = modes[v];
+          if (p === undefined) invarg('Cannot guess tunnel mode.', v);
+          proto = p;
+        } else if (a === 'remote') { daddr = getAddr(nextArg(args, i), fam); n = 2; }
+        else if (a === 'local') { saddr = getAddr(nextArg(args, i), fam); n = 2; }
+        else if (matches(a, 'dev')) {
+          const v = nextArg(args, i); n = 2;
+          link = ctx.index(v);
+          if (!link) throw new CliError(`Cannot find device "${v}"`, 255);
+        } else if (a === 'ttl' || a === 'hoplimit' || a === 'hlim') {
+          const v = nextArg(args, i); n = 2;
+          if (v === 'inherit') ttl = 0;
+          else { const t = getU8(v); if (t === undefined) invarg(v6 ? 'invalid HLIM\n' : 'invalid TTL\n', v); ttl = t; }
+        } else if (a === 'tos' || a === 'tclass' || a === 'tc' || matches(a, 'dsfield')) {
+          const v = nextArg(args, i); n = 2;
+          if (v6) {
+            flowinfo &= ~0x0ff00000;
+            if (v === 'inherit') flags |= IP6_TNL_F.USE_ORIG_TCLASS;
+            else {
+              const t = getU8(v, 16);
+              if (t === undefined) invarg('invalid TClass', v);
+              flowinfo |= (t << 20) & 0x0ff00000;
+              flags &= ~IP6_TNL_F.USE_ORIG_TCLASS;
+            }
+          } else if (v === 'inherit') tos = 1;
+          else { const t = dsfieldId(v); if (t === undefined) invarg('bad TOS value', v); tos = t; }
+        } else if (v6 && a === 'encaplimit') {
+          const v = nextArg(args, i); n = 2;
+          if (v === 'none') flags |= IP6_TNL_F.IGN_ENCAP_LIMIT;
+          else { const t = getU8(v); if (t === undefined) invarg('invalid ELIM', v); encapLimit = t; flags &= ~IP6_TNL_F.IGN_ENCAP_LIMIT; }
+        } else if (v6 && (a === 'flowlabel' || a === 'fl')) {
+          const v = nextArg(args, i); n = 2;
+          flowinfo &= ~0x000fffff;
+          if (v === 'inherit') flags |= IP6_TNL_F.USE_ORIG_FLOWLABEL;
+          else {
+            const t = getU32(v, 16);
+            if (t === undefined || t > 0xfffff) invarg('invalid Flowlabel', v);
+            flowinfo |= t; flags &= ~IP6_TNL_F.USE_ORIG_FLOWLABEL;
+          }
+        } else if (v6 && a === 'dscp') {
+          const v = nextArg(args, i); n = 2;
+          if (v !== 'inherit') invarg('not inherit', v);
+          flags |= IP6_TNL_F.RCV_DSCP_COPY;
+        } else if (v6 && a === 'allow-localremote') flags |= IP6_TNL_F.ALLOW_LOCAL_REMOTE;
+        else if (v6 && a === 'noallow-localremote') flags &= ~IP6_TNL_F.ALLOW_LOCAL_REMOTE;
+        else if (!v6 && a === 'nopmtudisc') pmtudisc = 0;
+        else if (!v6 && a === 'pmtudisc') pmtudisc = 1;
+        else if (kind === 'sit' && a === 'isatap') iflags |= SIT_ISATAP;
+        else if ((n = encapOption(args, i, e))) { /* consumed */ }
+        else if (a === 'external') { metadata = true; n = 1; }
+        else if (kind === 'sit' && a === '6rd-prefix') {
+          const v = nextArg(args, i); n = 2;
+          prefix6rd = getPrefix(v, 10);
+        } else if (kind === 'sit' && a === '6rd-relay_prefix') {
+          const v = nextArg(args, i); n = 2;
+          relay6rd = getPrefix(v, 2);
+        } else if (kind === 'sit' && a === '6rd-reset') {
+          prefix6rd = getPrefix('2002::/16', 10); relay6rd = undefined; n = 1;
+        } else if (a === 'fwmark') {
+          const v = nextArg(args, i); n = 2;
+          if (v6 && v === 'inherit') { flags |= IP6_TNL_F.USE_ORIG_FWMARK; fwmark = 0; }
+          else { const t = getU32(v); if (t === undefined) invarg('invalid fwmark\n', v); fwmark = t; if (v6) flags &= ~IP6_TNL_F.USE_ORIG_FWMARK; }
+        } else throw new CliError(usageText.replace(/\n$/, ''), 1);
+        i += n;
+      }
+      if (!v6 && ttl && pmtudisc === 0) throw new CliError('ttl != 0 and nopmtudisc are incompatible');
+      const out: Record<string, unknown> = { proto };
+      if (metadata) { out.collect_metadata = true; return out; }
+      if (isInet(saddr)) out.local = text(saddr);
+      if (isInet(daddr)) out.remote = text(daddr);
+      if (!v6) {
+        out.pmtudisc = pmtudisc; out.tos = tos; out.ttl = ttl;
+      } else {
+        out.ttl = ttl; out.encap_limit = encapLimit; out.flowinfo = flowinfo; out.flags = flags;
+      }
+      out.link = link; out.fwmark = fwmark;
+      out.encap_type = e.encaptype; out.encap_flags = e.encapflags; out.encap_sport = e.sport; out.encap_dport = e.dport;
+      if (kind === 'sit') {
+        out.flags = iflags;
+        if (isInet(prefix6rd)) { out['6rd_prefix'] = text(prefix6rd); out['6rd_prefixlen'] = prefix6rd.bitlen; }
+        if (isInet(relay6rd)) { out['6rd_relay_prefix'] = text(relay6rd); out['6rd_relay_prefixlen'] = relay6rd.bitlen; }
+      }
+      return out;
+    },
+  };
+}
+
+function vti(kind: 'vti' | 'vti6'): KindCli {
+  const usage = kind === 'vti' ? USAGE_VTI : USAGE_VTI6;
+  const fam = kind === 'vti' ? 2 : 10;
+  return {
+    usage,
+    parse(args, ctx) {
+      let ikey = 0, okey = 0, link = 0, fwmark = 0;
+      let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (matches(a, 'key')) ikey = okey = parseKey('key', nextArg(args, i++));
+        else if (matches(a, 'ikey')) ikey = parseKey('ikey', nextArg(args, i++));
+        else if (matches(a, 'okey')) okey = parseKey('okey', nextArg(args, i++));
+        else if (matches(a, 'remote')) daddr = getAddr(nextArg(args, i++), fam);
+        else if (matches(a, 'local')) saddr = getAddr(nextArg(args, i++), fam);
+        else if (matches(a, 'dev')) {
+          const v = nextArg(args, i++);
+          link = ctx.index(v);
+          if (!link) throw new CliError(`Cannot find device "${v}"`, 255);
+        } else if (a === 'fwmark') {
+          const v = nextArg(args, i++);
+          const t = getU32(v);
+          if (t === undefined) invarg('invalid fwmark\n', v);
+          fwmark = t;
+        } else help(usage, kind);
+      }
+      const out: Record<string, unknown> = { ikey, okey };
+      if (isInet(saddr)) out.local = text(saddr);
+      if (isInet(daddr)) out.remote = text(daddr);
+      out.fwmark = fwmark;
+      if (link) out.link = link;
+      return out;
+    },
+  };
+}
+
+/** Every tunnel kind's CLI module. */
+export function tunnelKinds(): Array<[string, KindCli]> {
+  return [
+    ['gre', gre('gre', false)], ['gretap', gre('gretap', false)], ['erspan', gre('erspan', false)],
+    ['ip6gre', gre('ip6gre', true)], ['ip6gretap', gre('ip6gretap', true)], ['ip6erspan', gre('ip6erspan', true)],
+    ['ipip', iptnl('ipip')], ['sit', iptnl('sit')], ['ip6tnl', iptnl('ip6tnl')],
+    ['vti', vti('vti')], ['vti6', vti('vti6')],
+  ];
+}
