@@ -142,6 +142,8 @@ export function filterSubject(s: Socket): FilterSubject {
 export class SocketStream<T> implements AsyncIterable<T> {
   /** Tables the kernel did not support (left empty). */
   readonly unsupported: string[] = [];
+  /** Throw {@link UnsupportedSocketTableError} instead of returning nothing for an unsupported table. */
+  strict = false;
   constructor(
     private readonly parts: ReadonlyArray<() => DumpStream<T>>,
     private readonly keep: ((x: T) => boolean) | null,
@@ -156,7 +158,8 @@ export class SocketStream<T> implements AsyncIterable<T> {
           yield this.keep ? b.filter(this.keep) : b;
         }
       } catch (e) {
-        if (this.tolerateUnsupported !== null && e instanceof NetlinkError && (e.code === 'ENOENT' || e.code === 'EINVAL' || e.code === 'EOPNOTSUPP' || e.code === 'EPROTONOSUPPORT')) {
+        if (this.tolerateUnsupported !== null && e instanceof NetlinkError && (e.code === 'ENOENT' || e.code === 'EOPNOTSUPP' || e.code === 'EPROTONOSUPPORT')) {
+          if (this.strict) throw new UnsupportedSocketTableError(this.tolerateUnsupported, e);
           this.unsupported.push(this.tolerateUnsupported);
           continue;
         }
@@ -242,7 +245,7 @@ export class SockDiag implements AsyncDisposable {
     const keep = expr || wantFamily
       ? (s: InetSocket) => (!wantFamily || s.family === wantFamily) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
-    return new SocketStream(parts, keep, proto > 255 || proto === IPPROTO.SCTP || proto === IPPROTO.DCCP || proto === IPPROTO.UDPLITE ? protoLabel(proto) : null);
+    return new SocketStream(parts, keep, protoLabel(proto));
   }
 
   /** TCP sockets. */

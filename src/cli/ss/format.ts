@@ -1,0 +1,399 @@
+/**
+ * Text formatting of one socket, field by field, as misc/ss.c prints it
+ * (sock_state_print, inet_addr_print, tcp_show_info, unix/packet/netlink
+ * show functions). Everything goes through the {@link ColumnRenderer}.
+ * @module
+ */
+import { sprintf } from '../../output/printf.js';
+import { formatIPv4, formatIPv6 } from '../../netlink/addr.js';
+import { COL, type ColumnRenderer } from './render.js';
+import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket, SkMemInfo } from '../../sockdiag/types.js';
+import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
+import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js';
+import { formatOwners, type SocketOwner } from '../../sockdiag/procs.js';
+import { readFileSync } from 'node:fs';
+import { hostName, protocolName, type LinkNames, type CgroupPaths } from './lookup.js';
+import type { SsOptions } from './options.js';
+
+/** Shared state of one ss run. */
+export interface FormatContext {
+  readonly o: SsOptions;
+  readonly r: ColumnRenderer;
+  readonly services: Services;
+  readonly links: LinkNames;
+  readonly cgroups: CgroupPaths;
+  readonly owners: Map<number, SocketOwner[]> | null;
+  readonly ephemeral: { min: number; max: number };
+  /** ss's dg_proto: which services table ports are looked up in. */
+  dgProto: 'tcp' | 'udp' | 'raw' | 'sctp';
+  /** Cache of resolved service names per proto/port. */
+  readonly serviceCache: Map<string, string>;
+}
+
+/** print_ms_timer */
+export function msTimer(timeout: number): string {
+  let secs = Math.floor(timeout / 1000);
+  const minutes = Math.floor(secs / 60);
+  secs %= 60;
+  let msecs = timeout % 1000;
+  let buf = '';
+  if (minutes) {
+    msecs = 0;
+    buf = `${minutes}min`;
+    if (minutes > 9) secs = 0;
+  }
+  if (secs) {
+    if (secs > 9) msecs = 0;
+    buf += `${secs}${msecs ? '.' : 'sec'}`;
+  }
+  if (msecs) buf += `${String(msecs).padStart(3, '0')}ms`;
+  return buf;
+}
+
+/** sprint_bw */
+export function sprintBw(bw: number, numeric: boolean): string {
+  if (numeric) return sprintf('%.0f', bw);
+  if (bw >= 1e12) return sprintf('%.3gT', bw / 1e12);
+  if (bw >= 1e9) return sprintf('%.3gG', bw / 1e9);
+  if (bw >= 1e6) return sprintf('%.3gM', bw / 1e6);
+  if (bw >= 1e3) return sprintf('%.3gk', bw / 1e3);
+  return sprintf('%g', bw);
+}
+
+const g = (v: number): string => sprintf('%g', v);
+
+function resolveService(ctx: FormatContext, port: number): string {
+  if (port === 0) return '*';
+  if (ctx.o.numeric) return String(port);
+  if (ctx.dgProto === 'raw') return protocolName(port) ?? `ipproto-${port}`;
+  const key = `${ctx.dgProto}/${port}`;
+  let v = ctx.serviceCache.get(key);
+  if (v === undefined) {
+    v = String(port);
+    if (!(port >= ctx.ephemeral.min && port <= ctx.ephemeral.max)) {
+      const n = ctx.services.name(port, ctx.dgProto);
+      if (n) v = n;
+    }
+    ctx.serviceCache.set(key, v);
+  }
+  return v;
+}
+
+function stateNameOf(s: Socket): string {
+  return s.stateName;
+}
+
+/** sock_state_print */
+function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
+  const r = ctx.r;
+  r.set(COL.NETID);
+  r.out(netid);
+  r.set(COL.STATE);
+  r.out(stateNameOf(s));
+  r.set(COL.RECVQ);
+  r.out(sprintf('%-6d', s.recvQ | 0));
+  r.set(COL.SENDQ);
+  r.out(sprintf('%-6d', s.sendQ | 0));
+  r.set(COL.ADDR);
+}
+
+/** sock_addr_print */
+function addrPrint(r: ColumnRenderer, addr: string, delim: string, port: string, ifname: string | null): void {
+  r.out(ifname ? `${addr}%${ifname}${delim}` : `${addr}${delim}`);
+  r.next();
+  r.out(port);
+  r.next();
+}
+
+function inetAddr(ctx: FormatContext, bytes: Buffer, family: number, port: number, ifindex: number, v6only: boolean): void {
+  let ap: string;
+  if (family === 2) {
+    ap = ctx.o.resolve ? hostName(bytes, true) : formatIPv4(bytes);
+  } else if (!v6only && bytes.every((b) => b === 0)) {
+    ap = '*';
+  } else {
+    ap = ctx.o.resolve ? hostName(bytes, false) : formatIPv6(bytes);
+    if (ap.includes(':')) ap = `[${ap}]`;
+  }
+  addrPrint(ctx.r, ap, ':', resolveService(ctx, port), ifindex ? ctx.links.name(ifindex) : null);
+}
+
+function procPrint(ctx: FormatContext, inode: number): void {
+  if (!ctx.owners || !inode) return;
+  const list = ctx.owners.get(inode);
+  if (list && list.length) ctx.r.out(` users:(${formatOwners(list, ctx.o.threads > 0)})`);
+}
+
+function skmemPrint(r: ColumnRenderer, m: SkMemInfo | undefined, fallback?: { rmem: number; wmem: number; fmem: number; tmem: number }): void {
+  if (!m) {
+    if (fallback) r.out(` mem:(r${fallback.rmem},w${fallback.wmem},f${fallback.fmem},t${fallback.tmem})`);
+    return;
+  }
+  let t = ` skmem:(r${m.rmemAlloc},rb${m.rcvbuf},t${m.wmemAlloc},tb${m.sndbuf},f${m.fwdAlloc},w${m.wmemQueued},o${m.optmem}`;
+  if (m.backlog !== undefined) t += `,bl${m.backlog}`;
+  if (m.drops !== undefined) t += `,d${m.drops}`;
+  r.out(t + ')');
+}
+
+function detailsPrint(ctx: FormatContext, uid: number, ino: number, cookie: bigint, mark: number, cgroupId: bigint): void {
+  const r = ctx.r;
+  if (uid) r.out(` uid:${uid}`);
+  r.out(` ino:${ino}`);
+  r.out(` sk:${cookie.toString(16)}`);
+  if (mark) r.out(` fwmark:0x${mark.toString(16)}`);
+  if (cgroupId) r.out(` cgroup:${ctx.cgroups.path(cgroupId)}`);
+}
+
+/** tcp_show_info + tcp_stats_print */
+function tcpInfoPrint(ctx: FormatContext, s: InetSocket): void {
+  const r = ctx.r;
+  skmemPrint(r, s.skmem, s.meminfo);
+  const info = s.tcpInfo;
+  if (info) {
+    const opt = info.options;
+    if (ctx.o.options) {
+      if (opt & TCPI_OPT.TIMESTAMPS) r.out(' ts');
+      if (opt & TCPI_OPT.SACK) r.out(' sack');
+      if (opt & TCPI_OPT.ECN) r.out(' ecn');
+      if (opt & TCPI_OPT.ECN_SEEN) r.out(' ecnseen');
+      if (opt & TCPI_OPT.SYN_DATA) r.out(' fastopen');
+    }
+    if (s.congestion) r.out(` ${s.congestion.slice(0, 15)}`);
+    if (opt & TCPI_OPT.WSCALE) r.out(` wscale:${info.sndWscale},${info.rcvWscale}`);
+    if (info.rto && info.rto !== 3000000) r.out(` rto:${g(info.rto / 1000)}`);
+    if (info.backoff) r.out(` backoff:${info.backoff}`);
+    if (info.rtt) r.out(` rtt:${g(info.rtt / 1000)}/${g(info.rttvar / 1000)}`);
+    if (info.ato) r.out(` ato:${g(info.ato / 1000)}`);
+    if (info.sndMss) r.out(` mss:${info.sndMss | 0}`);
+    if (info.pmtu) r.out(` pmtu:${info.pmtu}`);
+    if (info.rcvMss) r.out(` rcvmss:${info.rcvMss | 0}`);
+    if (info.advmss) r.out(` advmss:${info.advmss | 0}`);
+    if (info.sndCwnd) r.out(` cwnd:${info.sndCwnd}`);
+    if (info.sndSsthresh < 0xffff && info.sndSsthresh) r.out(` ssthresh:${info.sndSsthresh | 0}`);
+    if (info.bytesSent) r.out(` bytes_sent:${info.bytesSent}`);
+    if (info.bytesRetrans) r.out(` bytes_retrans:${info.bytesRetrans}`);
+    if (info.bytesAcked) r.out(` bytes_acked:${info.bytesAcked}`);
+    if (info.bytesReceived) r.out(` bytes_received:${info.bytesReceived}`);
+    if (info.segsOut) r.out(` segs_out:${info.segsOut}`);
+    if (info.segsIn) r.out(` segs_in:${info.segsIn}`);
+    if (info.dataSegsOut) r.out(` data_segs_out:${info.dataSegsOut}`);
+    if (info.dataSegsIn) r.out(` data_segs_in:${info.dataSegsIn}`);
+    if (s.dctcp) {
+      const d = s.dctcp;
+      if (d.enabled) r.out(` dctcp:(ce_state:${d.ceState},alpha:${d.alpha},ab_ecn:${d.abEcn},ab_tot:${d.abTot})`);
+      else r.out(' dctcp:fallback_mode');
+    }
+    if (s.bbr) {
+      const b = s.bbr;
+      let t = ` bbr:(bw:${sprintBw(Number(b.bw) * 8, ctx.o.numeric)}bps,mrtt:${g(b.minRtt / 1000)}`;
+      if (b.pacingGain) t += `,pacing_gain:${g(b.pacingGain / 256)}`;
+      if (b.cwndGain) t += `,cwnd_gain:${g(b.cwndGain / 256)}`;
+      r.out(t + ')');
+    }
+    let rtt = info.rtt;
+    if (s.vegas && s.vegas.enabled && s.vegas.rtt && s.vegas.rtt !== 0x7fffffff) rtt = s.vegas.rtt;
+    if (rtt > 0 && info.sndMss && info.sndCwnd) {
+      r.out(` send ${sprintBw(info.sndCwnd * info.sndMss * 8000000 / rtt, ctx.o.numeric)}bps`);
+    }
+    if (info.lastDataSent) r.out(` lastsnd:${info.lastDataSent}`);
+    if (info.lastDataRecv) r.out(` lastrcv:${info.lastDataRecv}`);
+    if (info.lastAckRecv) r.out(` lastack:${info.lastAckRecv}`);
+    const MAX64 = 0xffffffffffffffffn;
+    if (info.pacingRate && info.pacingRate !== MAX64) {
+      r.out(` pacing_rate ${sprintBw(Number(info.pacingRate) * 8, ctx.o.numeric)}bps`);
+      if (info.maxPacingRate && info.maxPacingRate !== MAX64) r.out(`/${sprintBw(Number(info.maxPacingRate) * 8, ctx.o.numeric)}bps`);
+    }
+    if (info.deliveryRate) r.out(` delivery_rate ${sprintBw(Number(info.deliveryRate) * 8, ctx.o.numeric)}bps`);
+    if (info.delivered) r.out(` delivered:${info.delivered}`);
+    if (info.deliveredCe) r.out(` delivered_ce:${info.deliveredCe}`);
+    if (info.deliveryRateAppLimited) r.out(' app_limited');
+    if (info.busyTime) {
+      r.out(` busy:${info.busyTime / 1000n}ms`);
+      const busy = Number(info.busyTime);
+      if (info.rwndLimited) r.out(` rwnd_limited:${info.rwndLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.rwndLimited) / busy)}%)`);
+      if (info.sndbufLimited) r.out(` sndbuf_limited:${info.sndbufLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.sndbufLimited) / busy)}%)`);
+    }
+    if (info.unacked) r.out(` unacked:${info.unacked}`);
+    if (info.retrans || info.totalRetrans) r.out(` retrans:${info.retrans}/${info.totalRetrans}`);
+    if (info.lost) r.out(` lost:${info.lost}`);
+    if (info.sacked && s.state !== 10) r.out(` sacked:${info.sacked}`);
+    if (info.dsackDups) r.out(` dsack_dups:${info.dsackDups}`);
+    if (info.fackets) r.out(` fackets:${info.fackets}`);
+    if (info.reordering !== 3) r.out(` reordering:${info.reordering | 0}`);
+    if (info.reordSeen) r.out(` reord_seen:${info.reordSeen | 0}`);
+    if (info.rcvRtt) r.out(` rcv_rtt:${g(info.rcvRtt / 1000)}`);
+    if (info.rcvSpace) r.out(` rcv_space:${info.rcvSpace | 0}`);
+    if (info.rcvSsthresh) r.out(` rcv_ssthresh:${info.rcvSsthresh}`);
+    if (info.notsentBytes) r.out(` notsent:${info.notsentBytes}`);
+    if (info.minRtt && info.minRtt !== 0xffffffff) r.out(` minrtt:${g(info.minRtt / 1000)}`);
+    if (info.rcvOoopack) r.out(` rcv_ooopack:${info.rcvOoopack}`);
+    if (info.sndWnd) r.out(` snd_wnd:${info.sndWnd}`);
+  }
+  if (s.md5sig && s.md5sig.length) {
+    r.out(' md5keys:');
+    r.out(s.md5sig.map((m) => `${m.address}/${m.prefixlen}=`).join(','));
+  }
+  if (s.ulp?.name) r.out(` tcp-ulp-${s.ulp.name}`);
+}
+
+/** inet_show_sock (the socket already passed the filters). */
+export function printInet(ctx: FormatContext, s: InetSocket): void {
+  const r = ctx.r;
+  const o = ctx.o;
+  const type = s.protocol === IPPROTO.RAW ? (s.rawProtocol ?? 0) : s.protocol;
+  statePrint(ctx, netidOf(type), s);
+  const v6only = s.family === 10 && s.v6only === true;
+  inetAddr(ctx, s.localBytes, s.family, s.localPort, s.ifindex, v6only);
+  inetAddr(ctx, s.peerBytes, s.family, s.peerPort, 0, v6only);
+  procPrint(ctx, s.inode);
+  if (o.options && s.timer) {
+    const t = s.timer;
+    if (type === IPPROTO.SCTP) r.out(` timer:(T3_RTX,${msTimer(t.expiresMs)},${t.retrans})`);
+    else r.out(` timer:(${t.name},${msTimer(t.expiresMs)},${t.retrans})`);
+  }
+  if (o.details) {
+    detailsPrint(ctx, s.uid ?? 0, s.inode, s.cookie, s.mark ?? 0, s.cgroupId ?? 0n);
+    if (s.family === 10 && s.v6only !== undefined) r.out(` v6only:${s.v6only ? 1 : 0}`);
+    if (s.shutdown !== undefined) r.out(` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`);
+  }
+  if (o.tos) {
+    if (s.tos !== undefined) r.out(` tos:${hex0x(s.tos)}`);
+    if (s.tclass !== undefined) r.out(` tclass:${hex0x(s.tclass)}`);
+    if (s.classId !== undefined) r.out(` class_id:${hex0x(s.classId)}`);
+  }
+  if (o.cgroup && s.cgroupId !== undefined) r.out(` cgroup:${ctx.cgroups.path(s.cgroupId)}`);
+  if (o.inetSockopt && s.sockopt) {
+    const so = s.sockopt;
+    r.out(o.oneline ? ' inet-sockopt: (' : '\n\tinet-sockopt: (');
+    if (so.recverr) r.out(' recverr');
+    if (so.isIcsk) r.out(' is_icsk');
+    if (so.freebind) r.out(' freebind');
+    if (so.hdrincl) r.out(' hdrincl');
+    if (so.mcLoop) r.out(' mc_loop');
+    if (so.transparent) r.out(' transparent');
+    if (so.mcAll) r.out(' mc_all');
+    if (so.nodefrag) r.out(' nodefrag');
+    if (so.bindAddressNoPort) r.out(' bind_addr_no_port');
+    if (so.recverrRfc4884) r.out(' recverr_rfc4884');
+    if (so.deferConnect) r.out(' defer_connect');
+    r.out(')');
+  }
+  if (o.memory || (o.info && type !== IPPROTO.UDP)) {
+    if (!o.oneline) r.out('\n\t');
+    tcpInfoPrint(ctx, s);
+  }
+}
+
+/** `%#x`: 0 prints as 0. */
+function hex0x(v: number): string { return v ? `0x${v.toString(16)}` : '0'; }
+
+function netidOf(type: number): string {
+  switch (type) {
+    case 0: return 'raw';
+    case IPPROTO.UDP: return 'udp';
+    case IPPROTO.TCP: return 'tcp';
+    case IPPROTO.MPTCP: return 'mptcp';
+    case IPPROTO.SCTP: return 'sctp';
+    case IPPROTO.DCCP: return 'dccp';
+    case IPPROTO.ICMPV6: return 'icmp6';
+    default: return '???';
+  }
+}
+
+/** unix_show_sock */
+export function printUnix(ctx: FormatContext, s: UnixSocket): void {
+  const r = ctx.r;
+  statePrint(ctx, s.netid, s);
+  addrPrint(r, s.path ?? '*', ' ', String(s.inode), null);
+  addrPrint(r, '*', ' ', String(s.peerInode), null);
+  procPrint(ctx, s.inode);
+  if (ctx.o.memory) skmemPrint(r, s.skmem);
+  if (ctx.o.details) {
+    if (s.shutdown !== undefined) r.out(` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`);
+    if (s.vfs) {
+      const dev = s.vfs.dev;
+      const major = (dev & 0xfff00) >>> 8;
+      const minor = (dev & 0xff) | ((dev >>> 12) & 0xfff00);
+      r.out(` ino:${s.vfs.inode} dev:${major}/${minor}`);
+    }
+    if (s.pending) {
+      r.out(' peers:');
+      for (const p of s.pending) r.out(` ${p}`);
+    }
+  }
+}
+
+/** packet_show_sock */
+export function printPacket(ctx: FormatContext, s: PacketSocket): void {
+  const r = ctx.r;
+  const o = ctx.o;
+  statePrint(ctx, s.netid, s);
+  const addr = s.protocol === 3 ? '*' : llProtoName(s.protocol, o.numeric);
+  const port = s.ifindex === 0 ? '*' : ctx.links.name(s.ifindex);
+  addrPrint(r, addr, ':', port, null);
+  addrPrint(r, '', '*', '', null);
+  procPrint(ctx, s.inode);
+  if (o.details) detailsPrint(ctx, s.uid ?? 0, s.inode, s.cookie, 0, 0n);
+  if (o.details) {
+    const nl = o.oneline ? ' ' : '\n\t';
+    if (s.info) {
+      const p = s.info;
+      r.out(`${nl}ver:${p.version | 0}`);
+      r.out(` cpy_thresh:${p.copyThresh | 0}`);
+      r.out(' flags( ');
+      if (p.flags & 1) r.out('running');
+      if (p.flags & 2) r.out(' auxdata');
+      if (p.flags & 4) r.out(' origdev');
+      if (p.flags & 8) r.out(' vnethdr');
+      if (p.flags & 16) r.out(' loss');
+      if (!p.flags) r.out('0');
+      r.out(' )');
+    }
+    const ring = (name: string, g: NonNullable<PacketSocket['rxRing']>): void => {
+      r.out(`${nl}${name}(`);
+      r.out(`blk_size:${g.blockSize | 0},blk_nr:${g.blockNr | 0},frm_size:${g.frameSize | 0},frm_nr:${g.frameNr | 0},tmo:${g.retireTmo | 0},features:0x${g.features.toString(16)}`);
+      r.out(')');
+    };
+    if (s.rxRing) ring('ring_rx', s.rxRing);
+    if (s.txRing) ring('ring_tx', s.txRing);
+    if (s.fanout) {
+      const names = ['hash', 'lb', 'cpu', 'roll', 'random', 'qm'];
+      r.out(`${nl}fanout(id:${s.fanout.id},type:${names[s.fanout.type] ?? `0x${s.fanout.type.toString(16)}`})`);
+    }
+  }
+  if (o.bpf && s.filter) {
+    r.out(`${o.oneline ? ' ' : '\n\t'}bpf filter (${s.filter.length}): `);
+    for (const f of s.filter) r.out(` 0x${f.code.toString(16).padStart(2, '0')} ${f.jt} ${f.jf} ${f.k},`);
+  }
+  if (o.memory) skmemPrint(r, s.skmem);
+}
+
+/** netlink_show_one + netlink_show_sock */
+export function printNetlink(ctx: FormatContext, s: NetlinkSockInfo): void {
+  const r = ctx.r;
+  const o = ctx.o;
+  statePrint(ctx, 'nl', s);
+  const protoName = nlProtoName(s.protocol, o.numeric);
+  const pid = s.portid;
+  let procname: string;
+  if (pid === -1) procname = '*';
+  else if (!o.numeric) {
+    procname = String(pid);
+    if (pid === 0) procname = 'kernel';
+    else if (pid > 0) {
+      try {
+        const st = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const m = /^\d+ \(([^)]*)/.exec(st);
+        if (m) procname = `${m[1]}/${pid}`;
+      } catch { /* not a pid */ }
+    }
+  } else procname = String(pid);
+  addrPrint(r, protoName, ':', procname, null);
+  if (s.state === 1) addrPrint(r, String(s.dstGroup), ':', String(s.dstPortid | 0), null);
+  else addrPrint(r, '', '*', '', null);
+  if (o.details) r.out(` sk=0 cb=0 groups=0x${sprintf('%08x', Number(s.groupsMask & 0xffffffffn))}`);
+  if (o.memory) {
+    r.out('\t');
+    skmemPrint(r, s.skmem);
+  }
+}
