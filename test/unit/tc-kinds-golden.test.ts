@@ -17,6 +17,10 @@ import { parseClassid, parseQdiscHandle } from '../../src/tc/handle.js';
 import { qdiscKind, TcArgError, type TcEnv } from '../../src/tc/kind.js';
 import '../../src/tc/kinds/index.js';
 import { loadGolden, assertSameBytes } from '../helpers/golden.js';
+import { parseQdiscModify } from '../../src/cli/tc/qdisc.js';
+import { parseClassModify } from '../../src/cli/tc/class.js';
+import { QDISC_OPS } from '../../src/tc/qdisc.js';
+import { CLASS_OPS } from '../../src/tc/class.js';
 
 const env: TcEnv = { ifindex: 3, iec: false, stats: 0, details: 0, raw: false };
 const IFINDEX = 3; // veth0 after the capture's setup (lo = 1, veth1 = 2, veth0 = 3)
@@ -93,7 +97,26 @@ test('tc-kinds fixtures cover at least 50 command lines and every kind', () => {
   }
 });
 
+/** The same request through the `tc` command's parser and the library's operation table. */
+function buildViaCli(cmd: string): Buffer {
+  const t = cmd.split(' ');
+  const obj = t[1]!;
+  const verb = t[2] as 'add' | 'change' | 'replace';
+  const makeEnv = (dev: string): TcEnv => ({ ...env, dev });
+  const parsed = obj === 'class' ? parseClassModify(t.slice(3), makeEnv) : parseQdiscModify(t.slice(3), makeEnv);
+  assert.ok(typeof parsed !== 'number', 'parse failed');
+  const header = { ...parsed.header, ifindex: IFINDEX };
+  const op = obj === 'class' ? CLASS_OPS[verb] : QDISC_OPS[verb];
+  const w = new Writer();
+  rtRequest(obj === 'class' ? classMessage : qdiscMessage, op.type, op.flags | NLM_F.ACK, header, parsed.attrs)(w, 0);
+  const kind = parsed.attrs.kind;
+  return applyOptionsFlags(Buffer.from(w.buf.subarray(0, w.offset)), (kind && qdiscKind(kind)?.optionsFlags) || 0);
+}
+
 for (const c of cases) {
+  test(`golden via tc parser + library: ${c.cmd}`, () => {
+    assertSameBytes(buildViaCli(c.cmd), c.buffers[0]!, c.cmd);
+  });
   test(`golden: ${c.cmd}`, () => {
     const p = parseCmd(c.cmd);
     const bytes = build(p);
