@@ -11,7 +11,7 @@ import { constants } from '../../netlink/constants.js';
 import { registerQdiscKind, type QdiscKind, type TcEnv } from '../kind.js';
 import type { Printer } from '../../output/printer.js';
 import {
-  Tokens, fail, matches, getUnsigned, getRate, getTime, getSize, percentRate, sprintRate, sprintTime,
+  Tokens, fail, usage, matches, getUnsigned, getRate, getTime, getSize, percentRate, sprintRate, sprintTime,
   time2ktime, ktime2time, incomplete,
 } from './util.js';
 
@@ -79,8 +79,8 @@ export function parseHfsc(argv: readonly string[]): HfscOptions {
       const n = getUnsigned(v, 16, 0xffff);
       if (n === null) fail('HFSC: Illegal "default"');
       o.defcls = n;
-    } else if (matches(t, 'help')) fail(HFSC_USAGE);
-    else fail(`HFSC: What is "${t}" ?\n${HFSC_USAGE}`);
+    } else if (matches(t, 'help')) fail(usage(HFSC_USAGE));
+    else fail(`HFSC: What is "${t}" ?\n${usage(HFSC_USAGE)}`);
   }
   return o;
 }
@@ -176,11 +176,11 @@ export function parseHfscClass(argv: readonly string[], env: TcEnv): HfscClassOp
       if (which === 'rt') rsc = r.sc;
       else if (which === 'ls') fsc = r.sc;
       else if (which === 'sc') { rsc = r.sc; fsc = { ...r.sc }; } else usc = r.sc;
-    } else if (matches(t, 'help')) fail(HFSC_CLASS_USAGE);
-    else fail(`HFSC: What is "${t}" ?\n${HFSC_CLASS_USAGE}`);
+    } else if (matches(t, 'help')) fail(usage(HFSC_CLASS_USAGE));
+    else fail(`HFSC: What is "${t}" ?\n${usage(HFSC_CLASS_USAGE)}`);
   }
-  if (!rsc && !fsc && !usc) fail(`HFSC: no parameters given\n${HFSC_CLASS_USAGE}`);
-  if (usc && !fsc) fail(`HFSC: Upper-limit Service Curve without Link-Share Service Curve\n${HFSC_CLASS_USAGE}`);
+  if (!rsc && !fsc && !usc) fail(`HFSC: no parameters given\n${usage(HFSC_CLASS_USAGE)}`);
+  if (usc && !fsc) fail(`HFSC: Upper-limit Service Curve without Link-Share Service Curve\n${usage(HFSC_CLASS_USAGE)}`);
   const o: HfscClassOptions = {};
   if (rsc) o.rt = rsc;
   if (fsc) o.ls = fsc;
