@@ -24,6 +24,7 @@ import { compileBytecode } from './bytecode.js';
 import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, type FilterExpr, type FilterSubject, type EvalContext } from './filter.js';
 import { parseFilter, stateMask } from './filter-parser.js';
 import { ephemeralRange } from './names.js';
+import { procNetInet } from './proc-net.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket } from './types.js';
 
 /** The kernel does not support a socket table (module not loaded / too old). */
@@ -75,6 +76,10 @@ export interface InetQueryOptions extends QueryOptions {
   readonly bytecodeMode?: 'ss' | 'best';
   /** Use the legacy TCPDIAG_GETSOCK request (AF_UNSPEC), as ss does when SOCK_DIAG_BY_FAMILY fails. */
   readonly legacy?: boolean;
+  /** Read /proc/net/{tcp,udp,raw} when sock_diag lacks the table, as ss does (default true). */
+  readonly procFallback?: boolean;
+  /** Evaluate the filter in user space too (default true; false leaves filtering to the kernel's bytecode). */
+  readonly userspaceFilter?: boolean;
   /** Called with every raw reply message (for `ss -D`). */
   readonly onRaw?: (m: MessageView) => void;
 }
@@ -144,21 +149,32 @@ export class SocketStream<T> implements AsyncIterable<T> {
   readonly unsupported: string[] = [];
   /** Throw {@link UnsupportedSocketTableError} instead of returning nothing for an unsupported table. */
   strict = false;
+  /** Set when the sockets came from /proc/net because sock_diag lacks the table. */
+  fromProc = false;
   constructor(
     private readonly parts: ReadonlyArray<() => DumpStream<T>>,
     private readonly keep: ((x: T) => boolean) | null,
     private readonly tolerateUnsupported: string | null = null,
+    /** Per part: where to read the sockets from when sock_diag does not support the table. */
+    private readonly fallback: ReadonlyArray<(() => Promise<T[]>) | undefined> = [],
   ) {}
 
   /** Stream in batches (cheapest for very large dumps). */
   async *batches(): AsyncGenerator<T[], void, undefined> {
-    for (const make of this.parts) {
+    for (const [i, make] of this.parts.entries()) {
       try {
         for await (const b of make().batches()) {
           yield this.keep ? b.filter(this.keep) : b;
         }
       } catch (e) {
         if (this.tolerateUnsupported !== null && e instanceof NetlinkError && (e.code === 'ENOENT' || e.code === 'EOPNOTSUPP' || e.code === 'EPROTONOSUPPORT')) {
+          const fb = this.fallback[i];
+          if (fb) {
+            this.fromProc = true;
+            const all = await fb();
+            yield this.keep ? all.filter(this.keep) : all;
+            continue;
+          }
           if (this.strict) throw new UnsupportedSocketTableError(this.tolerateUnsupported, e);
           this.unsupported.push(this.tolerateUnsupported);
           continue;
@@ -242,10 +258,15 @@ export class SockDiag implements AsyncDisposable {
       `dump ${protoLabel(proto)} sockets`, dumpOpts));
     const wantFamily = q.family === 'inet' ? AF_INET : q.family === 'inet6' ? AF_INET6 : 0;
     const ctx = this.evalCtx;
-    const keep = expr || wantFamily
-      ? (s: InetSocket) => (!wantFamily || s.family === wantFamily) && (!expr || evaluate(expr, filterSubject(s), ctx))
+    const userExpr = q.userspaceFilter === false ? null : expr;
+    const keep = userExpr || wantFamily
+      ? (s: InetSocket) => (!wantFamily || s.family === wantFamily) && (!userExpr || evaluate(userExpr, filterSubject(s), ctx))
       : null;
-    return new SocketStream(parts, keep, protoLabel(proto));
+    const table = proto === IPPROTO.TCP ? 'tcp' : proto === IPPROTO.UDP ? 'udp' : proto === IPPROTO.RAW ? 'raw' : null;
+    const fallback = families.map((family) => (table && q.procFallback !== false && family !== 0
+      ? async () => (await procNetInet(this.opts.netns, table, [family], proto)).filter((s) => (states & (1 << s.state)) !== 0)
+      : undefined));
+    return new SocketStream(parts, keep, protoLabel(proto), fallback);
   }
 
   /** TCP sockets. */

@@ -397,3 +397,13 @@ export function printNetlink(ctx: FormatContext, s: NetlinkSockInfo): void {
     skmemPrint(r, s.skmem);
   }
 }
+
+/** dgram_show_line/tcp_show_line: a socket read from /proc/net (addresses, queues, users). */
+export function printInetProc(ctx: FormatContext, s: InetSocket): void {
+  const type = s.protocol === IPPROTO.RAW ? 0 : s.protocol;
+  statePrint(ctx, netidOf(type), s);
+  inetAddr(ctx, s.localBytes, s.family, s.localPort, 0, false);
+  inetAddr(ctx, s.peerBytes, s.family, s.peerPort, 0, false);
+  procPrint(ctx, s.inode);
+  // ss would print ` opt:"…"` with -e, but its sscanf can never fill it (n < 9 always): nothing more.
+}

@@ -24,7 +24,7 @@ import {
   parseOptions, finishTables, applyExprFamily, afGet, DB, AF, USAGE, UsageError, EarlyExit, type SsOptions,
 } from './options.js';
 import { ColumnRenderer, COL } from './render.js';
-import { printInet, printUnix, printPacket, printNetlink, type FormatContext } from './format.js';
+import { printInet, printInetProc, printUnix, printPacket, printNetlink, type FormatContext } from './format.js';
 import { LinkNames, CgroupPaths, resolveHostSync } from './lookup.js';
 import { JsonSocketWriter } from './json.js';
 
@@ -245,6 +245,7 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
   for (const fam of fams) {
     const st = stream(fam);
     st.strict = true;
+    const showProc = (c: FormatContext, s: InetSocket): void => { if (c.o.json) show(s); else printInetProc(c, s); };
     try {
       for await (const b of st.batches()) {
         for (const s of b) {
@@ -254,7 +255,7 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
             if (!ok) continue;
           }
           // The stream already applied the expression (kernel bytecode + user space).
-          show(s);
+          if (st.fromProc) showProc(ctx, s); else show(s);
         }
       }
     } catch (e) {

@@ -146,13 +146,11 @@ export class ColumnRenderer {
 
   /** Print everything buffered and reset (ss's render). */
   render(): void {
-    // The current (unflushed) token is part of the output too.
+    // The current (unflushed) token is printed too, but, as in ss, not measured.
     const texts = this.texts; const fields = this.fields; const lens = this.lens;
     const c0 = this.cols[this.field]!;
     if (!c0.disabled) {
-      const len = byteLen(this.cur);
-      if (len > c0.maxLen) c0.maxLen = len;
-      texts.push(this.cur); fields.push(this.field); lens.push(len);
+      texts.push(this.cur); fields.push(this.field); lens.push(byteLen(this.cur));
     }
     if (texts.length === 0) { this.reset(); return; }
     this.calcWidth();
