@@ -18,6 +18,18 @@ export const IFLA_VXLAN = constants('IFLA_VXLAN_', ['linux/if_link.h'], {
 /** struct ifla_vxlan_port_range (ports in host order here, big-endian on the wire). */
 export const vxlanPortRange = struct('ifla_vxlan_port_range', { low: be16, high: be16 });
 
+/**
+ * IFLA_VXLAN_TTL_INHERIT: requests carry it as a flag (NLA_FLAG policy), while
+ * kernels since 5.x report it as a u8 that may be 0. Encodes as a flag (only
+ * when true); decodes either form.
+ */
+const flagOrU8: Codec<boolean> = {
+  name: 'flag|u8',
+  encode(w, v) { if (!v) throw new TypeError('IFLA_VXLAN_TTL_INHERIT can only be set (true); leave it out instead'); },
+  decode(buf, off, len) { return len === 0 ? true : buf[off] !== 0; },
+  arbitrary: () => true,
+};
+
 /** IFLA_INFO_DATA of a VXLAN device. */
 export const vxlanData = attrs('vxlan', {
   id: attr(IFLA_VXLAN.ID, u32),
@@ -27,7 +39,7 @@ export const vxlanData = attrs('vxlan', {
   local: attr(IFLA_VXLAN.LOCAL, in4),
   local6: attr(IFLA_VXLAN.LOCAL6, in6),
   ttl: attr(IFLA_VXLAN.TTL, u8),
-  ttl_inherit: attr(IFLA_VXLAN.TTL_INHERIT, flag),
+  ttl_inherit: attr(IFLA_VXLAN.TTL_INHERIT, flagOrU8),
   tos: attr(IFLA_VXLAN.TOS, u8),
   df: attr(IFLA_VXLAN.DF, u8),
   label: attr(IFLA_VXLAN.LABEL, be32),
