@@ -471,3 +471,9 @@ export const cakeKind: QdiscKind<CakeOptions> = {
 };
 
 registerQdiscKind(cakeKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    cake: CakeOptions;
+  }
+}

@@ -112,3 +112,9 @@ export const codelKind: QdiscKind<CodelOptions> = {
 };
 
 registerQdiscKind(codelKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    codel: CodelOptions;
+  }
+}

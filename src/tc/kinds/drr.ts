@@ -68,3 +68,9 @@ export const drrKind: QdiscKind<Record<string, never>, DrrClassOptions> = {
 };
 
 registerQdiscKind(drrKind);
+
+declare module '../kind.js' {
+  interface ClassOptionsMap {
+    drr: DrrClassOptions;
+  }
+}

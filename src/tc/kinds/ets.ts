@@ -143,3 +143,15 @@ export const etsKind: QdiscKind<EtsOptions, EtsClassOptions> = {
 };
 
 registerQdiscKind(etsKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    ets: EtsOptions;
+  }
+}
+
+declare module '../kind.js' {
+  interface ClassOptionsMap {
+    ets: EtsClassOptions;
+  }
+}

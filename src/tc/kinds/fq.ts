@@ -205,3 +205,9 @@ export const fqKind: QdiscKind<FqOptions> = {
 };
 
 registerQdiscKind(fqKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    fq: FqOptions;
+  }
+}

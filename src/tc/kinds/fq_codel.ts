@@ -189,3 +189,9 @@ export const fqCodelKind: QdiscKind<FqCodelOptions> = {
 };
 
 registerQdiscKind(fqCodelKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    fq_codel: FqCodelOptions;
+  }
+}

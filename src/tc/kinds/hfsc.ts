@@ -234,3 +234,15 @@ export const hfscKind: QdiscKind<HfscOptions, HfscClassOptions> = {
 };
 
 registerQdiscKind(hfscKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    hfsc: HfscOptions;
+  }
+}
+
+declare module '../kind.js' {
+  interface ClassOptionsMap {
+    hfsc: HfscClassOptions;
+  }
+}

@@ -173,3 +173,9 @@ export const mqprioKind: QdiscKind<MqprioOptions> = {
 };
 
 registerQdiscKind(mqprioKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    mqprio: MqprioOptions;
+  }
+}

@@ -34,3 +34,9 @@ export const multiqKind: QdiscKind<MultiqOptions> = {
 };
 
 registerQdiscKind(multiqKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    multiq: MultiqOptions;
+  }
+}

@@ -441,3 +441,9 @@ export const netemKind: QdiscKind<NetemOptions> = {
 };
 
 registerQdiscKind(netemKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    netem: NetemOptions;
+  }
+}

@@ -42,3 +42,9 @@ export const pfifoHeadDropKind: QdiscKind<FifoHeadDropOptions> = {
 };
 
 registerQdiscKind(pfifoHeadDropKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    pfifo_head_drop: FifoHeadDropOptions;
+  }
+}

@@ -54,3 +54,9 @@ export const plugKind: QdiscKind<PlugOptions> = {
 };
 
 registerQdiscKind(plugKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    plug: PlugOptions;
+  }
+}

@@ -79,3 +79,9 @@ export const prioKind: QdiscKind<PrioOptions> = {
 };
 
 registerQdiscKind(prioKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    prio: PrioOptions;
+  }
+}

@@ -66,3 +66,9 @@ export const qfqKind: QdiscKind<QfqClassOptions, QfqClassOptions> = {
 };
 
 registerQdiscKind(qfqKind);
+
+declare module '../kind.js' {
+  interface ClassOptionsMap {
+    qfq: QfqClassOptions;
+  }
+}

@@ -169,3 +169,9 @@ export const redKind: QdiscKind<RedOptions> = {
 };
 
 registerQdiscKind(redKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    red: RedOptions;
+  }
+}

@@ -143,3 +143,9 @@ export const sfqKind: QdiscKind<SfqOptions> = {
 };
 
 registerQdiscKind(sfqKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    sfq: SfqOptions;
+  }
+}

@@ -212,3 +212,9 @@ export const taprioKind: QdiscKind<TaprioOptions> = {
 };
 
 registerQdiscKind(taprioKind);
+
+declare module '../kind.js' {
+  interface QdiscOptionsMap {
+    taprio: TaprioOptions;
+  }
+}
