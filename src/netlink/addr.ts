@@ -74,16 +74,24 @@ export function parseLladdr(s: string): Buffer | null {
 
 /** Strict dotted-quad IPv4; null if malformed. */
 export function parseIPv4(s: string): Buffer | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  const out = Buffer.alloc(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out[i] = n;
+  // A character loop instead of split + regex: this runs once per route in bulk work (ip -batch).
+  const out = Buffer.allocUnsafe(4);
+  let part = 0, digits = 0, n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      n = n * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && part < 3) {
+      if (n > 255) return null;
+      out[part++] = n;
+      n = 0; digits = 0;
+    } else {
+      return null;
+    }
   }
+  if (part !== 3 || digits === 0 || n > 255) return null;
+  out[3] = n;
   return out;
 }
 

@@ -208,6 +208,8 @@ export class NetlinkSocket {
   private readonly queuedEnds: number[] = [];
   private sentUpTo = 0;
   private flushScheduled = false;
+  /** While > 0, sends are coalesced per event-loop turn instead of per microtask (see {@link NetlinkSocket.cork}). */
+  private corked = 0;
   private readonly window: number;
   private inflight = 0;
   private dumpActive = false;
@@ -436,7 +438,26 @@ export class NetlinkSocket {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => { this.flushScheduled = false; this.flush(); });
+    const run = (): void => { this.flushScheduled = false; this.flush(); };
+    if (this.corked) setImmediate(run); else queueMicrotask(run);
+  }
+
+  /**
+   * Coalesce sends: until {@link uncork}, queued requests go out when the
+   * event loop turns (i.e. when the caller waits for I/O) instead of after
+   * every microtask, so a producer that awaits between requests (e.g.
+   * `ip -batch`, which parses line by line) still sends them in a few large
+   * sendmsg calls. Nothing waits forever: any wait for an answer lets the
+   * loop turn and the queue flush. Nested.
+   */
+  cork(): void {
+    this.corked++;
+  }
+
+  /** Undo one {@link cork}; whatever is queued is sent now. */
+  uncork(): void {
+    if (this.corked === 0) return;
+    if (--this.corked === 0 && this.queuedEnds.length) this.flush();
   }
 
   /** Send queued messages, at most SEND_CHUNK bytes per sendmsg, while the window allows. */

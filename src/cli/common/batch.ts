@@ -4,6 +4,12 @@
  * @module
  */
 export function splitBatchLine(line: string): string[] {
+  // Fast path for the common line without quotes, comments or other blanks (bulk batches).
+  if (!/["'#\t\r\n]/.test(line)) {
+    const out: string[] = [];
+    for (const t of line.split(' ')) if (t) out.push(t);
+    return out;
+  }
   const out: string[] = [];
   let cur = '';
   let inTok = false;

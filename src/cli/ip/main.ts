@@ -162,11 +162,19 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
 
 /** The module of an object name (iproute2's prefix matching), or undefined. */
 async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?: IpPipeline } | undefined> {
+  const hit = loadedObjects.get(obj);
+  if (hit) return hit;
   for (const [name, load] of OBJECTS) {
-    if (matches(obj, name)) return load();
+    if (matches(obj, name)) {
+      const mod = await load();
+      loadedObjects.set(obj, mod);
+      return mod;
+    }
   }
   return undefined;
 }
+/** Modules already loaded, by the word that named them (a batch names the same object on every line). */
+const loadedObjects = new Map<string, { default: IpHandler; pipeline?: IpPipeline }>();
 
 /** Run one `ip` command line (after global options) in `ctx`. */
 export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
@@ -182,6 +190,14 @@ export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Pr
 }
 
 /**
+ * A command error after which iproute2 *returns* (e.g. nodev()), so `-batch`
+ * reports "Command failed" and goes on (with -force); any other CliError of a
+ * pipelined line is one iproute2 reports by exit() (invarg, a bad prefix…),
+ * which ends the whole batch with that status.
+ */
+export class ReturnedError extends CliError {}
+
+/**
  * An optional export of an object module for `-batch`: validate and send one
  * command, and return its pending answer without waiting for it, wrapped in
  * an object (an async function cannot return a bare promise unresolved);
@@ -189,8 +205,12 @@ export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Pr
  */
 export type IpPipeline = (ctx: CliContext, args: Args) => Promise<{ readonly answer: Promise<unknown> } | undefined>;
 
-/** How many pipelined lines may await their answer at once (without -force fewer, see runBatch). */
-const PIPELINE_DEPTH_FORCE = 4096;
+/**
+ * How many pipelined lines may await their answer at once (without -force
+ * fewer, see runBatch). Kept below the socket's window (2048) so requests
+ * never queue inside the socket, where each answer would release one send.
+ */
+const PIPELINE_DEPTH_FORCE = 1024;
 const PIPELINE_DEPTH = 256;
 
 /**
@@ -237,6 +257,9 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
       }
     }
   };
+  // Sends go out per event-loop turn, so pipelined lines leave in large sendmsg calls.
+  const sock = (await ctx.netlink()).socket;
+  sock.cork();
   try {
     const lines = text.split('\n');
     for (let n = 0; n < lines.length && !stop; n++) {
@@ -250,7 +273,8 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         } catch (e) {
           await settle(0);
           if (stop) break;
-          reportError(ctx, e);
+          const rc = reportError(ctx, e);
+          if (e instanceof CliError && !(e instanceof ReturnedError)) return rc; // exit() in iproute2
           fail(n + 1);
           continue;
         }
@@ -273,6 +297,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     }
     await settle(0);
   } finally {
+    sock.uncork();
     ctx.close();
   }
   return status;

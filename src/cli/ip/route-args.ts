@@ -35,42 +35,48 @@ export function afBitLen(af: number): number {
   return af === AF_INET6 ? 128 : af === AF_INET ? 32 : af === AF_MPLS ? 20 : 0;
 }
 
-/** strtoul(cp, &end, 0) prefix parse: returns [value, charsConsumed] (consumed 0 = no digits). */
-function strtoul0(s: string, from: number): [number, number] {
+/** strtoul(cp, &end, 0) prefix parse: returns value and characters consumed (0 = no digits). */
+function strtoul0(s: string, from: number, out: { v: number; used: number }): void {
   let i = from;
   let base = 10;
-  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9a-fA-F]/.test(s[i + 2] ?? '')) { base = 16; i += 2; }
-  else if (s[i] === '0') base = 8;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 48) {
+    const c1 = s.charCodeAt(i + 1);
+    if ((c1 === 120 || c1 === 88) && hexDigit(s.charCodeAt(i + 2)) >= 0) { base = 16; i += 2; } else base = 8;
+  }
   const start = i;
   let v = 0;
   for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let d: number;
-    if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 97 && c <= 102) d = c - 87;
-    else if (c >= 65 && c <= 70) d = c - 55;
-    else break;
-    if (d >= base) break;
+    const d = hexDigit(s.charCodeAt(i));
+    if (d < 0 || d >= base) break;
     v = v * base + d;
   }
-  if (i === start && base !== 16) return [0, 0];
-  return [v, i - from];
+  out.v = v;
+  out.used = i === start && base !== 16 ? 0 : i - from;
 }
 
-/** get_addr_ipv4: 1..4 parts, each strtoul base 0, ≤ 255. */
-function getAddrIPv4(s: string): Buffer | null {
-  const out = Buffer.alloc(4);
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+const scratch = { v: 0, used: 0 };
+
+/** get_addr_ipv4 into `out`: 1..4 parts, each strtoul base 0, ≤ 255. */
+function getAddrIPv4(s: string, out: Buffer): boolean {
   let p = 0;
   for (let i = 0; i < 4; i++) {
-    const [n, used] = strtoul0(s, p);
-    if (used === 0 || n > 255) return null;
-    out[i] = n;
-    p += used;
-    if (p === s.length) return out;
-    if (i === 3 || s[p] !== '.') return null;
+    strtoul0(s, p, scratch);
+    if (scratch.used === 0 || scratch.v > 255) return false;
+    out[i] = scratch.v;
+    p += scratch.used;
+    if (p === s.length) return true;
+    if (i === 3 || s.charCodeAt(p) !== 46) return false;
     p++;
   }
-  return out;
+  return true;
 }
 
 function mplsPton(s: string): Buffer | null {
@@ -78,8 +84,9 @@ function mplsPton(s: string): Buffer | null {
   if (parts.length > 8) return null;
   const out = Buffer.alloc(4 * parts.length);
   for (let i = 0; i < parts.length; i++) {
-    const [n, used] = strtoul0(parts[i]!, 0);
-    if (used === 0 || used !== parts[i]!.length || n > 0xfffff) return null;
+    strtoul0(parts[i]!, 0, scratch);
+    const n = scratch.v;
+    if (scratch.used === 0 || scratch.used !== parts[i]!.length || n > 0xfffff) return null;
     out.writeUInt32BE(((n << 12) | (i === parts.length - 1 ? 0x100 : 0)) >>> 0, 4 * i);
   }
   return out;
@@ -87,7 +94,7 @@ function mplsPton(s: string): Buffer | null {
 
 /** get_addr_1: null when the text is not an address of `family`. */
 export function getAddr1(name: string, family: number): InetPrefix | null {
-  const data = Buffer.alloc(16);
+  const data = Buffer.allocUnsafe(16).fill(0);
   if (name === 'default') {
     if (family === AF_MPLS) return null;
     return { family, data, bytelen: afBitLen(family) / 8, bitlen: -2, flags: PREFIXLEN_SPECIFIED };
@@ -110,9 +117,7 @@ export function getAddr1(name: string, family: number): InetPrefix | null {
     return { family: AF_MPLS, data, bytelen: b.length, bitlen: 20, flags: 0 };
   }
   if (family !== AF_UNSPEC && family !== AF_INET) return null;
-  const b = getAddrIPv4(name);
-  if (!b) return null;
-  b.copy(data);
+  if (!getAddrIPv4(name, data)) return null;
   return { family: AF_INET, data, bytelen: 4, bitlen: -1, flags: 0 };
 }
 
@@ -128,6 +133,16 @@ function mask2bits(b: Buffer): number {
 
 /** get_netmask */
 function getNetmask(s: string): number | null {
+  // Plain decimal (the common case) without the general parser.
+  if (s.length > 0 && s.length <= 3) {
+    let v = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) { v = -1; break; }
+      v = v * 10 + (c - 48);
+    }
+    if (v >= 0 && !(s.length > 1 && s.charCodeAt(0) === 48)) return v;
+  }
   const n = parseUnsigned(s);
   if (n !== null) return n;
   const a = getAddr1(s, AF_INET);

@@ -26,7 +26,7 @@ import {
 import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNumeric } from './route-names.js';
 import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions } from './route-print.js';
 import { routeUsage } from './route-usage.js';
-import { readFamily } from './main.js';
+import { readFamily, ReturnedError } from './main.js';
 
 const RT_TABLE_MAIN = 254;
 const RT_SCOPE_NOWHERE = 255;
@@ -70,7 +70,7 @@ async function ifindexOf(ctx: CliContext, name: string): Promise<number> {
 
 /** nodev(): "Cannot find device" and exit status 1. */
 function nodev(name: string): never {
-  throw new CliError(`Cannot find device "${name}"`, 1);
+  throw new ReturnedError(`Cannot find device "${name}"`, 1);
 }
 
 // ---------------------------------------------------------------- modify
