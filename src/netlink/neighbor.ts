@@ -207,7 +207,7 @@ export class NeighborApi {
     if (!dst) throw new ValidationError(`invalid neighbour address "${q.dst}"`, 'dst');
     const ifindex = await this.index(q.dev, opts);
     const header: NdMsg = { family: dst.length === 4 ? AF.INET : AF.INET6, ifindex, state: 0, flags: q.proxy ? NTF.PROXY : 0, type: 0 };
-    const m = await this.sock.get(rtRequest(neighMessage, RTM.GETNEIGH, 0, header, { dst: q.dst }), `get neighbor ${q.dst} dev ${q.dev}`, opts);
+    const m = await this.sock.get(rtRequest(neighMessage, RTM.GETNEIGH, NLM_F.ACK, header, { dst: q.dst }), `get neighbor ${q.dst} dev ${q.dev}`, opts);
     return decodeNeighbor(m);
   }
 

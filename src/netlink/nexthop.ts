@@ -219,7 +219,7 @@ export class NexthopApi {
 
   /** One nexthop by id; rejects with ENOENT if absent. */
   async get(id: number, opts: RequestOptions = {}): Promise<Nexthop> {
-    const m = await this.sock.get(rtRequest(nexthopMessage, RTM.GETNEXTHOP, 0, { ...nhmsg.zero }, { id }), `get nexthop ${id}`, opts);
+    const m = await this.sock.get(rtRequest(nexthopMessage, RTM.GETNEXTHOP, NLM_F.ACK, { ...nhmsg.zero }, { id }), `get nexthop ${id}`, opts);
     return decodeNexthop(m);
   }
 
