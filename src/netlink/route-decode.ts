@@ -200,11 +200,24 @@ function nexthopsFrom(list: RtNexthop[]): RouteNexthop[] {
   }));
 }
 
+/** A {@link Route} whose fields may be overwritten (see {@link decodeRouteInto}). */
+export type MutableRoute = { -readonly [K in keyof Route]: Route[K] };
+
 /**
  * Decode one route message (fast path). Throws {@link ParseError} on a
  * malformed message.
  */
 export function decodeRoute(m: MessageView): Route {
+  return decodeRouteInto(m, undefined);
+}
+
+/**
+ * Decode into `into` (overwriting every field) instead of a new object, for
+ * consumers that use each route at once and keep none (`ip route show` of a
+ * million routes allocates no Route objects). With `into` undefined, a new
+ * object is returned.
+ */
+export function decodeRouteInto(m: MessageView, into: MutableRoute | undefined): Route {
   const buf = m.buf;
   const off = m.off;
   if (m.len < 12) throw new ParseError(`rtmsg needs 12 bytes, got ${m.len}`, off, ['rtmsg']);
@@ -259,7 +272,8 @@ export function decodeRoute(m: MessageView): Route {
     }
     p += align4(alen);
   }
-  return {
+  // Every field is assigned, in one fixed order, so all routes share one object shape.
+  if (!into) return {
     family,
     type: ROUTE_TYPE_NAMES[typeId] ?? (String(typeId) as RouteTypeName),
     typeId,
@@ -293,6 +307,39 @@ export function decodeRoute(m: MessageView): Route {
     nexthops,
     deleted: m.type === RTM_DELROUTE,
   };
+  into.family = family;
+  into.type = ROUTE_TYPE_NAMES[typeId] ?? (String(typeId) as RouteTypeName);
+  into.typeId = typeId;
+  into.dst = prefixText(dst, dstLen, hostLen);
+  into.dst_len = dstLen;
+  into.from = src !== undefined || srcLen ? prefixText(src, srcLen, hostLen) : undefined;
+  into.src_len = srcLen;
+  into.tos = buf[off + 3]!;
+  into.table = table;
+  into.protocol = buf[off + 5]!;
+  into.scope = buf[off + 6]!;
+  into.flags = buf.readUInt32LE(off + 8);
+  into.oif = oif;
+  into.dev = undefined;
+  into.iif = iif;
+  into.iifName = undefined;
+  into.gateway = gateway;
+  into.via = via;
+  into.prefsrc = prefsrc;
+  into.metric = metric;
+  into.mark = mark;
+  into.flow = flow;
+  into.uid = uid;
+  into.nhid = nhid;
+  into.pref = pref;
+  into.ttl_propagate = ttlProp;
+  into.newdst = newdst;
+  into.cacheinfo = cacheinfo;
+  into.metrics = metrics;
+  into.encap = encapOf(encapType, encapRaw);
+  into.nexthops = nexthops;
+  into.deleted = m.type === RTM_DELROUTE;
+  return into;
 }
 
 /**

@@ -22,9 +22,9 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['addrlabel', notYet('addrlabel')],
   ['maddress', () => import('./maddress.js')],
   ['route', () => import('./route.js')],
-  ['rule', notYet('rule')],
-  ['neighbor', () => import('./neighbor.js')],
-  ['neighbour', () => import('./neighbor.js')],
+  ['rule', () => import('./rule.js')],
+  ['neighbor', notYet('neighbor')],
+  ['neighbour', notYet('neighbour')],
   ['ntable', notYet('ntable')],
   ['ntbl', notYet('ntbl')],
   ['link', () => import('./link.js')],
@@ -201,9 +201,11 @@ export class ReturnedError extends CliError {}
  * An optional export of an object module for `-batch`: validate and send one
  * command, and return its pending answer without waiting for it, wrapped in
  * an object (an async function cannot return a bare promise unresolved);
- * undefined when the command is not one it pipelines.
+ * undefined when the command is not one it pipelines. It may answer
+ * synchronously (the common case: no lookup needed), sparing a promise per line.
  */
-export type IpPipeline = (ctx: CliContext, args: Args) => Promise<{ readonly answer: Promise<unknown> } | undefined>;
+export type IpPipeline = (ctx: CliContext, args: Args) =>
+  { readonly answer: Promise<unknown> } | undefined | Promise<{ readonly answer: Promise<unknown> } | undefined>;
 
 /**
  * How many pipelined lines may await their answer at once (without -force
@@ -238,7 +240,11 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let status = 0;
   let stop = false;
   const depth = opts.force ? PIPELINE_DEPTH_FORCE : PIPELINE_DEPTH;
-  const inflight: Array<{ line: number; answer: Promise<unknown> }> = [];
+  // Pending answers, oldest first: a queue as two parallel arrays and a head index (no shift()).
+  let lineQ: number[] = [];
+  let answerQ: Array<Promise<unknown>> = [];
+  let head = 0;
+  const pending = (): number => lineQ.length - head;
   const fail = (line: number): void => {
     ctx.warn(`Command failed ${file}:${line}`);
     status = 1;
@@ -246,8 +252,11 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   };
   /** Await pending answers (oldest first) until at most `keep` remain. */
   const settle = async (keep: number): Promise<void> => {
-    while (inflight.length > keep) {
-      const { line, answer } = inflight.shift()!;
+    while (pending() > keep) {
+      const line = lineQ[head]!;
+      const answer = answerQ[head]!;
+      head++;
+      if (head > 4096 && head * 2 > lineQ.length) { lineQ = lineQ.slice(head); answerQ = answerQ.slice(head); head = 0; }
       try {
         await answer;
       } catch (e) {
@@ -265,11 +274,12 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     for (let n = 0; n < lines.length && !stop; n++) {
       const argv = splitBatchLine(lines[n]!);
       if (!argv.length) continue;
-      const mod = await findObject(argv[0]!);
+      const mod = loadedObjects.get(argv[0]!) ?? await findObject(argv[0]!);
       if (mod?.pipeline) {
         let answer: Promise<unknown> | undefined;
         try {
-          answer = (await mod.pipeline(ctx, new Args(argv.slice(1))))?.answer;
+          const res = mod.pipeline(ctx, new Args(argv.slice(1)));
+          answer = (res instanceof Promise ? await res : res)?.answer;
         } catch (e) {
           await settle(0);
           if (stop) break;
@@ -280,8 +290,9 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         }
         if (answer) {
           answer.catch(() => {}); // awaited in order by settle(); avoid an unhandled-rejection report meanwhile
-          inflight.push({ line: n + 1, answer });
-          if (inflight.length >= depth) await settle(depth - 1);
+          lineQ.push(n + 1);
+          answerQ.push(answer);
+          if (pending() >= depth) await settle(depth - 1);
           continue;
         }
       }

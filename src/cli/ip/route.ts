@@ -12,6 +12,7 @@ import { reportError, kernelErrorText } from '../common/errors.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import type { Netlink } from '../../netlink/netlink.js';
 import { nameRoute, routeDumpRequest, decodeRoute, type Route } from '../../netlink/route.js';
+import { decodeRouteInto, type MutableRoute } from '../../netlink/route-decode.js';
 import { routeMessage } from '../../netlink/rtnetlink/route-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
@@ -92,20 +93,39 @@ async function startModify(ctx: CliContext, verb: string, args: Args): Promise<{
   const p = parseModify(op, args.rest(), ctx.opts.family);
   await resolveModify(ctx, p);
   const nl = await ctx.netlink();
+  openHandles.set(ctx, nl);
   return { answer: nl.route.modify(op, p.header, p.attrs, {}, p.what) };
 }
+
+/** The netlink handle of a context once opened (so the batch fast path needs no await). */
+const openHandles = new WeakMap<CliContext, Netlink>();
 
 /**
  * The `-batch` hook: for a route modification, parse and validate the line,
  * send it, and return the pending answer without waiting for it, so many
  * lines are in flight on one socket. Anything else returns undefined and is
- * run normally by the batch runner.
+ * run normally by the batch runner. Synchronous when every interface name is
+ * already known (the common case), asynchronous when one needs a lookup.
  */
-export async function pipeline(ctx: CliContext, args: Args): Promise<{ answer: Promise<unknown> } | undefined> {
+export function pipeline(ctx: CliContext, args: Args): { answer: Promise<unknown> } | undefined | Promise<{ answer: Promise<unknown> }> {
   const verb = args.peek();
-  if (verb === undefined || modifyOp(verb) === undefined || ctx.opts.echo) return undefined;
+  if (verb === undefined || ctx.opts.echo) return undefined;
+  const op = modifyOp(verb);
+  if (op === undefined) return undefined;
   args.next();
-  return startModify(ctx, verb, args);
+  const nl = openHandles.get(ctx);
+  const names = nameCache.get(ctx);
+  if (!nl || !names) return startModify(ctx, verb, args);
+  const p = parseModify(op, args.rest(), ctx.opts.family);
+  const devs = p.nexthopDevs.length ? [p.dev, ...p.nexthopDevs] : [p.dev];
+  for (const d of devs) if (d !== undefined && !names.byName.has(d)) return finishModify(ctx, nl, p);
+  applyIfindexes(p, (d) => names.byName.get(d)!);
+  return { answer: nl.route.modify(op, p.header, p.attrs, {}, p.what) };
+}
+
+async function finishModify(ctx: CliContext, nl: Netlink, p: ParsedModify): Promise<{ answer: Promise<unknown> }> {
+  await resolveModify(ctx, p);
+  return { answer: nl.route.modify(p.op, p.header, p.attrs, {}, p.what) };
 }
 
 // ---------------------------------------------------------------- list / flush filter
@@ -390,19 +410,29 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const names = (await linkNames(ctx)).byIndex;
   const o = printOptionsFor(ctx, spec.filter);
   const p = ctx.printer;
-  const stream = dumpRoutes(nl, spec, names, false);
+  const f = spec.filter;
+  const family = spec.family;
+  const dumpOpts: { table?: number; protocol?: number; oif?: number; cached?: boolean } = { protocol: f.protocol, cached: f.cloned };
+  if (f.tb) dumpOpts.table = f.tb;
+  if (f.oif) dumpOpts.oif = f.oif;
+  const req = routeDumpRequest(family, dumpOpts);
+  // The hot path: every message is decoded into one reused object, filtered and
+  // printed as it is dispatched (in order), so no Route objects pile up;
+  // the stream itself yields nothing.
+  const scratch = {} as MutableRoute;
+  const sink = ctx.sink;
+  const json = p.json;
   p.start();
+  const stream = nl.socket.dump<never>(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.DUMP, req.header, req.attrs), (m: MessageView) => {
+    if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) return undefined;
+    const r = decodeRouteInto(m, scratch);
+    if (!filterRoute(f, family, r)) return undefined;
+    nameRoute(r, names);
+    if (json) routeJson(p, r, o); else sink.write(routeText(r, o));
+    return undefined;
+  }, 'dump routes', { interrupted: 'partial' });
   try {
-    if (p.inJson) {
-      for await (const batch of stream.batches()) for (const { r } of batch) routeJson(p, r, o);
-    } else {
-      const sink = ctx.sink;
-      for await (const batch of stream.batches()) {
-        let chunk = '';
-        for (let k = 0; k < batch.length; k++) chunk += routeText(batch[k]!.r, o);
-        sink.write(chunk);
-      }
-    }
+    for await (const batch of stream.batches()) void batch;
   } catch (e) {
     if (e instanceof NetlinkError) {
       // save_route_errhndlr: a missing main table (e.g. IPv6 disabled) is not an error.
