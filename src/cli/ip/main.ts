@@ -22,7 +22,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['addrlabel', notYet('addrlabel')],
   ['maddress', () => import('./maddress.js')],
   ['route', () => import('./route.js')],
-  ['rule', notYet('rule')],
+  ['rule', () => import('./rule.js')],
   ['neighbor', () => import('./neighbor.js')],
   ['neighbour', () => import('./neighbor.js')],
   ['ntable', notYet('ntable')],
