@@ -5,13 +5,16 @@
  * @module
  */
 import { attrs, attr, struct, s32, u8, flag, type Infer } from '../../netlink/codec/schema.js';
-import { constants } from '../../netlink/constants.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
 import type { Printer } from '../../output/printer.js';
 import { ANY, FP, JSON_ONLY, Tokens, fail, usage, whatIs, getInteger, getUnsigned, fixedArray, compatNest, fp } from './util.js';
 
-/** TCA_PRIO_* attributes (inside the compat nest). */
-export const TCA_PRIO = constants('TCA_PRIO_', ['linux/pkt_sched.h'], { MQ: 1 });
+/**
+ * TCA_PRIO_* attributes (inside the compat nest). Not from constants():
+ * the installed UAPI pkt_sched.h no longer declares this enum (the kernel
+ * still parses TCA_PRIO_MQ = 1), so the header check could not verify it.
+ */
+export const TCA_PRIO = { MQ: 1 } as const;
 /** TC_PRIO_MAX: the highest skb priority mapped by a priomap. */
 export const TC_PRIO_MAX = 15;
 
