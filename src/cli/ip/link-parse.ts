@@ -13,9 +13,11 @@ import { CliError, duparg, duparg2, invarg, matches } from '../common/args.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
 import { ifinfomsg, type IfInfoMsg } from '../../netlink/structs.js';
 import { IFF, type LinkAttrsShape } from '../../netlink/rtnetlink/link-schema.js';
+// Registers every kind's IFLA_INFO_DATA schema (the request is encoded with them).
+import '../../netlink/rtnetlink/kinds/index.js';
 import { USAGE_VETH, IPLINK_USAGE } from './link-kinds/usage.js';
 import { kindCli } from './link-kinds/index.js';
-import { getInteger, getU32, llAddrA2n, onOff } from './link-kinds/util.js';
+import { getInteger, getU32, llAddrA2n, onOff, onOffStrict } from './link-kinds/util.js';
 import { groupId } from './rtnl-names.js';
 import { checkIfname } from './inet-args.js';
 
@@ -51,7 +53,7 @@ const OPER_STATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING
 
 /** on_off(): the error of a bad on/off value (the parse returns -1: exit 1). */
 function onOffFlag(key: string, v: string): boolean {
-  return onOff(key, v);
+  return onOffStrict(key, v);
 }
 
 interface ParseOut {
@@ -142,7 +144,7 @@ function iplinkParse(args: readonly string[], header: IfInfoMsg, attrs: LinkAttr
     else if (a === 'promisc') flag(IFF.PROMISC, onOffFlag('promisc', next()));
     else if (a === 'trailers') flag(IFF.NOTRAILERS, !onOffFlag('trailers', next()));
     else if (a === 'arp') flag(IFF.NOARP, !onOffFlag('arp', next()));
-    else if (a === 'carrier') attrs.carrier = onOffFlag('carrier', next()) ? 1 : 0;
+    else if (a === 'carrier') attrs.carrier = onOff('carrier', next()) ? 1 : 0;
     else if (a === 'vf') {
       throw new CliError('vf: SR-IOV virtual function settings are not supported by rip', 1);
     } else if (matches(a, 'master')) {
@@ -212,7 +214,7 @@ function iplinkParse(args: readonly string[], header: IfInfoMsg, attrs: LinkAttr
       linkNetnsid = n;
       attrs.link_netnsid = n;
     } else if (a === 'protodown') {
-      attrs.proto_down = onOffFlag('protodown', next()) ? 1 : 0;
+      attrs.proto_down = onOff('protodown', next()) ? 1 : 0;
     } else if (a === 'protodown_reason') {
       const v = next();
       const reason = getU32(v);
@@ -337,8 +339,11 @@ export function parseLinkCommand(verb: LinkVerb, args: readonly string[], r: Lin
       } else if (cli && rest.length) {
         const data = cli.parse([...rest], { create, family: r.family, index: (n) => r.index(n) });
         info[slave ? 'slave_data' : 'data'] = data;
+      } else if (rest.length && STUB_KINDS.has(kind)) {
+        // iproute2 has an option-less module for these: an empty data nest, the words ignored.
+        info[slave ? 'slave_data' : 'data'] = Buffer.alloc(0);
       } else if (rest.length) {
-        // A kind without a module (dummy, ifb, wireguard, …) takes no arguments.
+        // A kind iproute2 has no module for (wireguard, …) takes no arguments.
         if (matches(rest[0], 'help')) linkUsage();
         throw new CliError(`Garbage instead of arguments "${rest[0]} ...". Try "ip link help".`, 1);
       }
@@ -353,3 +358,6 @@ export function parseLinkCommand(verb: LinkVerb, args: readonly string[], r: Lin
   }
 }
 
+
+/** Kinds iproute2 6.1 has a link_util for, but without parse_opt. */
+const STUB_KINDS = new Set(['dummy', 'ifb', 'netdevsim', 'nlmon', 'team', 'team_slave', 'vcan', 'virt_wifi', 'tun']);

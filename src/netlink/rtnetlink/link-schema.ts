@@ -192,7 +192,8 @@ export const linkAttrs: AttrSet<LinkAttrsShape> = attrs('IFLA', {
   linkmode: attr(IFLA.LINKMODE, u8),
   linkinfo: attr(IFLA.LINKINFO, linkInfoAttrs),
   net_ns_pid: attr(IFLA.NET_NS_PID, u32),
-  ifalias: attr(IFLA.IFALIAS, cstring),
+  /** iproute2 sends the alias without a NUL (the kernel takes the attribute length). */
+  ifalias: attr(IFLA.IFALIAS, bareString([])),
   num_vf: attr(IFLA.NUM_VF, u32),
   stats64: attr(IFLA.STATS64, linkStats64),
   af_spec: attr(IFLA.AF_SPEC, afSpecAttrs),

@@ -3,7 +3,7 @@
  * parse_opt, print_opt, print_help) and the number parsers they share.
  * @module
  */
-import { CliError, invarg } from '../../common/args.js';
+import { CliError, invarg, matches } from '../../common/args.js';
 import type { Printer } from '../../../output/printer.js';
 import { strtoul } from '../rtnl-names.js';
 
@@ -96,8 +96,15 @@ export function need<T>(v: T | undefined, msg: string, arg: string): T {
   return v;
 }
 
-/** parse_on_off(): `on` → true, `off` → false, else iproute2's error (exit 1). */
+/** parse_on_off(): a prefix of `on` / `off` (matches()), else iproute2's error (exit 1). */
 export function onOff(key: string, arg: string): boolean {
+  if (matches(arg, 'off')) return false;
+  if (matches(arg, 'on')) return true;
+  throw new CliError(`Error: argument of "${key}" must be one of "off", "on", not "${arg}"`, 1);
+}
+
+/** iplink.c's on_off(): exactly `on` / `off`, else its own error text (exit 1). */
+export function onOffStrict(key: string, arg: string): boolean {
   if (arg === 'on') return true;
   if (arg === 'off') return false;
   throw new CliError(`Error: argument of "${key}" must be "on" or "off", not "${arg}"`, 1);
