@@ -235,6 +235,11 @@ function prefixEqual(a: Uint8Array, b: Uint8Array, bits: number): boolean {
   return true;
 }
 
+function isV4Mapped(a: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (a[i] !== 0) return false;
+  return a[10] === 0xff && a[11] === 0xff;
+}
+
 /** ss's inet2_addr_match (true = match), with its v4-mapped rule. */
 function addrMatch(a: Uint8Array | null, aFamily: number, p: HostCond): boolean {
   const addr = a ?? new Uint8Array(0);
@@ -286,6 +291,14 @@ export interface PortRange { readonly min: number; readonly max: number }
 export interface EvalContext {
   /** Ephemeral port range; ss reads /proc/sys/net/ipv4/ip_local_port_range (default 1024-4999 if unreadable). */
   readonly ephemeral: PortRange;
+  /**
+   * `ss` (default): iproute2's run_ssfilter, which compares address bytes
+   * whatever the socket's family. `kernel`: inet_diag_bc_run's rule that an
+   * address condition of another family never matches (except IPv4 against
+   * a v4-mapped IPv6 address). The two differ only for cross-family
+   * prefixes; ss applies both (kernel bytecode, then its own check).
+   */
+  readonly semantics?: 'ss' | 'kernel';
 }
 
 /** Evaluate `e` on `s` with ss's exact semantics (run_ssfilter). */
@@ -311,6 +324,14 @@ export function evaluate(e: FilterExpr, s: FilterSubject, ctx: EvalContext): boo
       }
       const port = isSrc ? s.lport : s.rport;
       if (first.port !== -1 && first.port !== port) return false;
+      if (ctx.semantics === 'kernel' && first.family !== AF_UNSPEC) {
+        const a = isSrc ? s.local : s.remote;
+        for (const c of e.conds) {
+          if (c.family === s.family) { if (!c.prefixLen || prefixEqual(a ?? new Uint8Array(0), c.addr, c.prefixLen)) return true; }
+          else if (c.family === AF_INET && s.family === AF_INET6 && a && a.length >= 16 && isV4Mapped(a) && prefixEqual(a.subarray(12), c.addr, c.prefixLen)) return true;
+        }
+        return false;
+      }
       if (first.prefixLen) {
         const a = isSrc ? s.local : s.remote;
         for (const c of e.conds) if (addrMatch(a, s.family, c)) return true;

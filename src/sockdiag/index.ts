@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-export { SockDiag, SocketStream, UnsupportedSocketTableError, filterSubject, statesToMask, buildInetRequest } from './sockdiag.js';
+export { SockDiag, SocketStream, UnsupportedSocketTableError, filterSubject, statesToMask, buildInetRequest, buildUnixRequest, buildPacketRequest, buildNetlinkRequest } from './sockdiag.js';
 export type {
   SockDiagOpenOptions, QueryOptions, InetQueryOptions, UnixQueryOptions, PacketQueryOptions, InetProtocol,
   StateSelection, SockDiagEvent,

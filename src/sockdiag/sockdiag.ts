@@ -293,11 +293,7 @@ export class SockDiag implements AsyncDisposable {
     if (q.details) show |= UDIAG_SHOW.VFS | UDIAG_SHOW.ICONS;
     const types = q.types ? new Set(q.types) : null;
     const ctx = this.evalCtx;
-    const part = () => this.socket.dump<UnixSocket>((w, seq) => {
-      const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
-      unixDiagReq.encode(w, { family: AF_UNIX, protocol: 0, states, ino: 0, show, cookie: 0n }, {});
-      w.endMessage(start);
-    }, (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeUnix(m.buf, m.off, m.len) : undefined), 'dump unix sockets', { interrupted: 'partial' });
+    const part = () => this.socket.dump<UnixSocket>((w, seq) => buildUnixRequest(w, seq, states, show), (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeUnix(m.buf, m.off, m.len) : undefined), 'dump unix sockets', { interrupted: 'partial' });
     const keep = types || expr
       ? (s: UnixSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
@@ -310,11 +306,7 @@ export class SockDiag implements AsyncDisposable {
     const types = q.types ? new Set(q.types) : null;
     const ctx = this.evalCtx;
     const show = PACKET_SHOW.INFO | PACKET_SHOW.MEMINFO | PACKET_SHOW.FILTER | PACKET_SHOW.RING_CFG | PACKET_SHOW.FANOUT;
-    const part = () => this.socket.dump<PacketSocket>((w, seq) => {
-      const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
-      packetDiagReq.encode(w, { family: AF_PACKET, protocol: 0, ino: 0, show, cookie: 0n }, {});
-      w.endMessage(start);
-    }, (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodePacket(m.buf, m.off, m.len) : undefined), 'dump packet sockets', { interrupted: 'partial' });
+    const part = () => this.socket.dump<PacketSocket>((w, seq) => buildPacketRequest(w, seq, show), (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodePacket(m.buf, m.off, m.len) : undefined), 'dump packet sockets', { interrupted: 'partial' });
     const keep = types || expr
       ? (s: PacketSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
@@ -322,14 +314,11 @@ export class SockDiag implements AsyncDisposable {
   }
 
   /** Netlink sockets (of every protocol, or one). */
-  netlink(q: QueryOptions & { readonly protocol?: number } = {}): SocketStream<NetlinkSockInfo> {
+  netlink(q: QueryOptions & { readonly protocol?: number; readonly flags?: boolean } = {}): SocketStream<NetlinkSockInfo> {
     const expr = this.filterOf(q.filter, false, false);
     const ctx = this.evalCtx;
-    const part = () => this.socket.dump<NetlinkSockInfo>((w, seq) => {
-      const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
-      netlinkDiagReq.encode(w, { family: AF_NETLINK, protocol: q.protocol ?? NDIAG_PROTO_ALL, ino: 0, show: NDIAG_SHOW.GROUPS | NDIAG_SHOW.MEMINFO | NDIAG_SHOW.FLAGS, cookie: 0n }, {});
-      w.endMessage(start);
-    }, (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeNetlink(m.buf, m.off, m.len) : undefined), 'dump netlink sockets', { interrupted: 'partial' });
+    const show = NDIAG_SHOW.GROUPS | NDIAG_SHOW.MEMINFO | (q.flags ? NDIAG_SHOW.FLAGS : 0);
+    const part = () => this.socket.dump<NetlinkSockInfo>((w, seq) => buildNetlinkRequest(w, seq, q.protocol ?? NDIAG_PROTO_ALL, show), (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeNetlink(m.buf, m.off, m.len) : undefined), 'dump netlink sockets', { interrupted: 'partial' });
     const keep = expr ? (s: NetlinkSockInfo) => evaluate(expr, filterSubject(s), ctx) : null;
     return new SocketStream([part], keep, 'netlink');
   }
@@ -448,10 +437,31 @@ export function buildInetRequest(w: Writer, seq: number, family: number, proto: 
   }
   const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.ROOT | NLM_F.MATCH | NLM_F.REQUEST, seq);
   inetDiagReqV2.encode(w, {
-    family, protocol: proto > 255 ? 0 : proto, ext, rawProtocol, states,
+    family, protocol: proto & 0xff, ext, rawProtocol, states,
     sport: 0, dport: 0, src: Buffer.alloc(16), dst: Buffer.alloc(16), if: 0, cookie: 0n,
   }, {});
   if (bc) { const a = w.beginAttr(INET_DIAG_REQ.BYTECODE); w.bytes(bc); w.endAttr(a); }
   if (proto > 255) { const a = w.beginAttr(INET_DIAG_REQ.PROTOCOL); w.u32(proto); w.endAttr(a); }
+  w.endMessage(start);
+}
+
+/** A unix_diag dump request (ss's unix_show_netlink). */
+export function buildUnixRequest(w: Writer, seq: number, states: number, show: number): void {
+  const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
+  unixDiagReq.encode(w, { family: AF_UNIX, protocol: 0, states, ino: 0, show, cookie: 0n }, {});
+  w.endMessage(start);
+}
+
+/** A packet_diag dump request (ss's packet_show_netlink). */
+export function buildPacketRequest(w: Writer, seq: number, show: number): void {
+  const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
+  packetDiagReq.encode(w, { family: AF_PACKET, protocol: 0, ino: 0, show, cookie: 0n }, {});
+  w.endMessage(start);
+}
+
+/** A netlink_diag dump request (ss's netlink_show_netlink). */
+export function buildNetlinkRequest(w: Writer, seq: number, protocol: number, show: number): void {
+  const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
+  netlinkDiagReq.encode(w, { family: AF_NETLINK, protocol, ino: 0, show, cookie: 0n }, {});
   w.endMessage(start);
 }
