@@ -12,7 +12,7 @@ import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { OPER_STATES, decodeLink, type Link } from '../../netlink/link.js';
 import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
-import { ifinfomsg } from '../../netlink/structs.js';
+import { ifinfomsg, type LinkStats64 } from '../../netlink/structs.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
 import {
   addressFlagNames, flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag,
@@ -20,7 +20,7 @@ import {
 import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { formatAddress, parseIPv6 } from '../../netlink/addr.js';
-import { printLinkFlags } from './link.js';
+import { printLinkFlags, printStats64 } from './link.js';
 import { linkTypeName, groupName, readNameTable } from './names.js';
 import type { Netlink } from '../../netlink/netlink.js';
 import { native } from '../../netlink/native.js';
@@ -207,6 +207,8 @@ export interface LinkLineOptions {
   readonly master: number;
   readonly kind: string | undefined;
   readonly slaveKind: string | undefined;
+  /** filter.showqueue: `ip address` prints qlen, `ip monitor` does not. */
+  readonly showQueue: boolean;
 }
 
 function printNameAndLink(p: Printer, fmt: string, l: Link, idx: ReadonlyMap<number, Link>): boolean {
@@ -309,8 +311,10 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
   if (a.master !== undefined) p.string(ANY, 'master', 'master %s ', o.byIndex.get(a.master)?.ifname ?? `if${a.master}`);
   if (a.operstate !== undefined) printOperstate(p, a.operstate, false);
   if (a.group !== undefined) p.string(ANY, 'group', 'group %s ', groupName(a.group));
-  const qlen = a.txqlen ?? txqlenByIoctl(ctx.opts.netns, l.ifname);
-  if (qlen) p.int(ANY, 'txqlen', 'qlen %d', qlen);
+  if (o.showQueue) {
+    const qlen = a.txqlen ?? txqlenByIoctl(ctx.opts.netns, l.ifname);
+    if (qlen) p.int(ANY, 'txqlen', 'qlen %d', qlen);
+  }
   if (a.event !== undefined) {
     const ev = LINK_EVENTS[a.event];
     p.string(ANY, 'event', 'event %s ', ev ?? 'Unknown');
@@ -669,7 +673,7 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   const noLink = f.family !== AF_PACKET && f.oneline;
   const opts: LinkLineOptions = {
     byIndex, family: f.family, label: f.label !== undefined, up: f.up, group: f.group, master: f.master,
-    kind: f.kind, slaveKind: f.slaveKind,
+    kind: f.kind, slaveKind: f.slaveKind, showQueue: true,
   };
   p.start();
   for (const l of links) {
@@ -687,6 +691,17 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
       }
       p.closeArray(JSON_ONLY, '');
       if (ctx.opts.brief) p.string(FP, null, '%s', '\n');
+    }
+    if (res > 0 && ctx.opts.stats) {
+      // print_link_stats(): the link's counters after its addresses.
+      const a = l.raw.attrs;
+      if (a.stats64) printStats64(p, a.stats64, a.carrier_changes, 'stats64', ctx.opts.stats);
+      else if (a.stats) {
+        const w: Record<string, bigint> = { rx_otherhost_dropped: 0n };
+        for (const [k, v] of Object.entries(a.stats)) w[k] = BigInt(v);
+        printStats64(p, w as unknown as LinkStats64, a.carrier_changes, 'stats', ctx.opts.stats);
+      }
+      p.nl();
     }
     p.closeObject();
   }

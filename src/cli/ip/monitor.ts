@@ -30,7 +30,21 @@ const LABELS: Readonly<Record<MonitorObject, string>> = {
 };
 
 /** A printer for an object's decoded notification, from another CLI module. */
-type ObjectPrinter = (ctx: CliContext, message: object, deleted: boolean) => void;
+type ObjectPrinter = (ctx: CliContext, message: object, deleted: boolean, names: ReadonlyMap<number, string>) => void;
+
+/** Printers assembled here from other modules' exported pieces (loaded lazily: those modules may be absent). */
+const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
+  route: async () => {
+    const [print, lib] = await Promise.all([import('./route-print.js'), import('../../netlink/route.js')]);
+    return (ctx, message, _deleted, names) => {
+      const r = message as Parameters<typeof print.routeText>[0];
+      lib.nameRoute(r, names);
+      const o = print.defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+      if (ctx.printer.inJson) print.routeJson(ctx.printer, r, o);
+      else ctx.printer.text('%s', print.routeText(r, o));
+    };
+  },
+};
 
 /** Where other objects' printers live: module (relative to this file) and export names to try. */
 const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonly exports: readonly string[] }>> = {
@@ -45,6 +59,10 @@ const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonl
 async function loadPrinters(types: readonly MonitorObject[]): Promise<Map<MonitorObject, ObjectPrinter>> {
   const out = new Map<MonitorObject, ObjectPrinter>();
   await Promise.all(types.map(async (t) => {
+    const builtin = BUILTIN[t];
+    if (builtin) {
+      try { out.set(t, await builtin()); return; } catch { /* fall through to the module's own export */ }
+    }
     const where = PRINTERS[t];
     if (!where) return;
     try {
@@ -131,6 +149,13 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
   };
   try {
     for await (const ev of mon) {
+      // ll_index_to_name() asks the kernel about an index it has not seen (and remembers the answer).
+      const index = ev.type === 'address' ? (ev.message as Address).index
+        : ev.type === 'route' ? (ev.message as { oif?: number }).oif : undefined;
+      if (index && !links.has(index)) {
+        const l = await nl.link.get(index).catch(() => undefined);
+        if (l) links.set(index, l);
+      }
       printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers });
       p.flush();
     }
@@ -172,7 +197,7 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       s.header('link');
       if (s.ifindex && l.ifindex !== s.ifindex) return;
       printAddressLinkInfo(ctx, l, {
-        byIndex: s.links, family: 0, label: false, up: false, group: -1, master: 0, kind: undefined, slaveKind: undefined,
+        byIndex: s.links, family: 0, label: false, up: false, group: -1, master: 0, kind: undefined, slaveKind: undefined, showQueue: false,
       }, deleted);
       return;
     }
@@ -207,8 +232,10 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
         const fam = (ev.message as { family?: unknown }).family;
         if (typeof fam === 'number' && fam !== s.family) return;
       }
+      if (ev.type === 'route' && ((ev.message as { flags?: number }).flags ?? 0) & 0x200 /* RTM_F_CLONED */) return;
       s.header(ev.type);
-      print(ctx, ev.message, deleted);
+      const names = new Map([...s.links].map(([i, l]) => [i, l.ifname] as const));
+      print(ctx, ev.message, deleted, names);
     }
   }
 }

@@ -1,0 +1,129 @@
+/**
+ * CLI parity for `ip monitor`: iproute2's and rip's monitors run side by side
+ * on one namespace while it changes; both must print the same lines.
+ * Readiness: both monitors must have printed a probe change (lo's MTU) before
+ * the real changes start, and only what follows the probe is compared.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { withNetns, type TestNetns } from '../helpers/netns.js';
+import { formatTimestamp } from '../../src/cli/ip/monitor.js';
+
+const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
+
+interface Watcher { proc: ChildProcess; out: () => string; err: () => string }
+
+function watch(cmd: string, args: string[]): Watcher {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  return { proc, out: () => out, err: () => err };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Change `dev`'s MTU and add an address to it until every watcher has printed
+ * one of the two; returns each watcher's output length after the probe.
+ */
+async function probe(ns: TestNetns, ws: Watcher[], dev: string): Promise<number[]> {
+  for (let k = 0; k < 100; k++) {
+    const mtu = 1280 + k;
+    const addr = `127.1.0.${k + 1}`;
+    ns.ip('link', 'set', dev, 'mtu', String(mtu));
+    ns.ip('address', 'add', `${addr}/32`, 'dev', dev);
+    for (let i = 0; i < 10; i++) {
+      await sleep(50);
+      if (ws.every((w) => w.out().includes(`mtu ${mtu} `) || w.out().includes(`${addr}/32`))) {
+        await sleep(200); // the rest of the probe's events
+        return ws.map((w) => w.out().length);
+      }
+    }
+  }
+  throw new Error(`monitors never became ready: ${ws.map((w) => w.err()).join(' | ')}`);
+}
+
+async function compare(ns: TestNetns, monArgs: string[], changes: (ns: TestNetns) => void, norm: (s: string) => string = (s) => s, probeDev = 'lo'): Promise<void> {
+  const a = watch('ip', ['-n', ns.name, ...monArgs]);
+  const b = watch('node', [RIP, 'ip', '-n', ns.name, ...monArgs]);
+  try {
+    const [oa, ob] = await probe(ns, [a, b], probeDev);
+    changes(ns);
+    // Wait until both have been quiet for a while.
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      await sleep(100);
+      const now = a.out() + '\0' + b.out();
+      if (now === last && a.out().length > oa! && norm(a.out().slice(oa)) === norm(b.out().slice(ob))) break;
+      last = now;
+    }
+    const want = norm(a.out().slice(oa));
+    const got = norm(b.out().slice(ob));
+    assert.ok(want.length > 0, 'iproute2 printed events');
+    assert.equal(got, want, `ip ${monArgs.join(' ')}`);
+    assert.equal(b.err(), a.err());
+  } finally {
+    a.proc.kill('SIGTERM');
+    b.proc.kill('SIGTERM');
+  }
+}
+
+function changes(ns: TestNetns): void {
+  ns.ip('link', 'add', 'm0', 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', 'm1', 'address', '02:00:00:00:00:02');
+  ns.ip('link', 'set', 'm0', 'addrgenmode', 'none');
+  ns.ip('link', 'set', 'm1', 'addrgenmode', 'none');
+  ns.ip('link', 'set', 'm0', 'up');
+  ns.ip('address', 'add', '10.7.0.1/24', 'brd', '+', 'dev', 'm0', 'label', 'm0:x');
+  ns.ip('address', 'add', '10.7.1.1', 'peer', '10.7.1.2/32', 'dev', 'm0', 'metric', '7', 'valid_lft', '500', 'preferred_lft', '400');
+  ns.ip('address', 'add', '2001:db8::1/64', 'dev', 'm0', 'nodad');
+  ns.ip('route', 'add', '10.8.0.0/16', 'via', '10.7.0.2');
+  ns.ip('address', 'del', '10.7.0.1/24', 'dev', 'm0');
+  ns.ip('link', 'set', 'm0', 'down');
+  ns.ip('link', 'del', 'm0');
+}
+
+const lifetimes = (s: string): string => s.replace(/\b\d+sec\b/g, 'Nsec');
+
+test('ip monitor link address route', async (t) => {
+  await withNetns(t, (ns) => compare(ns, ['monitor', 'link', 'address', 'route'], changes, lifetimes));
+});
+
+test('ip monitor label link address', async (t) => {
+  await withNetns(t, (ns) => compare(ns, ['monitor', 'label', 'link', 'address'], changes, lifetimes));
+});
+
+test('ip -4 monitor address', async (t) => {
+  await withNetns(t, (ns) => compare(ns, ['-4', 'monitor', 'address', 'link'], changes, lifetimes));
+});
+
+test('ip -o monitor address dev m0 (device filter)', async (t) => {
+  await withNetns(t, (ns) => {
+    ns.ip('link', 'add', 'm0', 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', 'm1', 'address', '02:00:00:00:00:02');
+    ns.ip('link', 'set', 'm0', 'addrgenmode', 'none');
+    ns.ip('link', 'set', 'm1', 'addrgenmode', 'none');
+    return compare(ns, ['-o', 'monitor', 'address', 'link', 'dev', 'm0'], (n) => {
+      n.ip('address', 'add', '10.7.0.1/24', 'dev', 'm0');
+      n.ip('address', 'add', '10.7.0.5/24', 'dev', 'm1');
+      n.ip('link', 'set', 'm0', 'mtu', '1400');
+      n.ip('link', 'set', 'lo', 'mtu', '1600');
+      n.ip('address', 'del', '10.7.0.1/24', 'dev', 'm0');
+    }, lifetimes, 'm0');
+  });
+});
+
+test('ip -t and -ts monitor: timestamp headers', async (t) => {
+  const ts = (s: string): string => lifetimes(s)
+    .replace(/^Timestamp: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \d+ usec$/gm, 'Timestamp: T')
+    .replace(/^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\] /gm, '[T] ');
+  await withNetns(t, (ns) => compare(ns, ['-t', 'monitor', 'link', 'address'], changes, ts));
+  await withNetns(t, (ns) => compare(ns, ['-ts', 'monitor', 'label', 'address'], changes, ts));
+});
+
+test('formatTimestamp as asctime and the -ts form', () => {
+  const d = new Date(2026, 10, 7, 8, 5, 3, 12);
+  assert.equal(formatTimestamp(d, false, 12345), 'Timestamp: Sat Nov  7 08:05:03 2026 12345 usec\n');
+  assert.equal(formatTimestamp(d, true, 12345), '[2026-11-07T08:05:03.012345] ');
+});
