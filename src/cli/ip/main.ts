@@ -47,7 +47,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['netconf', notYet('netconf')],
   ['vrf', notYet('vrf')],
   ['sr', notYet('sr')],
-  ['nexthop', notYet('nexthop')],
+  ['nexthop', () => import('./nexthop.js')],
   ['mptcp', notYet('mptcp')],
   ['ioam', notYet('ioam')],
   ['help', async () => ({ default: async () => usage() })],
