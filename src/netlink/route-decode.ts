@@ -13,7 +13,7 @@
  * codecs in both.
  * @module
  */
-import { formatAddress, formatIPv4, formatIPv6 } from './addr.js';
+import { formatIPv4, formatIPv6 } from './addr.js';
 import { ParseError } from './codec/errors.js';
 import { align4 } from './codec/writer.js';
 import type { MessageView } from './socket.js';
@@ -156,8 +156,16 @@ export function hostBits(family: number): number {
   return family === 10 ? 128 : family === 2 ? 32 : family === 28 ? 20 : 0;
 }
 
+/** An IPv4/IPv6 address attribute; other lengths are malformed (as the schema's ipaddr codec says). */
 function formatAddr(buf: Buffer, off: number, len: number): string {
-  return len === 4 ? formatIPv4(buf, off) : len === 16 ? formatIPv6(buf, off) : formatAddress(buf, off, len);
+  if (len === 4) return formatIPv4(buf, off);
+  if (len === 16) return formatIPv6(buf, off);
+  throw new ParseError(`IP address of ${len} bytes`, off, ['rtmsg', 'RTA']);
+}
+
+/** A fixed-size attribute shorter than its type is malformed (as the schema's fixed codecs say). */
+function need(dlen: number, size: number, off: number): void {
+  if (dlen < size) throw new ParseError(`attribute needs ${size} bytes, got ${dlen}`, off, ['rtmsg', 'RTA']);
 }
 
 /** `dst`/`from` text as iproute2 prints it. */
@@ -249,24 +257,24 @@ export function decodeRouteInto(m: MessageView, into: MutableRoute | undefined):
     switch (type) {
       case RTA.DST: dst = formatAddr(buf, d, dlen); break;
       case RTA.SRC: src = formatAddr(buf, d, dlen); break;
-      case RTA.OIF: if (dlen >= 4) oif = buf.readUInt32LE(d); break;
-      case RTA.IIF: if (dlen >= 4) iif = buf.readUInt32LE(d); break;
+      case RTA.OIF: need(dlen, 4, d); oif = buf.readUInt32LE(d); break;
+      case RTA.IIF: need(dlen, 4, d); iif = buf.readUInt32LE(d); break;
       case RTA.GATEWAY: gateway = formatAddr(buf, d, dlen); break;
-      case RTA.PRIORITY: if (dlen >= 4) metric = buf.readUInt32LE(d); break;
+      case RTA.PRIORITY: need(dlen, 4, d); metric = buf.readUInt32LE(d); break;
       case RTA.PREFSRC: prefsrc = formatAddr(buf, d, dlen); break;
-      case RTA.TABLE: if (dlen >= 4) table = buf.readUInt32LE(d); break;
-      case RTA.MARK: if (dlen >= 4) mark = buf.readUInt32LE(d); break;
-      case RTA.FLOW: if (dlen >= 4) flow = buf.readUInt32LE(d); break;
-      case RTA.UID: if (dlen >= 4) uid = buf.readUInt32LE(d); break;
-      case RTA.NH_ID: if (dlen >= 4) nhid = buf.readUInt32LE(d); break;
-      case RTA.PREF: if (dlen >= 1) pref = buf[d]!; break;
-      case RTA.TTL_PROPAGATE: if (dlen >= 1) ttlProp = buf[d] !== 0; break;
+      case RTA.TABLE: need(dlen, 4, d); table = buf.readUInt32LE(d); break;
+      case RTA.MARK: need(dlen, 4, d); mark = buf.readUInt32LE(d); break;
+      case RTA.FLOW: need(dlen, 4, d); flow = buf.readUInt32LE(d); break;
+      case RTA.UID: need(dlen, 4, d); uid = buf.readUInt32LE(d); break;
+      case RTA.NH_ID: need(dlen, 4, d); nhid = buf.readUInt32LE(d); break;
+      case RTA.PREF: need(dlen, 1, d); pref = buf[d]!; break;
+      case RTA.TTL_PROPAGATE: need(dlen, 1, d); ttlProp = buf[d] !== 0; break;
       case RTA.NEWDST: newdst = formatAddr(buf, d, dlen); break;
       case RTA.VIA: via = rtvia.decode(buf, d, dlen, {}); break;
       case RTA.CACHEINFO: cacheinfo = rtaCacheinfo.decode(buf, d, dlen); break;
       case RTA.METRICS: metrics = metricsFromAttrs(metricsAttrs.decode(buf, d, dlen, {})); break;
       case RTA.MULTIPATH: nexthops = nexthopsFrom(multipath.decode(buf, d, dlen, {})); break;
-      case RTA.ENCAP_TYPE: if (dlen >= 2) encapType = buf.readUInt16LE(d); break;
+      case RTA.ENCAP_TYPE: need(dlen, 2, d); encapType = buf.readUInt16LE(d); break;
       case RTA.ENCAP: encapRaw = Buffer.from(buf.subarray(d, d + dlen)); break;
       default: break;
     }

@@ -403,6 +403,25 @@ function dumpRoutes(nl: Netlink, spec: ListSpec, names: ReadonlyMap<number, stri
   }, 'dump routes', { interrupted: 'partial' });
 }
 
+/**
+ * The RTM_GETROUTE dump `ip route show ARGS` sends, for a resolver of
+ * interface names (golden tests; list() builds the same through the same steps).
+ */
+export function dumpRequestFor(argv: readonly string[], preferredFamily: number, ifindex: (name: string) => number): { header: RtMsg; attrs: RouteAttrs } {
+  const spec = parseSelectors(argv, preferredFamily);
+  const f = spec.filter;
+  if (spec.od !== undefined) { f.oif = ifindex(spec.od); f.oifmask = -1; }
+  return dumpRequestOf(spec);
+}
+
+function dumpRequestOf(spec: ListSpec): { header: RtMsg; attrs: RouteAttrs } {
+  const f = spec.filter;
+  const dumpOpts: { table?: number; protocol?: number; oif?: number; cached?: boolean } = { protocol: f.protocol, cached: f.cloned };
+  if (f.tb) dumpOpts.table = f.tb;
+  if (f.oif) dumpOpts.oif = f.oif;
+  return routeDumpRequest(spec.family, dumpOpts);
+}
+
 async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const spec = parseSelectors(argv, ctx.opts.family);
   await resolveListDevs(ctx, spec);
@@ -412,10 +431,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const p = ctx.printer;
   const f = spec.filter;
   const family = spec.family;
-  const dumpOpts: { table?: number; protocol?: number; oif?: number; cached?: boolean } = { protocol: f.protocol, cached: f.cloned };
-  if (f.tb) dumpOpts.table = f.tb;
-  if (f.oif) dumpOpts.oif = f.oif;
-  const req = routeDumpRequest(family, dumpOpts);
+  const req = dumpRequestOf(spec);
   // The hot path: every message is decoded into one reused object, filtered and
   // printed as it is dispatched (in order), so no Route objects pile up;
   // the stream itself yields nothing.
