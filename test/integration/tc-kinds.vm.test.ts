@@ -77,6 +77,8 @@ interface Case {
   readonly handle?: string;
   check(o: unknown): void;
   readonly change?: string;
+  /** The kernel has no change operation for this kind (sfq in 6.1): use replace. */
+  readonly replace?: boolean;
   checkChanged?(o: unknown): void;
   /** Classes to add under handle 1: (classid, options line), and a check of their read-back options. */
   readonly classes?: ReadonlyArray<readonly [string, string]>;
@@ -204,6 +206,7 @@ const CASES: readonly Case[] = [
       assert.equal(s.headdrop, 1);
     },
     change: 'limit 100 redflowlimit 100000 min 8000 max 60000 probability 0.2 ecn',
+    replace: true,
     checkChanged(o) {
       const s = o as SfqOptions;
       assert.equal(s.qth_min, 8000);
@@ -300,7 +303,7 @@ for (const c of CASES) {
         }
       }
       if (c.change !== undefined) {
-        await nl.qdisc.change({ dev: 'veth0', kind: c.kind, handle, options: opts(c.kind, c.change) as never });
+        await nl.qdisc[c.replace ? 'replace' : 'change']({ dev: 'veth0', kind: c.kind, handle, options: opts(c.kind, c.change) as never });
         const q2 = (await nl.qdisc.list({ dev: 'veth0' }).toArray()).find((x) => x.kind === c.kind);
         c.checkChanged?.(q2!.options);
       }
