@@ -35,7 +35,7 @@ export interface NsidMessage {
 
 /** A notification rip has no decoder for: its type, flags and payload (after nlmsghdr). */
 export interface RawRtMessage {
-  readonly raw: true;
+  readonly undecoded: true;
   /** nlmsg_type (RTM_*). */
   readonly nlmsgType: number;
   readonly nlmsgFlags: number;
@@ -166,7 +166,7 @@ export function decodeNsid(m: MessageView): NsidMessage {
 }
 
 function rawMessage(m: MessageView): RawRtMessage {
-  return { raw: true, nlmsgType: m.type, nlmsgFlags: m.flags, payload: Buffer.from(m.buf.subarray(m.off, m.off + m.len)) };
+  return { undecoded: true, nlmsgType: m.type, nlmsgFlags: m.flags, payload: Buffer.from(m.buf.subarray(m.off, m.off + m.len)) };
 }
 
 /** Try to load the decoders of objects whose modules are written separately. */

@@ -27,7 +27,7 @@ async function collect(mon: Monitor, done: (evs: MonitorEvent[]) => boolean, ms 
   return evs;
 }
 
-const isRaw = (m: object): boolean => (m as { raw?: unknown }).raw === true;
+const isRaw = (m: object): boolean => (m as { undecoded?: unknown }).undecoded === true;
 
 test('typed events for link, address, route, neigh, rule and nsid changes', async (t) => {
   await withNetns(t, async (ns) => {

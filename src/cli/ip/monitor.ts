@@ -177,7 +177,7 @@ interface PrintState {
 }
 
 function isRaw(m: object): m is RawRtMessage {
-  return (m as { raw?: unknown }).raw === true && Buffer.isBuffer((m as { payload?: unknown }).payload);
+  return (m as { undecoded?: unknown }).undecoded === true && Buffer.isBuffer((m as { payload?: unknown }).payload);
 }
 
 /** accept_msg() */
