@@ -45,7 +45,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['mrule', notYet('mrule')],
   ['netns', () => import('./netns.js')],
   ['netconf', notYet('netconf')],
-  ['vrf', notYet('vrf')],
+  ['vrf', () => import('./vrf.js')],
   ['sr', notYet('sr')],
   ['nexthop', () => import('./nexthop.js')],
   ['mptcp', notYet('mptcp')],
