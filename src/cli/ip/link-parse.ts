@@ -296,7 +296,11 @@ function openNetnsFd(name: string): number {
  * parsed by iplink_parse() with its own header.
  */
 function vethData(args: readonly string[], create: boolean, r: LinkResolver, fds: number[]): Record<string, unknown> {
-  if (args[0] !== 'peer') throw new CliError(USAGE_VETH.replace(/\n$/, ''), 1);
+  if (args[0] !== 'peer') {
+    // veth's usage() goes to stdout (printf) in iproute2, then parse_opt fails.
+    process.stdout.write(USAGE_VETH);
+    throw new CliError('', 1);
+  }
   const header: IfInfoMsg = { ...ifinfomsg.zero };
   const attrs: LinkAttrsShape = {};
   const rest = args.slice(1);
