@@ -39,13 +39,14 @@ function render(c: ReplyCapture, json: boolean): string {
     stats: c.show.includes('-s') ? 1 : 0, details: c.show.includes('-d') ? 1 : 0,
   };
   const isClass = c.show.includes('class');
-  p.start();
+  // tc 6.1's class listing never opens a JSON context: `-j class show` prints text.
+  if (!isClass) p.start();
   for (const hex of json ? c.jsonReplies : c.textReplies) {
     const m = view(hex);
     if (isClass) printClass(p, m, env, names, { ifindex: c.ifindex, qdisc: 0, classid: 0 });
     else printQdisc(p, m, env, names, { ifindex: c.ifindex, parent: 0, handle: 0 });
   }
-  p.finish();
+  if (!isClass) p.finish();
   return sink.toString();
 }
 

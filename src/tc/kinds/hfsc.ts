@@ -10,6 +10,7 @@ import { attrs, attr, struct, u16, u32, u64, type Infer } from '../../netlink/co
 import { constants } from '../../netlink/constants.js';
 import { registerQdiscKind, type QdiscKind, type TcEnv } from '../kind.js';
 import type { Printer } from '../../output/printer.js';
+import { sprintf } from '../../output/printf.js';
 import {
   Tokens, fail, usage, matches, getUnsigned, getRate, getTime, getSize, percentRate, sprintRate, sprintTime,
   time2ktime, ktime2time, incomplete,
@@ -189,10 +190,10 @@ export function parseHfscClass(argv: readonly string[], env: TcEnv): HfscClassOp
 }
 
 function printSc(p: Printer, name: string, sc: ServiceCurve, env: TcEnv): void {
-  p.text('%s ', name);
-  p.text('m1 %s ', sprintRate(sc.m1, env.iec));
-  p.text('d %s ', sprintTime(ktime2time(sc.d)));
-  p.text('m2 %s ', sprintRate(sc.m2, env.iec));
+  p.rawText(sprintf('%s ', name));
+  p.rawText(sprintf('m1 %s ', sprintRate(sc.m1, env.iec)));
+  p.rawText(sprintf('d %s ', sprintTime(ktime2time(sc.d))));
+  p.rawText(sprintf('m2 %s ', sprintRate(sc.m2, env.iec)));
 }
 
 /** Print hfsc class options (q_hfsc.c hfsc_print_class_opt; text only). */
@@ -208,11 +209,11 @@ export function printHfscClass(p: Printer, o: HfscClassOptions, env: TcEnv): voi
 
 /** Print hfsc xstats (q_hfsc.c hfsc_print_xstats; text only). */
 export function printHfscXstats(p: Printer, st: HfscXstats): void {
-  p.text(' period %u ', st.period);
-  if (st.work) p.text('work %llu bytes ', st.work);
-  if (st.rtwork) p.text('rtwork %llu bytes ', st.rtwork);
-  p.text('level %u ', st.level);
-  p.text('\n');
+  p.rawText(sprintf(' period %u ', st.period));
+  if (st.work) p.rawText(sprintf('work %llu bytes ', st.work));
+  if (st.rtwork) p.rawText(sprintf('rtwork %llu bytes ', st.rtwork));
+  p.rawText(sprintf('level %u ', st.level));
+  p.rawText(sprintf('\n'));
 }
 
 /** The hfsc kind module. */
@@ -222,7 +223,7 @@ export const hfscKind: QdiscKind<HfscOptions, HfscClassOptions> = {
   alwaysSendOptions: true,
   usage: HFSC_USAGE,
   parse: (tokens) => parseHfsc(tokens),
-  print: (p, o) => { if (o.defcls) p.text('default %x ', o.defcls); },
+  print: (p, o) => { if (o.defcls) p.rawText(sprintf('default %x ', o.defcls)); },
   xstats: hfscXstats,
   printXstats: (p, x) => printHfscXstats(p, x as HfscXstats),
   classOptions: hfscClassOptions,

@@ -4,6 +4,7 @@
  * @module
  */
 import { struct, u16, type Infer } from '../../netlink/codec/schema.js';
+import { sprintf } from '../../output/printf.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
 import { Tokens, fail, usage, whatIs } from './util.js';
 
@@ -29,8 +30,8 @@ export const multiqKind: QdiscKind<MultiqOptions> = {
     }
     return { bands: 0, max_bands: 0 };
   },
-  // iproute2 writes this with fprintf: text only, nothing in JSON.
-  print: (p, o) => p.text('bands %u/%u ', o.bands, o.max_bands),
+  // iproute2 writes this with fprintf straight to stdout, even inside -j output.
+  print: (p, o) => p.rawText(sprintf('bands %u/%u ', o.bands, o.max_bands)),
 };
 
 registerQdiscKind(multiqKind);

@@ -8,6 +8,7 @@ import { attrs, attr, struct, u32, type Infer } from '../../netlink/codec/schema
 import { constants } from '../../netlink/constants.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
 import type { Printer } from '../../output/printer.js';
+import { sprintf } from '../../output/printf.js';
 import { Tokens, fail, usage, whatIs, matches, getUnsigned } from './util.js';
 
 /** TCA_QFQ_* class attributes. */
@@ -44,8 +45,8 @@ export function parseQfqClass(argv: readonly string[]): QfqClassOptions {
 
 function printQfq(p: Printer, o: QfqClassOptions): void {
   // fprintf in iproute2: text only.
-  if (o.weight !== undefined) p.text('weight %u ', o.weight);
-  if (o.maxpkt !== undefined) p.text('maxpkt %u ', o.maxpkt);
+  if (o.weight !== undefined) p.rawText(sprintf('weight %u ', o.weight));
+  if (o.maxpkt !== undefined) p.rawText(sprintf('maxpkt %u ', o.maxpkt));
 }
 
 /** The qfq kind module. */
