@@ -64,6 +64,13 @@ addr flush dev nosuch
 maddr foo
 maddr help
 maddr show dev v0 dev v1
+maddr add 01:00:5e:01:02 dev v0
+maddr add zz:00:5e:01:02:03 dev v0
+maddr add 01:00:5e:01:02:03
+maddr add 01:00:5e:01:02:03 dev nosuch
+maddr del 01:00:5e:09:09:09 dev v0
+maddr add address 01:00:5e:01:02:03 dev v0 dev v1
+maddr add 01:00:5e:01:02:03 dev a/b
 monitor foo
 monitor help
 monitor dev nosuch
@@ -76,7 +83,7 @@ test('bad input: iproute2 stderr and status, namespace unchanged', async (t) => 
     ns.ip('address', 'add', '10.0.0.1/24', 'dev', 'v0');
     ns.ip('address', 'add', '2001:db8::1/64', 'dev', 'v0', 'nodad');
     assert.ok(CORPUS.length >= 15);
-    const state = (): string => ns.ip('-d', 'address') + ns.ip('-d', 'route', 'show', 'table', 'all');
+    const state = (): string => ns.ip('-d', 'address') + ns.ip('-d', 'route', 'show', 'table', 'all') + ns.ip('maddress');
     const before = state();
     for (const line of CORPUS) {
       const args = ['-n', ns.name, ...line.split(' ')];

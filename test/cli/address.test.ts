@@ -137,3 +137,29 @@ function populate2(ns: TestNetns): void {
   ns.ip('address', 'add', '10.9.0.3/24', 'dev', 'v0');
   ns.ip('address', 'add', '2001:db8:7::1/64', 'dev', 'v0', 'nodad');
 }
+
+test('ip maddress add/del: twin namespaces end in the same state', async (t) => {
+  if (!requireRoot(t)) return;
+  const a = createTestNetns('rip-maddr-ip');
+  const b = createTestNetns('rip-maddr-rip');
+  try {
+    for (const ns of [a, b]) ns.ip('link', 'add', 'v0', 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', 'v1', 'address', '02:00:00:00:00:02');
+    for (const args of [
+      ['maddress', 'add', '01:00:5e:01:02:03', 'dev', 'v0'],
+      ['maddr', 'add', 'address', '01:00:5e:01:02:04', 'dev', 'v0'],
+      ['-6', 'maddr', 'add', '33:33:00:00:00:07', 'dev', 'v1'],
+      ['maddr', 'del', '01:00:5e:01:02:03', 'dev', 'v0'],
+      ['maddr', 'del', '01:00:5e:01:02:03', 'dev', 'v0'],
+    ]) {
+      const want = ip(a.name, args);
+      const got = rip(b.name, args);
+      const label = `ip ${args.join(' ')}`;
+      assert.equal(got.stderr, want.stderr, `${label}: stderr`);
+      assert.equal(got.status, want.status, `${label}: status`);
+      assert.equal(ip(b.name, ['maddress']).stdout, ip(a.name, ['maddress']).stdout, `${label}: state`);
+    }
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});

@@ -7,7 +7,8 @@
  * @module
  */
 import { readFileSync, statSync } from 'node:fs';
-import { Args, CliError, matches, duparg2 } from '../common/args.js';
+import { Args, CliError, matches, duparg, duparg2, invarg } from '../common/args.js';
+import { llAddrA2n } from './neighbor.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
 import { native } from '../../netlink/native.js';
@@ -170,12 +171,61 @@ async function list(ctx: CliContext, args: Args): Promise<number> {
   return 0;
 }
 
+const SIOCADDMULTI = 0x8931;
+const SIOCDELMULTI = 0x8932;
+const ETH_ALEN = 6;
+
+/** multiaddr_modify(): join/leave a link-layer multicast address with SIOCADDMULTI/SIOCDELMULTI. */
+async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number> {
+  let dev = '';
+  let hw: Buffer | undefined;
+  while (args.left) {
+    const t = args.next()!;
+    if (t === 'dev') {
+      const v = args.value();
+      if (dev) duparg('dev', v);
+      if (!v || Buffer.byteLength(v) >= 16 || /[\/\s]/.test(v)) invarg('"dev" not a valid ifname', v);
+      dev = v;
+    } else {
+      let v = t;
+      if (matches(t, 'address')) v = args.value();
+      if (matches(v, 'help')) throw new CliError(USAGE);
+      // iproute2 tests the first byte of the stored address for "already given".
+      if (hw && hw[0]) duparg('address', v);
+      const b = llAddrA2n(v, 14);
+      if (b.length !== ETH_ALEN) throw new CliError(`Error: Invalid address length ${b.length} - must be ${ETH_ALEN} bytes`, 1);
+      hw = b;
+    }
+  }
+  if (!dev) throw new CliError('Not enough information: "dev" is required.');
+  const family = ctx.opts.family === 10 || ctx.opts.family === 17 ? ctx.opts.family : 2;
+  let fd = -1;
+  try {
+    fd = native.socket(family, 2 /* SOCK_DGRAM */, 0, ctx.opts.netns === undefined ? null : netnsTarget(ctx.opts.netns));
+  } catch (e) {
+    throw new CliError(`Cannot create socket: ${(e as Error).message.replace(/^[^:]*: /, '')}`, 1);
+  }
+  try {
+    // struct ifreq: ifr_name[16], then ifr_hwaddr (sa_family = AF_UNSPEC, sa_data[14]).
+    const ifr = Buffer.alloc(40);
+    ifr.write(dev, 0, 'utf8');
+    hw?.copy(ifr, 18);
+    native.ioctl(fd, cmd, ifr);
+  } catch (e) {
+    throw new CliError(`ioctl: ${(e as Error).message.replace(/^[^:]*: /, '')}`, 1);
+  } finally {
+    native.close(fd);
+  }
+  return 0;
+}
+
 /** `ip maddress …` */
 export default async function ipMaddress(ctx: CliContext, args: Args): Promise<number> {
   const cmd = args.next();
   if (cmd === undefined) return list(ctx, args);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args);
   if (matches(cmd, 'help')) throw new CliError(USAGE);
-  if (matches(cmd, 'add') || matches(cmd, 'delete')) throw new CliError(`ip maddress ${cmd}: not supported by rip yet`, 1);
+  if (matches(cmd, 'add')) return modify(ctx, args, SIOCADDMULTI);
+  if (matches(cmd, 'delete')) return modify(ctx, args, SIOCDELMULTI);
   throw new CliError(`Command "${cmd}" is unknown, try "ip maddr help".`);
 }
