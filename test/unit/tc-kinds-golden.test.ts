@@ -67,24 +67,9 @@ function build(p: Parsed): Buffer {
   const codec = p.obj === 'class' ? classMessage : qdiscMessage;
   const type = p.obj === 'class' ? RTM.NEWTCLASS : RTM.NEWQDISC;
   rtRequest(codec, type, FLAGS[p.verb]! | NLM_F.ACK, header, attrs as never)(w, 0);
-  return applyOptionsFlags(Buffer.from(w.buf.subarray(0, w.offset)), k?.optionsFlags ?? 0);
+  return Buffer.from(w.buf.subarray(0, w.offset));
 }
 
-/**
- * OR the kind's optionsFlags (NLA_F_NESTED for ets/taprio) into the
- * TCA_OPTIONS attribute type, as the library's request builder must do
- * (see /work/shared-notes/tc-kinds-notes.md) until qdisc.ts does it.
- */
-function applyOptionsFlags(msg: Buffer, flags: number): Buffer {
-  if (!flags) return msg;
-  let p = 16 + 20; // nlmsghdr + tcmsg
-  while (p + 4 <= msg.length) {
-    const len = msg.readUInt16LE(p);
-    if ((msg.readUInt16LE(p + 2) & 0x3fff) === 2) { msg.writeUInt16LE(msg.readUInt16LE(p + 2) | flags, p + 2); break; }
-    p += (len + 3) & ~3;
-  }
-  return msg;
-}
 
 const cases = loadGolden('tc-kinds');
 
@@ -109,8 +94,7 @@ function buildViaCli(cmd: string): Buffer {
   const op = obj === 'class' ? CLASS_OPS[verb] : QDISC_OPS[verb];
   const w = new Writer();
   rtRequest(obj === 'class' ? classMessage : qdiscMessage, op.type, op.flags | NLM_F.ACK, header, parsed.attrs)(w, 0);
-  const kind = parsed.attrs.kind;
-  return applyOptionsFlags(Buffer.from(w.buf.subarray(0, w.offset)), (kind && qdiscKind(kind)?.optionsFlags) || 0);
+  return Buffer.from(w.buf.subarray(0, w.offset));
 }
 
 for (const c of cases) {
@@ -127,8 +111,7 @@ for (const c of cases) {
     const back = codec.decode(bytes, 16, bytes.length - 16);
     const w = new Writer();
     rtRequest(codec, p.obj === 'class' ? RTM.NEWTCLASS : RTM.NEWQDISC, FLAGS[p.verb]! | NLM_F.ACK, back.header, back.attrs)(w, 0);
-    const again = applyOptionsFlags(Buffer.from(w.buf.subarray(0, w.offset)), qdiscKind(p.kind)?.optionsFlags ?? 0);
-    assertSameBytes(again, c.buffers[0]!, `${c.cmd} (re-encoded after decode)`);
+    assertSameBytes(w.buf.subarray(0, w.offset), c.buffers[0]!, `${c.cmd} (re-encoded after decode)`);
   });
 }
 

@@ -9,7 +9,7 @@ import { NLA_F_NESTED } from '../../netlink/codec/schema.js';
 import { constants } from '../../netlink/constants.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
 import type { Printer } from '../../output/printer.js';
-import { ANY, Tokens, fail, usage, whatIs, getUnsigned } from './util.js';
+import { ANY, Tokens, fail, usage, whatIs, getUnsigned, withNestedFlag } from './util.js';
 
 const H = ['linux/pkt_sched.h'];
 /** TCA_ETS_* attributes. */
@@ -20,16 +20,16 @@ export const TCA_ETS = constants('TCA_ETS_', H, {
 export const TCQ_ETS_MAX_BANDS = 16;
 
 /** The TCA_OPTIONS payload of ets. */
-export const etsOptions = attrs('TCA_ETS', {
+export const etsOptions = withNestedFlag(attrs('TCA_ETS', {
   bands: attr(TCA_ETS.NBANDS, u8),
   strict: attr(TCA_ETS.NSTRICT, u8),
   quanta: attr(TCA_ETS.QUANTA, attrs('TCA_ETS_QUANTA', { band: multi(TCA_ETS.QUANTA_BAND, u32) }), NLA_F_NESTED),
   priomap: attr(TCA_ETS.PRIOMAP, attrs('TCA_ETS_PRIOMAP', { band: multi(TCA_ETS.PRIOMAP_BAND, u8) }), NLA_F_NESTED),
-});
+}));
 /** Decoded ets options. */
 export type EtsOptions = Infer<typeof etsOptions>;
 /** Class TCA_OPTIONS of ets. */
-export const etsClassOptions = attrs('TCA_ETS(class)', { quantum: attr(TCA_ETS.QUANTA_BAND, u32) });
+export const etsClassOptions = withNestedFlag(attrs('TCA_ETS(class)', { quantum: attr(TCA_ETS.QUANTA_BAND, u32) }));
 /** Decoded ets class options. */
 export type EtsClassOptions = Infer<typeof etsClassOptions>;
 

@@ -536,3 +536,21 @@ export function clockFactor(): number {
 export function time2ktime(usec: number): number { return toU32(usec * clockFactor()); }
 /** tc_core_ktime2time(). */
 export function ktime2time(kt: number): number { return toU32(kt / clockFactor()); }
+
+/**
+ * A nest whose enclosing attribute must carry NLA_F_NESTED (the kernel's
+ * nla_parse_nested() rejects it otherwise, e.g. ets's TCA_OPTIONS). The
+ * enclosing attribute's header is the 4 bytes just before the payload
+ * this codec writes, so the flag is set there. Kinds also declare
+ * `optionsFlags` so the request builder can do the same explicitly; OR-ing
+ * twice is harmless.
+ */
+export function withNestedFlag<T>(inner: Codec<T>): Codec<T> {
+  return {
+    ...inner,
+    encode(w, v, ctx) {
+      if (w.offset >= 4) w.buf.writeUInt16LE(w.buf.readUInt16LE(w.offset - 2) | 0x8000, w.offset - 2);
+      inner.encode(w, v, ctx);
+    },
+  };
+}
