@@ -12,7 +12,7 @@ import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { decodeNeighbor, nudStateNames, type Neighbor } from '../../netlink/neighbor.js';
 import { formatAddress, formatLladdr } from '../../netlink/addr.js';
 import type { NdMsg } from '../../netlink/structs.js';
-import type { MessageView } from '../../netlink/socket.js';
+import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { getAddr, getPrefix, getUnsigned, type InetPrefix } from './inet-args.js';
 import { protoId, protoName } from './rtnl-names.js';
 import { LinkMap, llAddrText } from './ll-map.js';
@@ -78,9 +78,26 @@ function getAddrOrUndefined(arg: string): Buffer | undefined {
   }
 }
 
-/** ipneigh_modify() */
+/** ipneigh_modify(): resolve device names with `index` only after the whole line is valid. */
 async function modify(ctx: CliContext, args: Args, type: number, flags: number): Promise<number> {
-  const family = ctx.opts.family;
+  const build = neighModifyRequest(args, ctx.opts.family, type, flags, await linkIndexer(ctx, args));
+  const nl = await ctx.netlink();
+  await nl.socket.request(build, 'neighbor');
+  return 0;
+}
+
+/** A name → ifindex lookup backed by one link dump, loaded only when the command names a device. */
+async function linkIndexer(ctx: CliContext, args: Args): Promise<(name: string) => number> {
+  const links = args.left ? await LinkMap.load(ctx) : undefined;
+  return (name) => links?.index(name) ?? 0;
+}
+
+/**
+ * Parse `ip neigh add|del|change|replace` arguments (ipneigh_modify) into a
+ * request, validating everything first; the request bytes equal iproute2's.
+ * Throws CliError with iproute2's text and exit status.
+ */
+export function neighModifyRequest(args: Args, family: number, type: number, flags: number, index: (name: string) => number): RequestBuilder {
   const header: NdMsg = { family, ifindex: 0, state: NUD.PERMANENT, flags: 0, type: 0 };
   const attrs: NeighAttrs = {};
   let extFlags = 0;
@@ -138,14 +155,11 @@ async function modify(ctx: CliContext, args: Args, type: number, flags: number):
   if (dst.bytes.length) body.dst = formatAddress(dst.bytes);
   if (extFlags) body.flags_ext = extFlags;
   if (lla !== undefined && lla !== 'null') body.lladdr = formatLladdr(llAddrA2n(lla));
-  const links = await LinkMap.load(ctx);
   if (dev !== undefined) {
-    header.ifindex = links.index(dev);
+    header.ifindex = index(dev);
     if (!header.ifindex) throw new CliError(`Cannot find device "${dev}"`, 1);
   }
-  const nl = await ctx.netlink();
-  await nl.socket.request(rtRequest(neighMessage, type, flags | NLM_F.ACK, header, body), 'neighbor');
-  return 0;
+  return rtRequest(neighMessage, type, flags | NLM_F.ACK, header, body);
 }
 
 /** print_neigh() for one entry. */

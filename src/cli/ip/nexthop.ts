@@ -12,7 +12,7 @@ import {
 } from '../../netlink/rtnetlink/nexthop-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { nhmsg, type NhMsg } from '../../netlink/structs.js';
-import type { MessageView } from '../../netlink/socket.js';
+import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { reportError } from '../common/errors.js';
 import { getAddr, getUnsigned, getU16 } from './inet-args.js';
@@ -144,18 +144,28 @@ function parseGroup(text: string): Array<{ id: number; weight: number }> | undef
 
 /** ipnh_modify() */
 async function modify(ctx: CliContext, args: Args, type: number, flags: number): Promise<number> {
-  const header: NhMsg = { ...nhmsg.zero, family: ctx.opts.family };
+  const links = args.left ? await LinkMap.load(ctx) : undefined;
+  const build = nexthopModifyRequest(args, ctx.opts.family, type, flags, (name) => links?.index(name) ?? 0);
+  const nl = await ctx.netlink();
+  await nl.socket.request(build, 'nexthop');
+  return 0;
+}
+
+/**
+ * Parse `ip nexthop add|replace|del` arguments (ipnh_modify) into a request
+ * whose bytes equal iproute2's. Throws CliError with iproute2's text and status.
+ */
+export function nexthopModifyRequest(args: Args, family: number, type: number, flags: number, index: (name: string) => number): RequestBuilder {
+  const header: NhMsg = { ...nhmsg.zero, family };
   const list: Array<[Exclude<keyof NexthopAttrs, symbol>, unknown]> = [];
   let nhFlags = 0;
-  let links: LinkMap | undefined;
   while (args.left) {
     const t = args.next()!;
     if (t === 'id') {
       list.push(['id', parseId(args.value())]);
     } else if (t === 'dev') {
       const v = args.value();
-      links ??= await LinkMap.load(ctx);
-      const ifindex = links.index(v);
+      const ifindex = index(v);
       if (!ifindex) invarg('Device does not exist\n', v);
       list.push(['oif', ifindex]);
       if (header.family === AF.UNSPEC) header.family = AF.INET;
@@ -224,8 +234,7 @@ async function modify(ctx: CliContext, args: Args, type: number, flags: number):
     }
   }
   header.flags = nhFlags;
-  const nl = await ctx.netlink();
-  await nl.socket.request((w, seq) => {
+  return (w, seq) => {
     const start = w.beginMessage(type, flags | NLM_F.REQUEST | NLM_F.ACK, seq);
     nhmsg.encode(w, header, {});
     w.pad4();
@@ -246,8 +255,7 @@ async function modify(ctx: CliContext, args: Args, type: number, flags: number):
       }
     }
     w.endMessage(start);
-  }, 'nexthop');
-  return 0;
+  };
 }
 
 interface ListFilter {

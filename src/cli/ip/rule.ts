@@ -13,7 +13,7 @@ import { ruleMessage, FR_ACT, FIB_RULE, type RuleAttrs } from '../../netlink/rtn
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { decodeRule, type Rule } from '../../netlink/rule.js';
 import { fibRuleHdr, type FibRuleHdr } from '../../netlink/structs.js';
-import type { MessageView } from '../../netlink/socket.js';
+import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { getAddr1, getPrefix, getUnsigned, getS32, getU64, scanRange, checkIfname, type InetPrefix } from './inet-args.js';
 import {
   protoId, protoName, tableId, tableName, dsfieldId, dsfieldName, groupId, groupName, parseRealms, realmName,
@@ -388,7 +388,18 @@ async function restore(ctx: CliContext): Promise<number> {
 
 /** iprule_modify() */
 async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number> {
-  const family = ctx.opts.family;
+  const build = ruleModifyRequest(args, ctx.opts.family, cmd, (s) => ctx.warn(s));
+  const nl = await ctx.netlink();
+  await nl.socket.request(build, cmd === RTM.NEWRULE ? 'add rule' : 'delete rule');
+  return 0;
+}
+
+/**
+ * Parse `ip rule add|del` arguments (iprule_modify) into a request whose bytes
+ * equal iproute2's (attributes in command-line order, repeats kept).
+ * Throws CliError with iproute2's text and exit status; `warn` gets warnings.
+ */
+export function ruleModifyRequest(args: Args, family: number, cmd: number, warn: (line: string) => void): RequestBuilder {
   const header: FibRuleHdr = { ...fibRuleHdr.zero, family, action: FR_ACT.UNSPEC };
   const attrs: RuleAttrs = {};
   let l3mdevRule = false;
@@ -486,7 +497,7 @@ async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number>
       add('uid_range', { start: r.start, end: r.end });
     } else if (t === 'nat' || matches(t, 'map-to')) {
       const v = args.value();
-      ctx.warn('Warning: route NAT is deprecated');
+      warn('Warning: route NAT is deprecated');
       const a = getAddr1(v, AF.INET);
       if (!a) throw new CliError(`Error: an IP address is expected rather than "${v}"`, 1);
       add('gateway', a.bytes.length ? a.bytes : Buffer.alloc(4));
@@ -526,8 +537,7 @@ async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number>
   if (header.family === AF.UNSPEC) header.family = AF.INET;
   if (!tableOk && cmd === RTM.NEWRULE) header.table = 254;
 
-  const nl = await ctx.netlink();
-  await nl.socket.request((w, seq) => {
+  return (w, seq) => {
     const start = w.beginMessage(cmd, flags | NLM_F.REQUEST | NLM_F.ACK, seq);
     fibRuleHdr.encode(w, header, {});
     w.pad4();
@@ -543,8 +553,7 @@ async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number>
       }
     }
     w.endMessage(start);
-  }, cmd === RTM.NEWRULE ? 'add rule' : 'delete rule');
-  return 0;
+  };
 }
 
 /** `ip rule …` (do_iprule) */
