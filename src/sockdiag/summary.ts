@@ -6,8 +6,8 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { native } from '../netlink/native.js';
-import { netnsTarget, type NetnsRef } from '../netlink/socket.js';
+import type { NetnsRef } from '../netlink/socket.js';
+import { withNetDir } from './proc-net.js';
 
 /** The counts ss -s prints (ss's struct ssummary plus TCP CurrEstab). */
 export interface SocketSummary {
@@ -81,27 +81,5 @@ export function summaryFromNetDir(netDir: string): SocketSummary {
  */
 export async function socketSummary(opts: { netns?: NetnsRef; procRoot?: string } = {}): Promise<SocketSummary> {
   if (opts.netns === undefined) return summaryFromNetDir(`${opts.procRoot ?? '/proc'}/net`);
-  const target = netnsTarget(opts.netns);
-  const nsPath = typeof target === 'number' ? `/proc/${target}/ns/net` : target;
-  const child = native.spawnInNetns(nsPath, ['sleep', '5'], null);
-  try {
-    // Wait until the child has joined the namespace (its ns link equals the target's).
-    const want = readlinkSafe(nsPath);
-    for (let i = 0; i < 200; i++) {
-      const got = readlinkSafe(`/proc/${child.pid}/ns/net`);
-      if (got && (want === null || got === want || sameInode(nsPath, `/proc/${child.pid}/ns/net`))) break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    return summaryFromNetDir(`/proc/${child.pid}/net`);
-  } finally {
-    try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
-    for (let i = 0; i < 100 && !native.waitPidfd(child.pidfd); i++) await new Promise((r) => setTimeout(r, 2));
-    native.close(child.pidfd);
-  }
-}
-
-import { readlinkSync, statSync } from 'node:fs';
-function readlinkSafe(p: string): string | null { try { return readlinkSync(p); } catch { return null; } }
-function sameInode(a: string, b: string): boolean {
-  try { return statSync(a).ino === statSync(b).ino; } catch { return false; }
+  return withNetDir(opts.netns, (dir) => summaryFromNetDir(dir));
 }

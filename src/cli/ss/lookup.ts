@@ -41,7 +41,11 @@ export class CgroupPaths {
   private map: Map<bigint, string> | undefined;
   private mount: string | null = null;
   /** Where iproute2 reports that no cgroup2 is mounted (it does so on every failed lookup). */
-  constructor(private readonly warn: (line: string) => void = (l) => process.stderr.write(l + '\n')) {}
+  /**
+   * @param nsSwitched ss -N remounts /sys for the namespace (netns_switch), so a
+   *   cgroup2 mounted under /sys is not visible to it: mimic that.
+   */
+  constructor(private readonly warn: (line: string) => void = (l) => process.stderr.write(l + '\n'), private readonly nsSwitched = false) {}
   path(id: bigint): string {
     if (!this.map) {
       this.map = new Map();
@@ -49,7 +53,7 @@ export class CgroupPaths {
       try {
         for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
           const f = line.split(' ');
-          if (f[2] === 'cgroup2') { mnt = f[1]!; break; }
+          if (f[2] === 'cgroup2' && !(this.nsSwitched && (f[1] === '/sys' || f[1]!.startsWith('/sys/')))) { mnt = f[1]!; break; }
         }
       } catch { /* none */ }
       this.mount = mnt;

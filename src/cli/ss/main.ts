@@ -36,8 +36,24 @@ function screenWidth(): number {
   return -1;
 }
 
-/** Run ss with `argv` (without the program name); resolves to the exit status. */
-export async function ssMain(argv: string[], sink: Sink = new FdSink(1)): Promise<number> {
+/** Where error text goes (stderr, unbuffered as in C; replaceable for in-process use). */
+let errOut: (s: string) => void = (s) => { process.stderr.write(s); };
+
+/**
+ * Run ss with `argv` (without the program name); resolves to the exit status.
+ * `sink` receives stdout, `stderr` the diagnostics (default: the process's).
+ */
+export async function ssMain(argv: string[], sink: Sink = new FdSink(1), stderr?: (s: string) => void): Promise<number> {
+  const prevErr = errOut;
+  if (stderr) errOut = stderr;
+  try {
+    return await ssRun(argv, sink);
+  } finally {
+    errOut = prevErr;
+  }
+}
+
+async function ssRun(argv: string[], sink: Sink): Promise<number> {
   let o: SsOptions;
   try {
     o = parseOptions(argv);
@@ -94,7 +110,12 @@ export async function ssMain(argv: string[], sink: Sink = new FdSink(1)): Promis
 
     // The expression (may name devices: load the namespace's links first if it does).
     let expr: FilterExpr | null = null;
-    const fileText = o.filterFile !== undefined ? readFilterFile(o.filterFile) : undefined;
+    let fileText: string | undefined;
+    try {
+      fileText = o.filterFile !== undefined ? readFilterFile(o.filterFile) : undefined;
+    } catch (e) {
+      return reportEarly(e, sink);
+    }
     if (rest.some((w) => /\bdev\b/.test(w)) || (fileText ?? '').includes('dev') || rest.some((w) => w.includes('link:'))) await links.load();
     try {
       const parsed = parseFilter(rest, {
@@ -115,7 +136,7 @@ export async function ssMain(argv: string[], sink: Sink = new FdSink(1)): Promis
     if (!(f.dbs & (f.dbs - 1))) r.disable(COL.NETID);
     if (!(f.states & (f.states - 1))) r.disable(COL.STATE);
     const ctx: FormatContext = {
-      o, r, services, links, cgroups: new CgroupPaths(), owners, ephemeral: ephemeralRange(), dgProto: 'tcp',
+      o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral: ephemeralRange(), dgProto: 'tcp',
       serviceCache: new Map(),
     };
     const json = o.json ? new JsonSocketWriter(sink, o.pretty, owners, o.threads > 0) : null;
@@ -183,7 +204,7 @@ export async function ssMain(argv: string[], sink: Sink = new FdSink(1)): Promis
   } catch (e) {
     sink.flush();
     if (e instanceof NetlinkError) {
-      process.stderr.write(`${e.message}\n`);
+      errOut(`${e.message}\n`);
       return 1;
     }
     throw e;
@@ -206,27 +227,27 @@ function readFilterFile(path: string): string {
 
 function stderrExit(msg: string, code: number, sink: Sink): number {
   sink.flush();
-  process.stderr.write(msg + '\n');
+  errOut(msg + '\n');
   return code;
 }
 
 function reportEarly(e: unknown, sink: Sink): number {
   sink.flush();
   if (e instanceof GetoptError) {
-    process.stderr.write(e.message + '\n' + USAGE);
+    errOut(e.message + '\n' + USAGE);
     return 255;
   }
   if (e instanceof UsageError) {
-    process.stderr.write((e.message ? e.message + '\n' : '') + (e.withUsage ? USAGE : ''));
+    errOut((e.message ? e.message + '\n' : '') + (e.withUsage ? USAGE : ''));
     return e.exitCode;
   }
   if (e instanceof EarlyExit) {
-    if (e.message) process.stderr.write(e.message + '\n');
+    if (e.message) errOut(e.message + '\n');
     return e.exitCode;
   }
   if (e instanceof FilterParseError) {
     // Syntax errors: bison's message has no newline before " Sorry."; ss then prints its usage.
-    process.stderr.write(e.withUsage ? e.message + '\n' + USAGE : e.message + '\n');
+    errOut(e.withUsage ? e.message + '\n' + USAGE : e.message + '\n');
     return e.exitCode;
   }
   throw e;
@@ -265,7 +286,7 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
           try {
             await sd.inet(proto, { legacy: true, states: f.states }).toArray();
           } catch (e2) {
-            if (e2 instanceof NetlinkError) process.stderr.write(`RTNETLINK answers: ${e2.reason}\n`);
+            if (e2 instanceof NetlinkError) errOut(`RTNETLINK answers: ${e2.reason}\n`);
           }
         }
         return;
@@ -307,20 +328,20 @@ async function dumpRaw(sd: SockDiag, o: SsOptions, path: string | null, sink: Si
 function readDiagFile(path: string, ctx: FormatContext, keep: (s: Socket) => boolean, show: (s: Socket) => void): void {
   let buf: Buffer;
   try { buf = readFileSync(path); } catch (e) {
-    process.stderr.write(`fopen($TCPDIAG_FILE): ${(e as { code?: string }).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}\n`);
+    errOut(`fopen($TCPDIAG_FILE): ${(e as { code?: string }).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}\n`);
     return;
   }
   let p = 0;
   for (;;) {
-    if (buf.length - p < 16) { if (p < buf.length || true) process.stderr.write('Unexpected EOF reading $TCPDIAG_FILE'); break; }
+    if (buf.length - p < 16) { if (p < buf.length || true) errOut('Unexpected EOF reading $TCPDIAG_FILE'); break; }
     const len = buf.readUInt32LE(p);
     const type = buf.readUInt16LE(p + 4);
     const body = (len - 16 + 3) & ~3;
-    if (len < 16 || buf.length - p - 16 < body) { process.stderr.write('Unexpected EOF reading $TCPDIAG_FILE'); break; }
+    if (len < 16 || buf.length - p - 16 < body) { errOut('Unexpected EOF reading $TCPDIAG_FILE'); break; }
     if (type === 3) break;
     if (type === 2) {
-      if (len < 16 + 20) process.stderr.write('ERROR truncated\n');
-      else process.stderr.write(`TCPDIAG answered: errno ${-buf.readInt32LE(p + 16)}\n`);
+      if (len < 16 + 20) errOut('ERROR truncated\n');
+      else errOut(`TCPDIAG answered: errno ${-buf.readInt32LE(p + 16)}\n`);
       break;
     }
     const s: InetSocket = decodeInet(buf, p + 16, len - 16, IPPROTO.TCP);
