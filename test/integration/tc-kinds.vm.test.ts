@@ -266,7 +266,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    kind: 'ets', handle: '1:', add: 'bands 4 strict 1 quanta 1500 3000 priomap 3 2 1 0',
+    kind: 'ets', probe: ['bands', '2'], handle: '1:', add: 'bands 4 strict 1 quanta 1500 3000 priomap 3 2 1 0',
     check(o) {
       const e = o as EtsOptions;
       assert.equal(e.bands, 4);
