@@ -163,3 +163,38 @@ test('ip maddress add/del: twin namespaces end in the same state', async (t) => 
     b.cleanup();
   }
 });
+
+test('ip address save | showdump | restore round trip like iproute2', async (t) => {
+  if (!requireRoot(t)) return;
+  const src = createTestNetns('rip-save');
+  const a = createTestNetns('rip-rst-ip');
+  const b = createTestNetns('rip-rst-rip');
+  try {
+    populate(src);
+    const saveIp = spawnSync('ip', ['-n', src.name, 'address', 'save']);
+    const saveRip = spawnSync('node', [RIP, 'ip', '-n', src.name, 'address', 'save']);
+    assert.equal(saveRip.status, 0, String(saveRip.stderr));
+    // Same messages (the dump's seq/pid differ per run: compare what showdump makes of them).
+    for (const args of [['address', 'showdump'], ['-j', 'address', 'showdump']]) {
+      const want = spawnSync('ip', args, { input: saveIp.stdout, encoding: 'utf8' });
+      assert.equal(spawnSync('node', [RIP, 'ip', ...args], { input: saveIp.stdout, encoding: 'utf8' }).stdout, want.stdout, args.join(' '));
+      assert.equal(spawnSync('node', [RIP, 'ip', ...args], { input: saveRip.stdout, encoding: 'utf8' }).stdout, want.stdout, `${args.join(' ')} of rip's save`);
+    }
+    for (const ns of [a, b]) {
+      ns.ip('link', 'add', 'v0', 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', 'v1', 'address', '02:00:00:00:00:02');
+      ns.ip('link', 'add', 'v2', 'address', '02:00:00:00:00:03', 'type', 'veth', 'peer', 'name', 'v3', 'address', '02:00:00:00:00:04');
+    }
+    assert.equal(spawnSync('ip', ['-n', a.name, 'address', 'restore'], { input: saveIp.stdout }).status, 0);
+    assert.equal(spawnSync('node', [RIP, 'ip', '-n', b.name, 'address', 'restore'], { input: saveRip.stdout }).status, 0);
+    assert.equal(normalize(ip(b.name, ['address']).stdout), normalize(ip(a.name, ['address']).stdout));
+    // Garbage instead of a dump.
+    const bad = spawnSync('node', [RIP, 'ip', 'address', 'restore'], { input: 'x\n', encoding: 'utf8' });
+    const badIp = spawnSync('ip', ['address', 'restore'], { input: 'x\n', encoding: 'utf8' });
+    assert.equal(bad.stderr, badIp.stderr);
+    assert.equal(bad.status, badIp.status);
+  } finally {
+    src.cleanup();
+    a.cleanup();
+    b.cleanup();
+  }
+});
