@@ -28,8 +28,14 @@ export type AddressFlagName =
 /** Flags user space may set on an address (the others are kernel state). */
 export type SettableAddressFlag = 'nodad' | 'optimistic' | 'home' | 'mngtmpaddr' | 'noprefixroute' | 'autojoin';
 
-/** An interface address as the kernel reports it. Keys follow `ip -j address`. */
-export interface Address {
+/** The flags as `ip -j address` shows them: a `true` key per flag that is set (`dynamic` when not permanent). */
+export type AddressFlagKeys = { readonly [K in Exclude<AddressFlagName, 'permanent'> | 'dynamic']?: true };
+
+/**
+ * An interface address as the kernel reports it. Keys follow `ip -j address`,
+ * flags included (`{ …, "nodad": true, "dynamic": true }`).
+ */
+export interface Address extends AddressFlagKeys {
   /** 'inet', 'inet6', … (family_name()). */
   readonly family: string;
   /** Interface index (`ip -j -o` key `index`). */
@@ -92,6 +98,8 @@ export function decodeAddress(m: MessageView): Address {
     raw: { header, attrs },
   };
   if (peer !== undefined && peer !== local) a.address = peer;
+  const keys = a as Record<string, unknown>;
+  for (const f of a.flagNames) keys[f] = true;
   if (attrs.rt_priority !== undefined) a.metric = attrs.rt_priority;
   if (attrs.broadcast !== undefined) a.broadcast = attrs.broadcast;
   if (attrs.anycast !== undefined) a.anycast = attrs.anycast;

@@ -62,6 +62,7 @@ test('IPv4: prefix, broadcast +, label, metric, scope, lifetimes — typed and a
     assert.equal(p.address, '10.1.0.2');
     assert.equal(p.prefixlen, 32);
     assert.ok(p.flagNames.includes('dynamic'));
+    assert.equal(p.dynamic, true);
     assert.ok(p.valid_life_time! <= 1000 && p.valid_life_time! > 900);
     assert.ok(p.preferred_life_time! <= 500 && p.preferred_life_time! > 400);
     assert.equal(byLocal(ours, '10.2.0.1')!.scope, 'host');

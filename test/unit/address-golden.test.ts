@@ -73,6 +73,8 @@ test('decode(encode(x)) of a full RTM_NEWADDR', () => {
   assert.equal(a.preferred_life_time, 50);
   assert.equal(a.flags, 0x280, 'IFA_FLAGS wins over ifa_flags');
   assert.deepEqual(a.flagNames, ['noprefixroute'], '0x280 is permanent + noprefixroute');
+  assert.equal(a.noprefixroute, true, 'ip -j style flag key');
+  assert.equal(a.dynamic, undefined);
 });
 
 test('flag names follow iproute2 (temporary for IPv6 secondary, dynamic when not permanent)', () => {
