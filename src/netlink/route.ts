@@ -424,7 +424,7 @@ export class RouteApi {
     if (q.mark) attrs.mark = q.mark;
     if (dst.family === AF.INET) header.flags |= RTM_F.LOOKUP_TABLE;
     if (q.fibmatch) header.flags |= RTM_F.FIB_MATCH;
-    const m = await this.sock.get(rtRequest(routeMessage, RTM.GETROUTE, 0, header, attrs), `get route ${q.dst}`, opts);
+    const m = await this.sock.get(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.ACK, header, attrs), `get route ${q.dst}`, opts);
     const r = decodeRoute(m);
     if (r.oif !== undefined || r.iif !== undefined || r.nexthops) nameRoute(r, names ?? await this.linkNames(opts));
     return r;
@@ -645,6 +645,8 @@ export function metricsToAttrs(m: RouteMetricsSpec): MetricsAttrs {
     else (out as Record<string, unknown>)[k] = v;
   }
   for (const name of m.lock ?? []) lock |= 1 << METRIC_RTAX[name];
+  // The kernel uses rto_min only when it is locked; iproute2 always locks it.
+  if (m.rto_min !== undefined) lock |= 1 << RTAX.RTO_MIN;
   if (lock) out.lock = lock;
   // Re-insert lock last (iproute2 appends RTAX_LOCK after the metrics).
   if (out.lock !== undefined) { const l = out.lock; delete out.lock; out.lock = l; }
