@@ -167,7 +167,10 @@ export interface LinkFilter {
   readonly up?: boolean;
   /** Only links in this group. */
   readonly group?: number;
-  /** Skip statistics in the dump (cheaper). */
+  /**
+   * RTEXT_FILTER_SKIP_STATS: leave out per-VF statistics (cheaper on SR-IOV
+   * NICs); the link's own counters are always reported.
+   */
   readonly skipStats?: boolean;
 }
 
@@ -198,9 +201,8 @@ export interface VethPeerSpec {
   readonly address?: string;
   readonly mtu?: number;
   readonly txqlen?: number;
-  /** Put the peer in another namespace. */
+  /** Put the peer in another namespace. (The kernel cannot bring a peer up while the pair is being created: set it up afterwards.) */
   readonly netns?: NetnsTarget;
-  readonly up?: boolean;
 }
 
 /** macvlan/macvtap mode names (MACVLAN_MODE_*). */
@@ -222,7 +224,8 @@ export type LinkKindSpec =
   | ({ readonly kind: 'bridge' } & Without<BridgeData, 'root_id' | 'bridge_id'>)
   | ({ readonly kind: 'bond'; readonly mode?: BondModeName | number; readonly primary?: LinkRef; readonly active_slave?: LinkRef } & Without<BondData, 'mode' | 'primary' | 'active_slave'>)
   | ({ readonly kind: 'vlan'; readonly id: number; readonly protocol?: keyof typeof VLAN_PROTO | number } & Without<VlanData, 'id' | 'protocol'>)
-  | ({ readonly kind: 'vxlan'; readonly id?: number; readonly group?: string; readonly local?: string; readonly dev?: LinkRef; readonly dstport?: number } & Without<VxlanData, 'id' | 'group' | 'group6' | 'local' | 'local6' | 'link' | 'port'>)
+  /** vxlan: `remote` is the unicast remote or the multicast group (IPv4 or IPv6), as iproute2's `remote`/`group`. */
+  | ({ readonly kind: 'vxlan'; readonly id?: number; readonly remote?: string; readonly local?: string; readonly dev?: LinkRef; readonly dstport?: number } & Without<VxlanData, 'id' | 'group' | 'group6' | 'local' | 'local6' | 'link' | 'port'>)
   | ({ readonly kind: 'macvlan' | 'macvtap'; readonly mode?: MacvlanModeName | number } & Without<MacvlanData, 'mode'>)
   | ({ readonly kind: 'ipvlan' | 'ipvtap'; readonly mode?: IpvlanModeName | number } & Without<IpvlanData, 'mode'>)
   | ({ readonly kind: 'vrf'; readonly table: number })
@@ -367,7 +370,7 @@ export class LinkApi {
    * ```ts
    * await nl.link.add({ ifname: 'br0', kind: 'bridge', stp_state: 1 });
    * await nl.link.add({ ifname: 'veth0', kind: 'veth', peer: { ifname: 'veth1', netns: 'blue' } });
-   * await nl.link.add({ ifname: 'vx0', kind: 'vxlan', id: 42, group: '239.1.1.1', dev: 'eth0', dstport: 4789 });
+   * await nl.link.add({ ifname: 'vx0', kind: 'vxlan', id: 42, remote: '239.1.1.1', dev: 'eth0', dstport: 4789 });
    * ```
    */
   async add(spec: LinkAddSpec, opts: RequestOptions & { readonly replace?: boolean } = {}): Promise<void> {
@@ -422,8 +425,7 @@ export class LinkApi {
         if (p.mtu !== undefined) attrs.mtu = p.mtu;
         if (p.netns !== undefined) Object.assign(attrs, netnsAttrs(p.netns, fds));
         if (p.ifname !== undefined) attrs.ifname = p.ifname;
-        const header: IfInfoMsg = { ...ifinfomsg.zero, flags: p.up ? IFF.UP : 0, change: p.up ? IFF.UP : 0 };
-        return { peer: { header, attrs } };
+        return { peer: { header: { ...ifinfomsg.zero }, attrs } };
       }
       case 'bond': {
         if (typed.mode !== undefined) {
@@ -445,10 +447,11 @@ export class LinkApi {
       case 'vxlan': {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(rest)) {
-          if (k === 'group' || k === 'local') {
+          if (k === 'remote' || k === 'local') {
             const b = parseAddress(String(v));
             if (!b) throw new ValidationError(`invalid ${k} address "${String(v)}"`, k);
-            out[b.length === 4 ? k : `${k}6`] = v;
+            const key = k === 'remote' ? 'group' : 'local';
+            out[b.length === 4 ? key : `${key}6`] = v;
           } else if (k === 'dev') out.link = await this.index(v as LinkRef, opts);
           else if (k === 'dstport') out.port = v;
           else out[k] = v;
