@@ -10,7 +10,8 @@ import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { OPER_STATES, decodeLink, type Link } from '../../netlink/link.js';
-import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
+import { linkMessage, type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
+import { kindCli } from './link-kinds/index.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { ifinfomsg, type LinkStats64 } from '../../netlink/structs.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
@@ -283,6 +284,34 @@ function hexstring(b: Buffer): string {
   return b.toString('hex');
 }
 
+/** print_linktype(): kind and slave kind, with their data printed by the link kind modules (link-kinds/). */
+function printLinktype(ctx: CliContext, info: LinkInfoAttrs, byIndex: ReadonlyMap<number, Link>): void {
+  const p = ctx.printer;
+  const pctx = { name: (i: number): string => byIndex.get(i)?.ifname ?? `if${i}`, details: ctx.opts.details, stats: ctx.opts.stats };
+  p.openObject('linkinfo');
+  if (info.kind !== undefined) {
+    p.nl();
+    p.string(ANY, 'info_kind', '    %s ', info.kind);
+    const cli = kindCli(info.kind);
+    if (cli?.print) {
+      p.openObject('info_data');
+      if (info.data !== undefined && !Buffer.isBuffer(info.data)) cli.print(p, info.data, pctx);
+      p.closeObject();
+    }
+  }
+  if (info.slave_kind !== undefined) {
+    p.nl();
+    p.string(ANY, 'info_slave_kind', '    %s_slave ', info.slave_kind);
+    const cli = kindCli(`${info.slave_kind}_slave`);
+    if (cli?.print) {
+      p.openObject('info_slave_data');
+      if (info.slave_data !== undefined && !Buffer.isBuffer(info.slave_data)) cli.print(p, info.slave_data, pctx);
+      p.closeObject();
+    }
+  }
+  p.closeObject();
+}
+
 /**
  * print_linkinfo() as `ip address` and `ip monitor` use it (do_link = 0):
  * returns -1 when the link is filtered out, 0 when nothing was printed
@@ -356,13 +385,7 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
     if (a.allmulti !== undefined) p.uint(ANY, 'allmulti', ' allmulti %u ', a.allmulti);
     if (a.min_mtu !== undefined) p.uint(ANY, 'min_mtu', 'minmtu %u ', a.min_mtu);
     if (a.max_mtu !== undefined) p.uint(ANY, 'max_mtu', 'maxmtu %u ', a.max_mtu);
-    if (a.linkinfo) {
-      // Kind-specific IFLA_INFO_DATA printing belongs to the link kind modules; the kind names are printed here.
-      p.openObject('linkinfo');
-      if (a.linkinfo.kind !== undefined) { p.nl(); p.string(ANY, 'info_kind', '    %s ', a.linkinfo.kind); }
-      if (a.linkinfo.slave_kind !== undefined) { p.nl(); p.string(ANY, 'info_slave_kind', '    %s_slave ', a.linkinfo.slave_kind); }
-      p.closeObject();
-    }
+    if (a.linkinfo) printLinktype(ctx, a.linkinfo, o.byIndex);
     if (a.num_tx_queues !== undefined) p.uint(ANY, 'num_tx_queues', 'numtxqueues %u ', a.num_tx_queues);
     if (a.num_rx_queues !== undefined) p.uint(ANY, 'num_rx_queues', 'numrxqueues %u ', a.num_rx_queues);
     if (a.gso_max_size !== undefined) p.uint(ANY, 'gso_max_size', 'gso_max_size %u ', a.gso_max_size);
