@@ -440,8 +440,12 @@ export class LinkApi {
       case 'vlan': {
         if (!Number.isInteger(typed.id) || typed.id < 0 || typed.id > 4095) throw new ValidationError(`invalid VLAN id ${typed.id}`, 'id');
         const out: Record<string, unknown> = {};
-        if (typed.protocol !== undefined) out.protocol = typeof typed.protocol === 'number' ? typed.protocol : VLAN_PROTO[typed.protocol];
-        Object.assign(out, rest);
+        if (typed.protocol !== undefined) {
+          const p = typeof typed.protocol === 'number' ? typed.protocol : VLAN_PROTO[typed.protocol];
+          if (p === undefined) throw new ValidationError(`invalid VLAN protocol "${String(typed.protocol)}"`, 'protocol');
+          out.protocol = p;
+        }
+        for (const [k, v] of Object.entries(rest)) if (k !== 'protocol') out[k] = v;
         return out;
       }
       case 'vxlan': {
