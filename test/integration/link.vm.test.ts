@@ -57,6 +57,8 @@ test('dummy and wireguard: create (library, CLI), read back, delete', async (t) 
     assert.equal(j.group, '7');
     assert.equal((await nl.link.get('d1')).txqlen, 50);
     assertShowParity(ns, 'd0');
+    // A running link cannot be renamed (EBUSY): down first.
+    await nl.link.set('d0', { up: false });
     await nl.link.set('d0', { ifname: 'd9', mtu: 1280, alias: 'dummy nine' });
     assert.equal(ipJson(ns, 'd9').ifalias, 'dummy nine');
     await nl.link.del('d9');
@@ -193,6 +195,8 @@ test('IP tunnels: gre, gretap, ip6gre, ipip, sit, ip6tnl, vti, vti6', async (t) 
     assert.equal(g1.remote, '192.0.2.1');
     assert.equal(g1.ikey, 42);
     assert.equal(infoData(ns, 'gre1').remote, '192.0.2.1');
+    assertShowParity(ns, 'gre1');
+    assertShowParity(ns, 'gre2');
     const g2 = linkData(await nl.link.get('gre2'), 'gre')!;
     assert.equal(g2.ikey, 7);
     assert.equal(g2.ttl, 32);
@@ -214,6 +218,7 @@ test('IP tunnels: gre, gretap, ip6gre, ipip, sit, ip6tnl, vti, vti6', async (t) 
       const data = l.raw.attrs.linkinfo?.data as Record<string, unknown>;
       assert.equal(data.remote, args[1], `${kind} remote`);
       assert.equal(infoData(ns, `t-${kind}`).remote, args[1], `${kind} remote (iproute2)`);
+      if (['gretap', 'ipip', 'sit', 'vti', 'vti6'].includes(kind)) assertShowParity(ns, `t-${kind}`);
       await nl.link.del(`t-${kind}`);
     }
     await nl.link.add({ ifname: 'ipip1', kind: 'ipip', remote: '198.51.100.1', local: '198.51.100.2', ttl: 20, pmtudisc: 1 });

@@ -15,7 +15,8 @@ import { dsfieldId } from '../rtnl-names.js';
 import { formatAddress } from '../../../netlink/addr.js';
 import { GRE_FLAGS, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
 import { USAGE_GRE, USAGE_GRE6, USAGE_VTI, USAGE_VTI6 } from './usage.js';
-import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext } from './util.js';
+import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext, type KindAttrs, type KindPrintContext } from './util.js';
+import { ANY, FP, JSON_ONLY, type Printer } from '../../../output/printer.js';
 
 const IP6_TNL_F = { IGN_ENCAP_LIMIT: 0x1, USE_ORIG_TCLASS: 0x2, USE_ORIG_FLOWLABEL: 0x4, RCV_DSCP_COPY: 0x10, USE_ORIG_FWMARK: 0x20, ALLOW_LOCAL_REMOTE: 0x40 };
 const SIT_ISATAP = 0x0001;
@@ -385,12 +386,148 @@ function vti(kind: 'vti' | 'vti6'): KindCli {
   };
 }
 
+// ---------------------------------------------------------------- printing (print_opt)
+
+/** tnl_print_endpoint(): `remote ADDR ` / `local any `. */
+function endpoint(p: Printer, name: string, v: unknown): void {
+  const value = typeof v === 'string' && v !== '0.0.0.0' && v !== '::' ? v : 'any';
+  if (p.inJson) p.string(JSON_ONLY, name, '', value);
+  else p.text('%s %s', name, value);
+  p.string(FP, null, ' ', null);
+}
+
+/** A be32 key printed as inet_ntop() of its bytes (`0.0.0.42`). */
+function keyText(k: number): string {
+  return [k >>> 24, (k >>> 16) & 0xff, (k >>> 8) & 0xff, k & 0xff].join('.');
+}
+
+function printLink(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  if (d.link) p.string(ANY, 'link', 'dev %s ', ctx.name(d.link as number));
+}
+
+function printTtlTos(p: Printer, d: KindAttrs): void {
+  const ttl = (d.ttl as number | undefined) ?? 0;
+  if (p.inJson || ttl) p.uint(ANY, 'ttl', 'ttl %u ', ttl);
+  else p.string(FP, null, 'ttl %s ', 'inherit');
+  const tos = (d.tos as number | undefined) ?? 0;
+  if (tos) {
+    if (p.inJson || tos !== 1) p.hex0x(ANY, 'tos', 'tos %#llx ', tos);
+    else p.string(FP, null, 'tos %s ', 'inherit');
+  }
+}
+
+/** tnl_print_encap(): nothing unless an encapsulation is configured. */
+function printEncap(p: Printer, d: KindAttrs): void {
+  const type = d.encap_type as number | undefined;
+  if (!type) return;
+  const flags = (d.encap_flags as number | undefined) ?? 0;
+  const sport = (d.encap_sport as number | undefined) ?? 0;
+  const dport = (d.encap_dport as number | undefined) ?? 0;
+  p.openObject('encap');
+  p.string(FP, null, 'encap ', null);
+  if (type === TUNNEL_ENCAP.FOU) p.string(ANY, 'type', '%s ', 'fou');
+  else if (type === TUNNEL_ENCAP.GUE) p.string(ANY, 'type', '%s ', 'gue');
+  else p.null(ANY, 'type', '%s ', 'unknown');
+  if (p.inJson) {
+    p.uint(JSON_ONLY, 'sport', '', sport);
+    p.uint(JSON_ONLY, 'dport', '', dport);
+    p.bool(JSON_ONLY, 'csum', '', (flags & TUNNEL_ENCAP_FLAG.CSUM) !== 0);
+    p.bool(JSON_ONLY, 'csum6', '', (flags & TUNNEL_ENCAP_FLAG.CSUM6) !== 0);
+    p.bool(JSON_ONLY, 'remcsum', '', (flags & TUNNEL_ENCAP_FLAG.REMCSUM) !== 0);
+  } else {
+    p.text('%s', sport ? `encap-sport ${sport} ` : 'encap-sport auto ');
+    p.text('encap-dport %u ', dport);
+    p.text('%s', flags & TUNNEL_ENCAP_FLAG.CSUM ? 'encap-csum ' : 'noencap-csum ');
+    p.text('%s', flags & TUNNEL_ENCAP_FLAG.CSUM6 ? 'encap-csum6 ' : 'noencap-csum6 ');
+    p.text('%s', flags & TUNNEL_ENCAP_FLAG.REMCSUM ? 'encap-remcsum ' : 'noencap-remcsum ');
+  }
+  p.closeObject();
+}
+
+/** gre_print_opt() of ip/link_gre.c (gre, gretap, erspan). */
+function printGre(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  if (d.collect_metadata) p.bool(ANY, 'external', 'external ', true);
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  printLink(p, d, ctx);
+  printTtlTos(p, d);
+  if (d.pmtudisc !== undefined) {
+    if (!d.pmtudisc) p.bool(ANY, 'pmtudisc', 'nopmtudisc ', false);
+    else p.bool(JSON_ONLY, 'pmtudisc', '', true);
+  }
+  if (d.ignore_df) p.bool(ANY, 'ignore_df', 'ignore-df ', true);
+  const iflags = (d.iflags as number | undefined) ?? 0;
+  const oflags = (d.oflags as number | undefined) ?? 0;
+  if (iflags & GRE_FLAGS.KEY && d.ikey !== undefined) p.string(ANY, 'ikey', 'ikey %s ', keyText(d.ikey as number));
+  if (oflags & GRE_FLAGS.KEY && d.okey !== undefined) p.string(ANY, 'okey', 'okey %s ', keyText(d.okey as number));
+  if (iflags & GRE_FLAGS.SEQ) p.bool(ANY, 'iseq', 'iseq ', true);
+  if (oflags & GRE_FLAGS.SEQ) p.bool(ANY, 'oseq', 'oseq ', true);
+  if (iflags & GRE_FLAGS.CSUM) p.bool(ANY, 'icsum', 'icsum ', true);
+  if (oflags & GRE_FLAGS.CSUM) p.bool(ANY, 'ocsum', 'ocsum ', true);
+  if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);
+  if (d.erspan_index !== undefined) p.uint(ANY, 'erspan_index', 'erspan_index %u ', d.erspan_index as number);
+  if (d.erspan_ver !== undefined) p.uint(ANY, 'erspan_ver', 'erspan_ver %u ', d.erspan_ver as number);
+  if (d.erspan_dir !== undefined) p.string(ANY, 'erspan_dir', 'erspan_dir %s ', d.erspan_dir === 0 ? 'ingress' : 'egress');
+  if (d.erspan_hwid !== undefined) p.hex0x(ANY, 'erspan_hwid', 'erspan_hwid %#llx ', d.erspan_hwid as number);
+  printEncap(p, d);
+}
+
+/** iptunnel_print_opt() of ip/link_iptnl.c (ipip, sit). */
+function printIptnl(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  if (d.collect_metadata) p.bool(ANY, 'external', 'external ', true);
+  if (d.proto !== undefined) {
+    const names: Record<number, string> = { [IPPROTO.IPIP]: 'ipip', [IPPROTO.IPV6]: 'ip6ip', [IPPROTO.MPLS]: 'mplsip', 0: 'any' };
+    const n = names[d.proto as number];
+    if (n) p.string(ANY, 'proto', '%s ', n);
+  }
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  printLink(p, d, ctx);
+  printTtlTos(p, d);
+  if (d.pmtudisc) p.bool(ANY, 'pmtudisc', 'pmtudisc ', true);
+  else p.bool(ANY, 'pmtudisc', 'nopmtudisc ', false);
+  if (d.flags !== undefined && ((d.flags as number) & SIT_ISATAP)) p.bool(ANY, 'isatap', 'isatap ', true);
+  const plen = d['6rd_prefixlen'] as number | undefined;
+  if (plen) {
+    const relay = d['6rd_relay_prefix'] as string | undefined;
+    const rlen = (d['6rd_relay_prefixlen'] as number | undefined) ?? 0;
+    const prefix = (d['6rd_prefix'] as string | undefined) ?? '::';
+    if (p.inJson) {
+      p.string(JSON_ONLY, 'prefix', '', prefix);
+      p.int(JSON_ONLY, 'prefixlen', '', plen);
+      if (relay && relay !== '0.0.0.0') {
+        p.string(JSON_ONLY, 'relay_prefix', '', relay);
+        p.int(JSON_ONLY, 'relay_prefixlen', '', rlen);
+      }
+    } else {
+      p.text('6rd-prefix %s/%u ', prefix, plen);
+      if (relay && relay !== '0.0.0.0') p.text('6rd-relay_prefix %s/%u ', relay, rlen);
+    }
+  }
+  if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);
+  printEncap(p, d);
+}
+
+/** vti_print_opt() of ip/link_vti.c (and vti6, whose addresses are IPv6). */
+function printVti(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  printLink(p, d, ctx);
+  if (d.ikey) p.string(ANY, 'ikey', 'ikey %s ', keyText(d.ikey as number));
+  if (d.okey) p.string(ANY, 'okey', 'okey %s ', keyText(d.okey as number));
+  if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);
+}
+
+const withPrint = (cli: KindCli, print: KindCli['print']): KindCli => (print ? { ...cli, print } : cli);
+
 /** Every tunnel kind's CLI module. */
 export function tunnelKinds(): Array<[string, KindCli]> {
   return [
-    ['gre', gre('gre', false)], ['gretap', gre('gretap', false)], ['erspan', gre('erspan', false)],
+    ['gre', withPrint(gre('gre', false), printGre)], ['gretap', withPrint(gre('gretap', false), printGre)],
+    ['erspan', withPrint(gre('erspan', false), printGre)],
+    // ip6gre/ip6tnl print_opt (flowinfo, encaplimit, flag words) are not implemented: -d shows the kind only.
     ['ip6gre', gre('ip6gre', true)], ['ip6gretap', gre('ip6gretap', true)], ['ip6erspan', gre('ip6erspan', true)],
-    ['ipip', iptnl('ipip')], ['sit', iptnl('sit')], ['ip6tnl', iptnl('ip6tnl')],
-    ['vti', vti('vti')], ['vti6', vti('vti6')],
+    ['ipip', withPrint(iptnl('ipip'), printIptnl)], ['sit', withPrint(iptnl('sit'), printIptnl)], ['ip6tnl', iptnl('ip6tnl')],
+    ['vti', withPrint(vti('vti'), printVti)], ['vti6', withPrint(vti('vti6'), printVti)],
   ];
 }
