@@ -320,6 +320,17 @@ export function flagFilterMask(filters: readonly string[]): { flags: number; mas
 
 /** fnmatch(pattern, s, 0): `*`, `?`, `[...]` (with `!`/`^`), backslash escapes. */
 export function fnmatch(pattern: string, s: string): boolean {
+  let re = fnmatchCache.get(pattern);
+  if (!re) {
+    re = fnmatchRegExp(pattern);
+    fnmatchCache.set(pattern, re);
+  }
+  return re.test(s);
+}
+
+const fnmatchCache = new Map<string, RegExp>();
+
+function fnmatchRegExp(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -335,7 +346,7 @@ export function fnmatch(pattern: string, s: string): boolean {
       i = close;
     } else re += escapeRe(c);
   }
-  return new RegExp(re + '$').test(s);
+  return new RegExp(re + '$');
 }
 function escapeRe(c: string): string { return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'); }
 

@@ -25,6 +25,7 @@ import { printLinkFlags, printStats64 } from './link.js';
 import { linkTypeName, groupName, readNameTable } from './names.js';
 import type { Netlink } from '../../netlink/netlink.js';
 import { native } from '../../netlink/native.js';
+import * as netns from '../../netlink/netns.js';
 import { readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { addressMessage } from '../../netlink/rtnetlink/address-schema.js';
@@ -215,6 +216,20 @@ export interface LinkLineOptions {
   readonly slaveKind: string | undefined;
   /** filter.showqueue: `ip address` prints qlen, `ip monitor` does not. */
   readonly showQueue: boolean;
+  /** get_name_from_nsid(): the /run/netns name of a peer namespace id. */
+  readonly nsName?: (nsid: number) => string | undefined;
+}
+
+/** The names of namespace ids seen from the context's namespace, when a link refers to one. */
+export async function nsNameResolver(ctx: CliContext, links: readonly Link[] | 'always'): Promise<(id: number) => string | undefined> {
+  if (ctx.opts.json || (links !== 'always' && !links.some((l) => l.raw.attrs.link_netnsid !== undefined || l.raw.attrs.new_netnsid !== undefined))) return () => undefined;
+  let list: Array<{ name: string; id: number | undefined }> = [];
+  try {
+    list = await netns.list(ctx.opts.netns !== undefined ? { from: ctx.opts.netns } : {});
+  } catch {
+    list = [];
+  }
+  return (id) => list.find((x) => x.id === id)?.name;
 }
 
 function printNameAndLink(p: Printer, fmt: string, l: Link, idx: ReadonlyMap<number, Link>): boolean {
@@ -373,11 +388,19 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
     }
   }
   if (a.link_netnsid !== undefined) {
-    if (p.inJson) p.int(JSON_ONLY, 'link_netnsid', '', a.link_netnsid);
-    else if (a.link_netnsid >= 0) p.int(FP, null, ' link-netnsid %d', a.link_netnsid);
-    else p.string(FP, null, ' link-netnsid %s', 'unknown');
+    const id = a.link_netnsid;
+    if (p.inJson) p.int(JSON_ONLY, 'link_netnsid', '', id);
+    else if (id >= 0) {
+      const name = o.nsName?.(id);
+      if (name !== undefined) p.string(FP, null, ' link-netns %s', name);
+      else p.int(FP, null, ' link-netnsid %d', id);
+    } else p.string(FP, null, ' link-netnsid %s', 'unknown');
   }
-  if (a.new_netnsid !== undefined) p.int(FP, null, ' new-netnsid %d', a.new_netnsid);
+  if (a.new_netnsid !== undefined) {
+    const name = o.nsName?.(a.new_netnsid);
+    if (name !== undefined) p.string(FP, null, ' new-netns %s', name);
+    else p.int(FP, null, ' new-netnsid %d', a.new_netnsid);
+  }
   if (a.new_ifindex !== undefined) p.int(FP, null, ' new-ifindex %d', a.new_ifindex);
   if (a.proto_down !== undefined && a.proto_down) p.bool(ANY, 'proto_down', ' protodown on ', true);
   if (details) {
@@ -470,7 +493,7 @@ export function addressMatches(a: Address, f: AddrFilter, nameOf: (index: number
   if ((f.flags ^ a.flags) & f.flagmask) return false;
   if (f.family && f.family !== h.family) return false;
   if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) return false;
-  if (!inetAddrMatch(localBytes(a), f.pfx)) return false;
+  if (f.pfx && !inetAddrMatch(localBytes(a), f.pfx)) return false;
   return true;
 }
 
@@ -692,18 +715,18 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   if (f.family !== AF_PACKET) {
     const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
     addrs = await nl.address.list({ ...(fam ? { family: fam } : {}), ...(f.ifindex ? { dev: f.ifindex } : {}) }, { interrupted: 'partial' }).toArray();
-    links = links.filter((l) => keepLink(l, addrs, f, nameOf));
   }
   const byLink = new Map<number, Address[]>();
   for (const a of addrs) {
     const list = byLink.get(a.index);
     if (list) list.push(a); else byLink.set(a.index, [a]);
   }
+  if (f.family !== AF_PACKET) links = links.filter((l) => keepLink(l, byLink.get(l.ifindex) ?? [], f, nameOf));
   const p = ctx.printer;
   const noLink = f.family !== AF_PACKET && f.oneline;
   const opts: LinkLineOptions = {
     byIndex, family: f.family, label: f.label !== undefined, up: f.up, group: f.group, master: f.master,
-    kind: f.kind, slaveKind: f.slaveKind, showQueue: true,
+    kind: f.kind, slaveKind: f.slaveKind, showQueue: true, nsName: await nsNameResolver(ctx, links),
   };
   p.start();
   for (const l of links) {
@@ -739,18 +762,20 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   return 0;
 }
 
-/** ipaddr_filter(): keep a link that has a matching address (or none at all, when no family was asked). */
+/**
+ * ipaddr_filter(): keep a link that has a matching address (or none at all,
+ * when no family was asked). `addrs` are the link's own addresses.
+ */
 function keepLink(l: Link, addrs: readonly Address[], f: AddrFilter, nameOf: (i: number) => string): boolean {
   let missing = true;
   for (const a of addrs) {
     const h = a.raw.header;
-    if (h.index !== l.ifindex) continue;
     missing = false;
     if (f.family && f.family !== h.family) continue;
     if ((f.scope ^ h.scope) & f.scopemask) continue;
     if ((f.flags ^ a.flags) & f.flagmask) continue;
     if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) continue;
-    if (!inetAddrMatch(localBytes(a), f.pfx)) continue;
+    if (f.pfx && !inetAddrMatch(localBytes(a), f.pfx)) continue;
     return true;
   }
   return missing && (f.family === 0 || f.family === AF_PACKET);

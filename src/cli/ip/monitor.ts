@@ -15,7 +15,7 @@ import type { Link } from '../../netlink/link.js';
 import type { Address } from '../../netlink/address.js';
 import type { MonitorEvent, MonitorObject, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
 import { ANY, FP } from '../../output/printer.js';
-import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter } from './address.js';
+import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
 
 const USAGE = `Usage: ip monitor [ all | OBJECTS ] [ FILE ] [ label ] [ all-nsid ]
                   [ dev DEVICE ]
@@ -136,6 +136,7 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
   const links = new Map<number, Link>();
   for (const l of await nl.link.list({ skipStats: true }, { interrupted: 'partial' }).toArray()) links.set(l.ifindex, l);
   const printers = await loadPrinters(types);
+  const nsName = types.includes('link') ? await nsNameResolver(ctx, 'always') : () => undefined;
   const nameOf = (i: number): string => links.get(i)?.ifname ?? `if${i}`;
   const addrFilter = emptyAddrFilter(true, ifindex);
   const p = ctx.printer;
@@ -156,7 +157,7 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
         const l = await nl.link.get(index).catch(() => undefined);
         if (l) links.set(index, l);
       }
-      printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers });
+      printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers, nsName });
       p.flush();
     }
   } finally {
@@ -174,6 +175,7 @@ interface PrintState {
   ifindex: number;
   family: number;
   printers: Map<MonitorObject, ObjectPrinter>;
+  nsName: (nsid: number) => string | undefined;
 }
 
 function isRaw(m: object): m is RawRtMessage {
@@ -197,7 +199,7 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       s.header('link');
       if (s.ifindex && l.ifindex !== s.ifindex) return;
       printAddressLinkInfo(ctx, l, {
-        byIndex: s.links, family: 0, label: false, up: false, group: -1, master: 0, kind: undefined, slaveKind: undefined, showQueue: false,
+        byIndex: s.links, family: 0, label: false, up: false, group: -1, master: 0, kind: undefined, slaveKind: undefined, showQueue: false, nsName: s.nsName,
       }, deleted);
       return;
     }
