@@ -80,6 +80,9 @@ function changes(ns: TestNetns): void {
   ns.ip('address', 'add', '10.7.1.1', 'peer', '10.7.1.2/32', 'dev', 'm0', 'metric', '7', 'valid_lft', '500', 'preferred_lft', '400');
   ns.ip('address', 'add', '2001:db8::1/64', 'dev', 'm0', 'nodad');
   ns.ip('route', 'add', '10.8.0.0/16', 'via', '10.7.0.2');
+  ns.ip('rule', 'add', 'from', '10.9.0.0/16', 'table', '100', 'pref', '1234');
+  ns.ip('-6', 'rule', 'add', 'to', '2001:db8:9::/48', 'table', '101', 'pref', '1235');
+  ns.ip('rule', 'del', 'pref', '1234');
   ns.ip('address', 'del', '10.7.0.1/24', 'dev', 'm0');
   ns.ip('link', 'set', 'm0', 'down');
   ns.ip('link', 'del', 'm0');
@@ -87,8 +90,12 @@ function changes(ns: TestNetns): void {
 
 const lifetimes = (s: string): string => s.replace(/\b\d+sec\b/g, 'Nsec');
 
-test('ip monitor link address route', async (t) => {
-  await withNetns(t, (ns) => compare(ns, ['monitor', 'link', 'address', 'route'], changes, lifetimes));
+test('ip monitor link address route rule', async (t) => {
+  await withNetns(t, (ns) => compare(ns, ['monitor', 'link', 'address', 'route', 'rule'], changes, lifetimes));
+});
+
+test('ip -6 monitor label route rule', async (t) => {
+  await withNetns(t, (ns) => compare(ns, ['-6', 'monitor', 'label', 'link', 'route', 'rule', 'address'], changes, lifetimes));
 });
 
 test('ip monitor label link address', async (t) => {

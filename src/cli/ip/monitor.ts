@@ -44,6 +44,12 @@ const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
       else ctx.printer.text('%s', print.routeText(r, o));
     };
   },
+  rule: async () => {
+    const { printRule } = await import('./rule.js');
+    return (ctx, message, deleted) => {
+      printRule(ctx, ctx.printer, message as Parameters<typeof printRule>[2], deleted ? 33 /* RTM_DELRULE */ : 32 /* RTM_NEWRULE */);
+    };
+  },
 };
 
 /** Where other objects' printers live: module (relative to this file) and export names to try. */
