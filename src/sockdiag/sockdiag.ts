@@ -387,6 +387,7 @@ export class SockDiag implements AsyncDisposable {
     try {
       while (!opts.signal?.aborted) {
         while (queue.length) yield queue.shift()!;
+        if (opts.signal?.aborted) break;
         await new Promise<void>((r) => { wake = r; });
       }
     } finally {
