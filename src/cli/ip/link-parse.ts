@@ -304,15 +304,10 @@ function vethData(args: readonly string[], create: boolean, r: LinkResolver, fds
   const header: IfInfoMsg = { ...ifinfomsg.zero };
   const attrs: LinkAttrsShape = {};
   const rest = args.slice(1);
-  const res = iplinkParseNoDev(rest, header, attrs, create, r, fds);
+  // The peer is parsed by the same grammar, into its own header and attributes.
+  const res = iplinkParse(rest, header, attrs, create, r, fds);
   if (res.type !== undefined) duparg('type', rest[res.consumed - 1]!);
   return { peer: { header, attrs } };
-}
-
-/** iplink_parse for a veth peer: the same grammar, but the peer needs no existing device. */
-function iplinkParseNoDev(args: readonly string[], header: IfInfoMsg, attrs: LinkAttrsShape, create: boolean, r: LinkResolver, fds: number[]): ParseOut {
-  // The peer is always created (the outer request carries NLM_F_CREATE).
-  return iplinkParse(args, header, attrs, create, r, fds);
 }
 
 /** The subcommands that build a request. */

@@ -107,13 +107,12 @@ function printLinktype(ctx: CliContext, l: Link, idx: LinkIndex): void {
   if (info.kind !== undefined) {
     p.nl();
     p.string(ANY, 'info_kind', '    %s ', info.kind);
+    // Kinds without print_opt in iproute2 (veth, dummy, ifb, …) print only their name.
     const cli = kindCli(info.kind);
     if (cli?.print) {
       p.openObject('info_data');
       if (info.data !== undefined && !Buffer.isBuffer(info.data)) cli.print(p, info.data, pctx);
       p.closeObject();
-    } else if (KINDS_WITHOUT_PRINT.has(info.kind)) {
-      // iproute2 has a module for these without print_opt: nothing more to print.
     }
   }
   if (info.slave_kind !== undefined) {
@@ -128,7 +127,6 @@ function printLinktype(ctx: CliContext, l: Link, idx: LinkIndex): void {
   }
   p.closeObject();
 }
-const KINDS_WITHOUT_PRINT = new Set(['veth']);
 
 /** print_num(): a right-aligned counter column. */
 function num(width: number, v: bigint): string {
