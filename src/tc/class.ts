@@ -18,7 +18,10 @@ import type { NetlinkSocket, DumpOptions, RequestOptions, MessageView } from '..
 import { ValidationError } from '../netlink/errors.js';
 import type { LinkApi, LinkRef } from '../netlink/link.js';
 import { qdiscKind, type ClassOptionsMap } from './kind.js';
-import { classMessage, statistics, type TcAttrs, type TcStatistics } from './schema.js';
+import { classMessage, statistics, CLASS_OPS, type ClassOp, type TcAttrs, type TcStatistics } from './schema.js';
+
+export { CLASS_OPS };
+export type { ClassOp };
 import { major, toHandle, type HandleLike } from './handle.js';
 import { decodeXstats, resolveIfindex, LazyDump, type TcDump } from './qdisc.js';
 
@@ -65,16 +68,6 @@ export interface ClassFilter {
   /** Only this class. */
   readonly classid?: HandleLike;
 }
-
-/** Class operations and tc's netlink flags for them. */
-export const CLASS_OPS = {
-  add: { type: RTM.NEWTCLASS, flags: NLM_F.EXCL | NLM_F.CREATE },
-  change: { type: RTM.NEWTCLASS, flags: 0 },
-  replace: { type: RTM.NEWTCLASS, flags: NLM_F.CREATE },
-  del: { type: RTM.DELTCLASS, flags: 0 },
-} as const;
-/** A modifying class operation. */
-export type ClassOp = keyof typeof CLASS_OPS;
 
 /** Decode one RTM_NEWTCLASS/RTM_DELTCLASS message. */
 export function decodeClass(m: MessageView): TcClass {

@@ -19,7 +19,7 @@ import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageVie
 import { ValidationError } from '../netlink/errors.js';
 import type { LinkApi, LinkRef } from '../netlink/link.js';
 import { qdiscKind, type QdiscOptionsMap, type TcEnv } from './kind.js';
-import { qdiscMessage, statistics, TCA, type TcAttrs, type TcStatistics } from './schema.js';
+import { qdiscMessage, statistics, TCA, QDISC_OPS, type QdiscOp, type TcAttrs, type TcStatistics } from './schema.js';
 import { TC_H, toHandle, type HandleLike } from './handle.js';
 
 /** A qdisc as the kernel reports it. Field names follow `tc -j qdisc` keys where they exist. */
@@ -76,17 +76,6 @@ export interface QdiscFilter {
   /** Also dump invisible (default) qdiscs (TCA_DUMP_INVISIBLE). */
   readonly invisible?: boolean;
 }
-
-/** The operation of a qdisc request and tc's netlink flags for it. */
-export const QDISC_OPS = {
-  add: { type: RTM.NEWQDISC, flags: NLM_F.EXCL | NLM_F.CREATE },
-  change: { type: RTM.NEWQDISC, flags: 0 },
-  replace: { type: RTM.NEWQDISC, flags: NLM_F.CREATE | NLM_F.REPLACE },
-  link: { type: RTM.NEWQDISC, flags: NLM_F.REPLACE },
-  del: { type: RTM.DELQDISC, flags: 0 },
-} as const;
-/** A modifying qdisc operation. */
-export type QdiscOp = keyof typeof QDISC_OPS;
 
 /** Default TcEnv for kind parsers called by the library. */
 export const LIBRARY_ENV: TcEnv = { ifindex: 0, iec: false, stats: 0, details: 0, raw: false };
@@ -239,7 +228,8 @@ export class QdiscApi {
   }
 }
 
-export { TCA };
+export { TCA, QDISC_OPS };
+export type { QdiscOp };
 
 /** A streaming dump: async iterable, with `toArray()` and `batches()` like the socket's DumpStream. */
 export interface TcDump<T> extends AsyncIterable<T> {

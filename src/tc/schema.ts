@@ -15,7 +15,7 @@ import {
   attrs, attr, cstring, u8, u16, u32, s8, s16, s32, u64, bytes, flag, struct, array, variant, keyString,
   message, pad, type Infer, type Codec,
 } from '../netlink/codec/schema.js';
-import { constants } from '../netlink/constants.js';
+import { constants, NLM_F, RTM } from '../netlink/constants.js';
 import { tcmsg } from '../netlink/structs.js';
 import { qdiscKind, qdiscKindNames } from './kind.js';
 
@@ -181,3 +181,26 @@ export function statistics(a: TcAttrs): TcStatistics | undefined {
   if (s.bps || s.pps) out.rate = { bps: BigInt(s.bps), pps: BigInt(s.pps) };
   return out;
 }
+
+// ---------------------------------------------------------------- operations
+
+/** Modifying qdisc operations and tc's netlink flags for them (NLM_F_ACK is added when sending). */
+export const QDISC_OPS = {
+  add: { type: RTM.NEWQDISC, flags: NLM_F.EXCL | NLM_F.CREATE },
+  change: { type: RTM.NEWQDISC, flags: 0 },
+  replace: { type: RTM.NEWQDISC, flags: NLM_F.CREATE | NLM_F.REPLACE },
+  link: { type: RTM.NEWQDISC, flags: NLM_F.REPLACE },
+  del: { type: RTM.DELQDISC, flags: 0 },
+} as const;
+/** A modifying qdisc operation. */
+export type QdiscOp = keyof typeof QDISC_OPS;
+
+/** Class operations and tc's netlink flags for them (`replace` is NLM_F_CREATE only, as tc). */
+export const CLASS_OPS = {
+  add: { type: RTM.NEWTCLASS, flags: NLM_F.EXCL | NLM_F.CREATE },
+  change: { type: RTM.NEWTCLASS, flags: 0 },
+  replace: { type: RTM.NEWTCLASS, flags: NLM_F.CREATE },
+  del: { type: RTM.DELTCLASS, flags: 0 },
+} as const;
+/** A modifying class operation. */
+export type ClassOp = keyof typeof CLASS_OPS;

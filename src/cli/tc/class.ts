@@ -15,11 +15,10 @@ import type { Printer } from '../../output/printer.js';
 import { qdiscKind, type TcEnv } from '../../tc/kind.js';
 import { classMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, major, minor } from '../../tc/handle.js';
-import type { ClassOp } from '../../tc/class.js';
-import type { LinkMap } from '../ip/ll-map.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv } from './common.js';
+import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
+import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
-import '../../tc/kinds/index.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
        [ classid CLASSID ] [ root | parent CLASSID ]
@@ -109,17 +108,19 @@ export function parseClassModify(argv: readonly string[], makeEnv: (dev: string)
 
 /** tc_class_modify() */
 async function modify(ctx: CliContext, op: ClassOp, argv: readonly string[]): Promise<number> {
+  await ensureKinds(argv);
   const parsed = parseClassModify(argv, (d) => tcEnv(ctx, d), ctx.opts.raw);
   if (typeof parsed === 'number') return parsed;
   const { header, attrs, dev } = parsed;
-  const nl = await ctx.netlink();
+  const net = tcNet(ctx);
   if (dev) {
     const idx = (await linkMap(ctx)).index(dev);
     if (!idx) throw new CliError(`Cannot find device "${dev}"`, 1);
     header.ifindex = idx;
   }
   try {
-    await nl.class.send(op, header, attrs, { onWarning: warnExtack });
+    const o = CLASS_OPS[op];
+    await net.request(rtRequest(classMessage, o.type, o.flags | NLM_F.ACK, header, attrs), `${op} class`, { onWarning: warnExtack });
   } catch (e) {
     if (e instanceof NetlinkError) {
       process.stderr.write(kernelErrorText(e));
@@ -138,7 +139,7 @@ export interface ClassShowFilter {
 }
 
 /** print_class(): one class message as tc prints it (text only, like tc). */
-export function printClass(p: Printer, m: MessageView, env: TcEnv, names: LinkMap, f: ClassShowFilter): void {
+export function printClass(p: Printer, m: MessageView, env: TcEnv, names: TcLinks, f: ClassShowFilter): void {
   if (m.type !== RTM.NEWTCLASS && m.type !== RTM.DELTCLASS) {
     process.stderr.write('Not a class\n');
     return;
@@ -219,7 +220,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
       throw new CliError(`What is "${a}"? Try "tc class help".`, 255);
     }
   }
-  const nl = await ctx.netlink();
+  const net = tcNet(ctx);
   const names = await linkMap(ctx);
   if (dev) {
     f.ifindex = names.index(dev);
@@ -228,13 +229,16 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const env = tcEnv(ctx, dev);
   const p = ctx.printer;
   const header: TcMsg = { family: 0, ifindex: f.ifindex, handle: 0, parent, info: 0 };
-  const stream = nl.socket.dump<MessageView>((w, seq) => {
+  const stream = net.sock.dump<MessageView>((w, seq) => {
     const s = w.beginMessage(RTM.GETTCLASS, NLM_F.DUMP | NLM_F.REQUEST, seq);
     classMessage.encode(w, header, {});
     w.endMessage(s);
   }, (m) => m, 'dump classes', { interrupted: 'partial' });
   try {
-    for await (const batch of stream.batches()) for (const m of batch) printClass(p, m, env, names, f);
+    for await (const batch of stream.batches()) {
+      await ensureKindsOf(batch);
+      for (const m of batch) printClass(p, m, env, names, f);
+    }
   } catch (e) {
     if (e instanceof NetlinkError) {
       p.flush();

@@ -5,10 +5,12 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
-import { LinkMap } from '../ip/ll-map.js';
+import { NetlinkSocket, type MessageView, type RequestBuilder, type RequestOptions } from '../../netlink/socket.js';
+import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
+import { qdiscKind } from '../../tc/kind.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import type { TcEnv } from '../../tc/kind.js';
 import { TcArgError } from '../../tc/kind.js';
@@ -42,9 +44,156 @@ export function fromKindError(e: unknown): never {
   throw e;
 }
 
+/** Interface index ↔ name of a namespace (iproute2's ll_map), from one link dump. */
+export class TcLinks {
+  constructor(private readonly byIndex: ReadonlyMap<number, string>, private readonly byName: ReadonlyMap<string, number>) {}
+  /** ll_name_to_index(): 0 when unknown (`ifN` is taken as index N). */
+  index(name: string): number {
+    const i = this.byName.get(name);
+    if (i !== undefined) return i;
+    const m = /^if(\d+)$/.exec(name);
+    return m ? Number(m[1]) : 0;
+  }
+  /** ll_index_to_name(): `ifN` when unknown. */
+  name(index: number): string {
+    return this.byIndex.get(index) ?? `if${index}`;
+  }
+}
+
+/**
+ * The rtnetlink socket of a tc command. The tc CLI talks netlink through its
+ * own socket rather than the full `Netlink` handle so that start-up loads only
+ * the tc modules (start-up dominates short commands).
+ */
+export class TcNet {
+  private linksP: Promise<TcLinks> | undefined;
+  private constructor(readonly sock: NetlinkSocket) {}
+
+  static open(netns: string | undefined): TcNet {
+    const sock = NetlinkSocket.open(NETLINK.ROUTE, netns !== undefined ? { netns } : {});
+    try { sock.setOption(NETLINK.GET_STRICT_CHK, 1); } catch { /* kernels before 4.20 */ }
+    return new TcNet(sock);
+  }
+
+  /** Names of the namespace's links (dumped once). */
+  links(): Promise<TcLinks> {
+    this.linksP ??= (async () => {
+      const stream = this.sock.dump<[number, string]>((w, seq) => {
+        const s = w.beginMessage(RTM.GETLINK, NLM_F.DUMP | NLM_F.REQUEST, seq);
+        w.zeros(16); // struct ifinfomsg
+        const a = w.beginAttr(29); // IFLA_EXT_MASK
+        w.u32(8); // RTEXT_FILTER_SKIP_STATS
+        w.endAttr(a);
+        w.endMessage(s);
+      }, (m) => linkName(m), 'dump links', { interrupted: 'partial' });
+      const byIndex = new Map<number, string>();
+      const byName = new Map<string, number>();
+      for (const [i, n] of await stream.toArray()) { byIndex.set(i, n); byName.set(n, i); }
+      return new TcLinks(byIndex, byName);
+    })();
+    return this.linksP;
+  }
+
+  /** Send one acknowledged request. */
+  async request(build: RequestBuilder, what: string, opts: RequestOptions): Promise<void> {
+    await this.sock.request(build, what, opts);
+  }
+
+  close(): void { this.sock.close(); }
+}
+
+/** ifindex and IFLA_IFNAME of an RTM_NEWLINK message, read without decoding the rest. */
+function linkName(m: MessageView): [number, string] | undefined {
+  if (m.type !== RTM.NEWLINK || m.len < 16) return undefined;
+  const index = m.buf.readInt32LE(m.off + 4);
+  const end = m.off + m.len;
+  for (let p = m.off + 16; end - p >= 4;) {
+    const len = m.buf.readUInt16LE(p);
+    if (len < 4 || len > end - p) break;
+    if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === 3) {
+      const z = m.buf.indexOf(0, p + 4);
+      return [index, m.buf.toString('utf8', p + 4, z >= 0 && z < p + len ? z : p + len)];
+    }
+    p += (len + 3) & ~3;
+  }
+  return [index, `if${index}`];
+}
+
+const nets = new WeakMap<CliContext, TcNet>();
+
+/** The tc socket of a CLI context (opened on first use; closed by {@link closeTcNet}). */
+export function tcNet(ctx: CliContext): TcNet {
+  let n = nets.get(ctx);
+  if (!n) { n = TcNet.open(ctx.opts.netns); nets.set(ctx, n); }
+  return n;
+}
+
+/** Close the tc socket of a context, if one was opened. */
+export function closeTcNet(ctx: CliContext): void {
+  nets.get(ctx)?.close();
+  nets.delete(ctx);
+}
+
 /** Device names of the namespace, loaded once per command. */
-export async function linkMap(ctx: CliContext): Promise<LinkMap> {
-  return LinkMap.load(ctx);
+export async function linkMap(ctx: CliContext): Promise<TcLinks> {
+  return tcNet(ctx).links();
+}
+
+// ---------------------------------------------------------------- kinds on demand
+
+/** Kinds whose module file is not named after them. */
+const KIND_FILES: Readonly<Record<string, string>> = { pfifo: 'fifo', bfifo: 'fifo' };
+/** Files in kinds/ that are not kind modules. */
+const NOT_KINDS = new Set(['util', 'unknown', 'index', 'args']);
+const tried = new Set<string>();
+
+/**
+ * Load the kind modules named by `names` (src/tc/kinds/<kind>.js) unless
+ * registered already; names without a module are left to tc's unknown-kind
+ * behaviour. Loading only what a command needs keeps start-up short.
+ */
+export async function ensureKinds(names: Iterable<string>): Promise<void> {
+  const loads: Array<Promise<unknown>> = [];
+  for (const name of names) {
+    if (tried.has(name) || qdiscKind(name)) continue;
+    tried.add(name);
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) continue;
+    const file = KIND_FILES[name] ?? name;
+    if (NOT_KINDS.has(file)) continue;
+    const url = new URL(`../../tc/kinds/${file}.js`, import.meta.url);
+    if (existsSync(url)) loads.push(import(url.href));
+  }
+  await Promise.all(loads);
+}
+
+/** Every registered kind module (for long-running commands such as monitor). */
+export async function loadAllKinds(): Promise<void> {
+  await import('../../tc/kinds/index.js');
+}
+
+/** TCA_KIND of a tc message (tcmsg + attributes), read without decoding. */
+export function kindOf(m: MessageView): string | undefined {
+  const end = m.off + m.len;
+  for (let p = m.off + 20; end - p >= 4;) {
+    const len = m.buf.readUInt16LE(p);
+    if (len < 4 || len > end - p) return undefined;
+    if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === 1) {
+      const z = m.buf.indexOf(0, p + 4);
+      return m.buf.toString('latin1', p + 4, z >= 0 && z < p + len ? z : p + len);
+    }
+    p += (len + 3) & ~3;
+  }
+  return undefined;
+}
+
+/** Load the kinds of a batch of dumped messages before printing them. */
+export async function ensureKindsOf(batch: readonly MessageView[]): Promise<void> {
+  let names: Set<string> | undefined;
+  for (const m of batch) {
+    const k = kindOf(m);
+    if (k !== undefined && !tried.has(k) && !qdiscKind(k)) (names ??= new Set()).add(k);
+  }
+  if (names) await ensureKinds(names);
 }
 
 /** Link speed for percent rates (read_prop(dev, "speed")), in the command's namespace. */
@@ -72,6 +221,7 @@ export function tcEnv(ctx: CliContext, dev = ''): TcEnv {
     raw: ctx.opts.raw,
     dev,
     linkSpeed: () => linkSpeed(ctx, dev),
+    warn: (msg: string) => { ctx.printer.flush(); process.stderr.write(`${msg}\n`); },
   };
 }
 

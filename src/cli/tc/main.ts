@@ -10,7 +10,7 @@ import { CliContext, defaultGlobals, type GlobalOptions } from '../common/contex
 import { reportError } from '../common/errors.js';
 import { splitBatchLine } from '../common/batch.js';
 import { loadClassNames, unloadClassNames } from '../../tc/handle.js';
-import { TcExit, readBatchFile, type TcOptions } from './common.js';
+import { TcExit, readBatchFile, closeTcNet, type TcOptions } from './common.js';
 
 /** A `tc OBJECT …` handler: returns the exit status. */
 export type TcHandler = (ctx: CliContext, argv: readonly string[]) => Promise<number>;
@@ -181,6 +181,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
       }
     }
   } finally {
+    closeTcNet(ctx);
     ctx.close();
   }
   return status;
@@ -212,6 +213,7 @@ export async function tcMain(argv: string[]): Promise<number> {
   try {
     return (await runReported(ctx, rest)).status;
   } finally {
+    closeTcNet(ctx);
     ctx.close();
   }
 }

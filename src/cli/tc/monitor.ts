@@ -11,7 +11,7 @@ import { NETLINK, NLMSG, RTM, RTNLGRP } from '../../netlink/constants.js';
 import type { Printer } from '../../output/printer.js';
 import { printQdisc } from './qdisc.js';
 import { printClass } from './class.js';
-import { linkMap, tcEnv, TcExit } from './common.js';
+import { linkMap, tcEnv, TcExit, loadAllKinds } from './common.js';
 
 type MonitorPrinter = (p: Printer, m: MessageView, ctx: CliContext) => void;
 const printers = new Map<number, MonitorPrinter>();
@@ -50,6 +50,7 @@ export default async function tcMonitorCmd(ctx: CliContext, argv: readonly strin
     }
   }
   const sock = NetlinkSocket.open(NETLINK.ROUTE, { ...(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {}), groups: [RTNLGRP.TC] });
+  await loadAllKinds();
   const names = await linkMap(ctx);
   const env = tcEnv(ctx);
   const p = ctx.printer;

@@ -15,10 +15,9 @@ import { qdiscKind, type QdiscKind, type TcEnv } from '../../tc/kind.js';
 import { qdiscMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, formatQdiscHandle } from '../../tc/handle.js';
 import { parseTime } from '../../tc/units.js';
-import { QDISC_OPS, type QdiscOp } from '../../tc/qdisc.js';
-import type { LinkMap } from '../ip/ll-map.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv } from './common.js';
-import '../../tc/kinds/index.js';
+import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
+import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
 
 const USAGE = `Usage: tc qdisc [ add | del | replace | change | show ] dev STRING
        [ handle QHANDLE ] [ root | ingress | clsact | parent CLASSID ]
@@ -202,8 +201,9 @@ export function parseQdiscModify(argv: readonly string[], makeEnv: (dev: string)
 
 /** tc_qdisc_modify() */
 async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Promise<number> {
+  await ensureKinds(argv);
   const { header, attrs, dev } = parseQdiscModify(argv, (d) => tcEnv(ctx, d), ctx.opts.raw);
-  const nl = await ctx.netlink();
+  const net = tcNet(ctx);
   if (dev) {
     const map = await linkMap(ctx);
     const idx = map.index(dev);
@@ -211,7 +211,8 @@ async function modify(ctx: CliContext, op: QdiscOp, argv: readonly string[]): Pr
     header.ifindex = idx;
   }
   try {
-    await nl.qdisc.send(op, header, attrs, { onWarning: warnExtack });
+    const o = QDISC_OPS[op];
+    await net.request(rtRequest(qm, o.type, o.flags | NLM_F.ACK, header, attrs), `${op} qdisc`, { onWarning: warnExtack });
   } catch (e) {
     if (e instanceof NetlinkError) {
       process.stderr.write(kernelErrorText(e));
@@ -230,7 +231,7 @@ interface ShowFilter {
 }
 
 /** print_qdisc(): one qdisc message as tc prints it. */
-export function printQdisc(p: Printer, m: MessageView, env: TcEnv, names: LinkMap, f: ShowFilter): void {
+export function printQdisc(p: Printer, m: MessageView, env: TcEnv, names: TcLinks, f: ShowFilter): void {
   if (m.type !== RTM.NEWQDISC && m.type !== RTM.DELQDISC) {
     process.stderr.write('Not a qdisc\n');
     return;
@@ -320,7 +321,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
       throw new CliError(`What is "${a}"? Try "tc qdisc help".`, 255);
     }
   }
-  const nl = await ctx.netlink();
+  const net = tcNet(ctx);
   const names = await linkMap(ctx);
   if (dev) {
     f.ifindex = names.index(dev);
@@ -331,13 +332,16 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   p.start();
   const header: TcMsg = { family: 0, ifindex: f.ifindex, handle: 0, parent: 0, info: 0 };
   const attrs: TcAttrs = invisible ? { dump_invisible: true } : {};
-  const stream = nl.socket.dump<MessageView>((w, seq) => {
+  const stream = net.sock.dump<MessageView>((w, seq) => {
     const s = w.beginMessage(RTM.GETQDISC, NLM_F.DUMP | NLM_F.REQUEST, seq);
     qdiscMessage.encode(w, header, attrs);
     w.endMessage(s);
   }, (m) => m, 'dump qdiscs', { interrupted: 'partial' });
   try {
-    for await (const batch of stream.batches()) for (const m of batch) printQdisc(p, m, env, names, f);
+    for await (const batch of stream.batches()) {
+      await ensureKindsOf(batch);
+      for (const m of batch) printQdisc(p, m, env, names, f);
+    }
   } catch (e) {
     if (e instanceof NetlinkError) {
       p.flush();
