@@ -3,7 +3,8 @@
  * opened netlink handle for the selected namespace.
  * @module
  */
-import { Netlink } from '../../netlink/netlink.js';
+// Loaded on first use: commands that never talk rtnetlink (or use their own socket) skip its module graph.
+import type { Netlink } from '../../netlink/netlink.js';
 import { Printer, FdSink, type Sink } from '../../output/printer.js';
 
 /** Global options shared by ip/tc (iproute2 names). */
@@ -47,7 +48,10 @@ export class CliContext {
 
   /** The rtnetlink handle for the selected namespace (opened on first use). */
   async netlink(): Promise<Netlink> {
-    if (!this.nl) this.nl = await Netlink.open(this.opts.netns !== undefined ? { netns: this.opts.netns } : {});
+    if (!this.nl) {
+      const { Netlink } = await import('../../netlink/netlink.js');
+      this.nl = await Netlink.open(this.opts.netns !== undefined ? { netns: this.opts.netns } : {});
+    }
     return this.nl;
   }
 
