@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MONITOR_OBJECTS, MONITOR_OBJECT_NAMES, monitorTypes, registerMonitorDecoder, decodeNsid } from '../../src/netlink/monitor.js';
+import { MONITOR_OBJECTS, MONITOR_OBJECT_NAMES, monitorTypes, registerMonitorDecoder, decodeNsid, decodeNetconf, netconfMessage } from '../../src/netlink/monitor.js';
 import { RTM, RTNLGRP } from '../../src/netlink/constants.js';
 import { Writer } from '../../src/netlink/codec/writer.js';
 import { nsidMessage } from '../../src/netlink/netns.js';
@@ -43,15 +43,21 @@ test('monitorTypes: all, dedup, unknown rejected', () => {
 });
 
 test('registerMonitorDecoder replaces the lazy lookup', () => {
-  const saved = { decode: MONITOR_OBJECTS.netconf.decode, lazy: MONITOR_OBJECTS.netconf.lazy };
+  const saved = { decode: MONITOR_OBJECTS.nexthop.decode, lazy: MONITOR_OBJECTS.nexthop.lazy };
   try {
-    registerMonitorDecoder('netconf', (m) => ({ len: m.len }));
-    assert.equal(MONITOR_OBJECTS.netconf.lazy, undefined);
-    assert.deepEqual(MONITOR_OBJECTS.netconf.decode!(view(RTM.NEWNETCONF, Buffer.alloc(4))), { len: 4 });
+    registerMonitorDecoder('nexthop', (m) => ({ len: m.len }));
+    assert.equal(MONITOR_OBJECTS.nexthop.lazy, undefined);
+    assert.deepEqual(MONITOR_OBJECTS.nexthop.decode!(view(RTM.NEWNEXTHOP, Buffer.alloc(4))), { len: 4 });
   } finally {
-    MONITOR_OBJECTS.netconf.decode = saved.decode;
-    if (saved.lazy) MONITOR_OBJECTS.netconf.lazy = saved.lazy;
+    MONITOR_OBJECTS.nexthop.decode = saved.decode;
+    if (saved.lazy) MONITOR_OBJECTS.nexthop.lazy = saved.lazy;
   }
+});
+
+test('netconf notifications decode', () => {
+  const w = new Writer();
+  netconfMessage.encode(w, { family: 10 }, { ifindex: -2, forwarding: 1, rp_filter: 2, proxy_neigh: 0 });
+  assert.deepEqual(decodeNetconf(view(RTM.NEWNETCONF, w.toBuffer())), { family: 10, ifindex: -2, forwarding: 1, rp_filter: 2, proxy_neigh: 0 });
 });
 
 test('nsid notifications decode (unassigned is -1)', () => {

@@ -13,7 +13,8 @@ import type { CliContext } from '../common/context.js';
 import { sprintf } from '../../output/printf.js';
 import type { Link } from '../../netlink/link.js';
 import type { Address } from '../../netlink/address.js';
-import type { MonitorEvent, MonitorObject, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
+import type { MonitorEvent, MonitorObject, NetconfMessage, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
+import { familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { ANY, FP } from '../../output/printer.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
 
@@ -59,7 +60,6 @@ const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonl
   rule: { module: './rule.js', exports: ['printRuleEvent', 'printRule'] },
   nexthop: { module: './nexthop.js', exports: ['printNexthopEvent', 'printNexthop'] },
   mroute: { module: './mroute.js', exports: ['printMrouteEvent', 'printMroute'] },
-  netconf: { module: './netconf.js', exports: ['printNetconfEvent', 'printNetconf'] },
 };
 
 async function loadPrinters(types: readonly MonitorObject[]): Promise<Map<MonitorObject, ObjectPrinter>> {
@@ -158,7 +158,8 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
     for await (const ev of mon) {
       // ll_index_to_name() asks the kernel about an index it has not seen (and remembers the answer).
       const index = ev.type === 'address' ? (ev.message as Address).index
-        : ev.type === 'route' ? (ev.message as { oif?: number }).oif : undefined;
+        : ev.type === 'route' ? (ev.message as { oif?: number }).oif
+          : ev.type === 'netconf' ? (ev.message as NetconfMessage).ifindex : undefined;
       if (index && !links.has(index)) {
         const l = await nl.link.get(index).catch(() => undefined);
         if (l) links.set(index, l);
@@ -214,6 +215,36 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       if (isRaw(a)) return;
       s.header('address');
       printAddrInfo(ctx, a, s.addrFilter, s.nameOf, deleted);
+      return;
+    }
+    case 'netconf': {
+      const n = ev.message as NetconfMessage;
+      if (isRaw(n)) return;
+      // ipnetconf_reset_filter(ifindex): the family filter is not applied here.
+      const ifi = n.ifindex ?? 0;
+      if (s.ifindex && s.ifindex !== ifi) return;
+      s.header('netconf');
+      p.openObject();
+      if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+      p.string(ANY, 'family', '%s ', familyName(n.family));
+      if (n.ifindex !== undefined) {
+        const dev = ifi === -1 ? 'all' : ifi === -2 ? 'default' : s.nameOf(ifi);
+        p.string(ANY, 'interface', '%s ', dev);
+      }
+      const onOff = (key: string, v: number | undefined): void => { if (v !== undefined) p.onOff(ANY, key, `${key} %s `, v !== 0); };
+      onOff('forwarding', n.forwarding);
+      if (n.rp_filter !== undefined) {
+        const names = ['off', 'strict', 'loose'];
+        const rp = n.rp_filter >>> 0;
+        if (rp < names.length) p.string(ANY, 'rp_filter', 'rp_filter %s ', names[rp]!);
+        else p.uint(ANY, 'rp_filter', 'rp_filter %u ', rp);
+      }
+      onOff('mc_forwarding', n.mc_forwarding);
+      onOff('proxy_neigh', n.proxy_neigh);
+      onOff('ignore_routes_with_linkdown', n.ignore_routes_with_linkdown);
+      onOff('input', n.input);
+      p.closeObject();
+      p.string(FP, null, '\n', null);
       return;
     }
     case 'nsid': {
