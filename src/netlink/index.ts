@@ -51,8 +51,24 @@ export {
   IFA, IFA_F, IFAPROT, INFINITY_LIFE_TIME, IFA_FLAG_NAMES, ifaCacheinfo, addressAttrs, addressMessage, scopeName, scopeNumber,
 } from './rtnetlink/address-schema.js';
 export type { AddressAttrs, IfaCacheinfo } from './rtnetlink/address-schema.js';
-export { Monitor, MONITOR_OBJECTS, MONITOR_OBJECT_NAMES, registerMonitorDecoder, decodeNsid, monitorTypes } from './monitor.js';
+export {
+  Monitor, MONITOR_OBJECTS, MONITOR_OBJECT_NAMES, registerMonitorDecoder, decodeNsid, decodeNetconf, monitorTypes, NETCONFA, netconfMessage,
+} from './monitor.js';
 export type {
   MonitorEvent, MonitorObjectEvent, MonitorOverflowEvent, MonitorObject, MonitorAction, MonitorOptions,
-  MonitorMessageMap, MonitorObjectSpec, NsidMessage, RawRtMessage,
+  MonitorMessageMap, MonitorObjectSpec, NsidMessage, NetconfMessage, RawRtMessage,
 } from './monitor.js';
+export { NeighborApi, decodeNeighbor, nudStateNames, nudStateValue, NUD_STATE_NAMES } from './neighbor.js';
+export type { Neighbor, NeighborFilter, NeighborSpec, NeighborFlushFilter, NudState, NudStateName } from './neighbor.js';
+export { NDA, NUD, NTF, NTF_EXT, ndaCacheinfo, neighAttrs, neighMessage } from './rtnetlink/neighbor-schema.js';
+export type { NeighAttrs, NdaCacheinfo } from './rtnetlink/neighbor-schema.js';
+export { RuleApi, decodeRule, buildRule, ruleMatcher, RULE_ACTIONS } from './rule.js';
+export type { Rule, RuleSpec, RuleFilter, RuleAction, PortRange } from './rule.js';
+export { FRA, FR_ACT, FIB_RULE, fibRuleUidRange, fibRulePortRange, ruleAttrs, ruleMessage } from './rtnetlink/rule-schema.js';
+export type { RuleAttrs, FibRuleUidRange, FibRulePortRange } from './rtnetlink/rule-schema.js';
+export { NexthopApi, decodeNexthop } from './nexthop.js';
+export type { Nexthop, NexthopSpec, NexthopFilter, NexthopGroupMember, ResilientArgs } from './nexthop.js';
+export {
+  NHA, NHA_RES_GROUP, NHA_RES_BUCKET, NEXTHOP_GRP_TYPE, nexthopGrp, resGroupAttrs, resBucketAttrs, nexthopAttrs, nexthopMessage,
+} from './rtnetlink/nexthop-schema.js';
+export type { NexthopAttrs, NexthopGrp, ResGroupAttrs, ResBucketAttrs } from './rtnetlink/nexthop-schema.js';
