@@ -7,6 +7,7 @@ import {
 } from '../codec/schema.js';
 import { constants } from '../constants.js';
 import { nhmsg } from '../structs.js';
+import { RTNH_F } from './route-schema.js';
 
 const H = ['linux/nexthop.h'];
 
@@ -29,10 +30,8 @@ export const NHA_RES_BUCKET = constants('NHA_RES_BUCKET_', H, {
 /** Group types (NHA_GROUP_TYPE). */
 export const NEXTHOP_GRP_TYPE = constants('NEXTHOP_GRP_TYPE_', H, { MPATH: 0, RES: 1 });
 
-/** nh_flags bits (the RTNH_F_* flags of linux/rtnetlink.h). */
-export const RTNH_F = constants('RTNH_F_', ['linux/rtnetlink.h'], {
-  DEAD: 1, PERVASIVE: 2, ONLINK: 4, OFFLOAD: 8, LINKDOWN: 16, UNRESOLVED: 32, TRAP: 64,
-});
+/** nh_flags bits are the route schema's RTNH_F_* flags (re-exported for convenience). */
+export { RTNH_F };
 
 /** struct nexthop_grp; `weight` on the wire is the user's weight minus one. */
 export const nexthopGrp = struct('nexthop_grp', { id: u32, weight: u8, _resvd1: pad(1), _resvd2: pad(2) });
