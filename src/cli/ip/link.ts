@@ -16,7 +16,7 @@ import { llAddrText } from './ll-map.js';
 import { kindCli } from './link-kinds/index.js';
 import { fmtUsage } from './link-kinds/util.js';
 import { USAGE_VETH } from './link-kinds/usage.js';
-import { parseLinkCommand, linkUsage, type LinkResolver, type LinkVerb } from './link-parse.js';
+import { parseLinkCommand, linkUsage, STUB_KINDS, type LinkResolver, type LinkVerb } from './link-parse.js';
 
 export { parseLinkCommand, type LinkResolver, type LinkCommand, type LinkVerb } from './link-parse.js';
 
@@ -517,6 +517,11 @@ function help(ctx: CliContext, args: Args): number {
     return 0;
   }
   const cli = kindCli(kind);
+  if (!cli && STUB_KINDS.has(kind)) {
+    ctx.sink.write(`Usage: ... ${kind}\n`);
+    ctx.sink.flush();
+    return 0;
+  }
   if (!cli) linkUsage();
   ctx.sink.write(fmtUsage(cli.usage, kind));
   ctx.sink.flush();

@@ -14,7 +14,7 @@ import { getAddr, getPrefix, type InetPrefix } from '../inet-args.js';
 import { dsfieldId } from '../rtnl-names.js';
 import { formatAddress } from '../../../netlink/addr.js';
 import { GRE_FLAGS, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
-import { USAGE_GRE, USAGE_GRE6, USAGE_VTI, USAGE_VTI6 } from './usage.js';
+import { TUNNEL_USAGE, USAGE_VTI, USAGE_VTI6 } from './usage.js';
 import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext, type KindAttrs, type KindPrintContext } from './util.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../../output/printer.js';
 
@@ -103,7 +103,7 @@ function greKeyOption(args: string[], i: number, st: { iflags: number; oflags: n
 }
 
 function gre(kind: string, v6: boolean): KindCli {
-  const usage = v6 ? USAGE_GRE6 : USAGE_GRE;
+  const usage = TUNNEL_USAGE[kind]!;
   const erspan = kind.endsWith('erspan');
   return {
     usage,
@@ -243,9 +243,7 @@ function gre(kind: string, v6: boolean): KindCli {
 
 function iptnl(kind: 'ipip' | 'sit' | 'ip6tnl'): KindCli {
   const v6 = kind === 'ip6tnl';
-  const usageText = v6
-    ? 'Usage: ... ip6tnl\t[ mode { ip6ip6 | ipip6 | any } ]\n\t\t\t[ remote ADDR ]\n\t\t\t[ local ADDR ]\n\t\t\t[ dev PHYS_DEV ]\n\t\t\t[ encaplimit ELIM ]\n\t\t\t[ hoplimit HLIM ]\n\t\t\t[ tclass TCLASS ]\n\t\t\t[ flowlabel FLOWLABEL ]\n\t\t\t[ dscp inherit ]\n\t\t\t[ [no]allow-localremote ]\n\t\t\t[ fwmark MARK ]\n\t\t\t[ external ]\n\t\t\t[ noencap ]\n\t\t\t[ encap { fou | gue | none } ]\n\t\t\t[ encap-sport PORT ]\n\t\t\t[ encap-dport PORT ]\n\t\t\t[ [no]encap-csum ]\n\t\t\t[ [no]encap-csum6 ]\n\t\t\t[ [no]encap-remcsum ]\n'
-    : `Usage: ... ${kind.padEnd(6)}\t[ remote ADDR ]\n\t\t\t[ local ADDR ]\n\t\t\t[ ttl TTL ]\n\t\t\t[ tos TOS ]\n\t\t\t[ [no]pmtudisc ]\n\t\t\t[ dev PHYS_DEV ]\n\t\t\t[ fwmark MARK ]\n\t\t\t[ external ]\n\t\t\t[ noencap ]\n\t\t\t[ encap { fou | gue | none } ]\n\t\t\t[ encap-sport PORT ]\n\t\t\t[ encap-dport PORT ]\n\t\t\t[ [no]encap-csum ]\n\t\t\t[ [no]encap-csum6 ]\n\t\t\t[ [no]encap-remcsum ]\n`;
+  const usageText = TUNNEL_USAGE[kind]!;
   return {
     usage: usageText,
     parse(args, ctx) {
