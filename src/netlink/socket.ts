@@ -22,8 +22,12 @@ const SO_SNDBUF = 7;
 const SO_SNDBUFFORCE = 32;
 /** Largest batch of requests written in one sendmsg (well under the default sndbuf). */
 const SEND_CHUNK = 64 * 1024;
-/** Datagrams drained per recvmmsg round. */
-const RECV_BATCH = 64;
+/**
+ * Datagrams drained per recvmmsg round. A dump datagram holds hundreds of
+ * messages, so 16 keeps what one round decodes before a slow consumer can
+ * pause us small (memory stays flat for million-entry dumps).
+ */
+const RECV_BATCH = 16;
 
 /**
  * Which network namespace to open a socket in: a name under /run/netns, an
@@ -703,7 +707,8 @@ export class DumpStream<T> implements AsyncIterable<T> {
     let failure: Error | null = null;
     let wake: (() => void) | null = null;
     let paused = false;
-    const HIGH = 20000;
+    // Decoded items queued before reading pauses; with RECV_BATCH this bounds a dump's memory.
+    const HIGH = 4096;
     const notify = (): void => { const w = wake; wake = null; if (w) w(); };
     const decode = this.decode;
     const pending: Pending = {

@@ -1,0 +1,44 @@
+/**
+ * Benchmark: `ip -batch` adding N routes (default 100,000 /32 routes on a
+ * veth), rip against iproute2, each run in a fresh namespace with the same
+ * batch file (runs interleaved, medians reported). rip pipelines route lines
+ * (many requests in flight on one socket, sent in large sendmsg calls);
+ * iproute2 does one round trip per line. Also reported: the same batch with
+ * `-force`, and deleting the routes again.
+ *
+ * Run as root: `npx tsc -p tsconfig.json && node dist/bench/route-batch.js [routes=100000] [rounds=5]`
+ */
+import { BenchNetns, RIP, compare, measure, report, routeLines, type Sample } from './_util.js';
+
+const routes = Number(process.argv[2] ?? 100000);
+const rounds = Number(process.argv[3] ?? 5);
+
+/** Run `tool` on a batch in a fresh namespace; the namespace must then hold the routes. */
+function once(tool: 'ip' | 'rip', force: boolean, del: boolean): Sample {
+  const ns = new BenchNetns(`batch-${tool}`);
+  try {
+    const add = ns.file('add.batch', routeLines(0, routes));
+    let file = add;
+    if (del) {
+      ns.addRoutes(0, routes);
+      file = ns.file('del.batch', routeLines(0, routes, 'veth0', 'del'));
+    }
+    const args = ['-n', ns.name, ...(force ? ['-force'] : []), '-batch', file];
+    const s = tool === 'ip' ? measure('ip', args) : measure(process.execPath, [RIP, 'ip', ...args]);
+    if (s.status !== 0) throw new Error(`${tool} -batch failed (${String(s.status)}): ${s.stderr.slice(0, 500)}`);
+    const n = Number(measure('sh', ['-c', `ip -n ${ns.name} route show | wc -l`]).stdout.trim());
+    if (del ? n !== 0 : n !== routes) throw new Error(`${tool}: ${n} routes in the namespace after the batch`);
+    return s;
+  } finally {
+    ns.close();
+  }
+}
+
+function main(): void {
+  for (const [label, force, del] of [['add', false, false], ['add, -force', true, false], ['del', false, true]] as const) {
+    const res = compare(rounds, { iproute2: () => once('ip', force, del), rip: () => once('rip', force, del) });
+    process.stdout.write(report(`ip -batch: ${routes} route ${label}`, res) + '\n');
+  }
+}
+
+main();
