@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { withNetns, type TestNetns } from '../helpers/netns.js';
+import { withNetns, createTestNetns, type TestNetns } from '../helpers/netns.js';
 import { formatTimestamp } from '../../src/cli/ip/monitor.js';
 
 const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
@@ -135,4 +135,21 @@ test('formatTimestamp as asctime and the -ts form', () => {
   const d = new Date(2026, 10, 7, 8, 5, 3, 12);
   assert.equal(formatTimestamp(d, false, 12345), 'Timestamp: Sat Nov  7 08:05:03 2026 12345 usec\n');
   assert.equal(formatTimestamp(d, true, 12345), '[2026-11-07T08:05:03.012345] ');
+});
+
+test('ip monitor nsid link: ids with iproute2 netns names, deletions', async (t) => {
+  await withNetns(t, async (ns) => {
+    const peer1 = createTestNetns('rip-mon-p');
+    const peer2 = createTestNetns('rip-mon-p');
+    try {
+      ns.ip('netns', 'set', peer2.name, '9');
+      await compare(ns, ['monitor', 'nsid', 'link'], () => {
+        ns.ip('netns', 'set', peer1.name, '5');
+        peer2.cleanup();
+      });
+    } finally {
+      peer1.cleanup();
+      peer2.cleanup();
+    }
+  });
 });

@@ -16,6 +16,7 @@ import type { Address } from '../../netlink/address.js';
 import type { MonitorEvent, MonitorObject, NetconfMessage, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
 import { familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { ANY, FP } from '../../output/printer.js';
+import * as netns from '../../netlink/netns.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
 
 const USAGE = `Usage: ip monitor [ all | OBJECTS ] [ FILE ] [ label ] [ all-nsid ]
@@ -133,6 +134,7 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
   }
   const family = ctx.opts.family === 2 || ctx.opts.family === 10 ? ctx.opts.family : 0;
   const types: MonitorObject[] = selected.size ? [...selected] : ['link', 'address', 'route', 'mroute', 'prefix', 'neigh', 'netconf', 'rule', 'nsid', 'nexthop'];
+  let refreshNsids = async (): Promise<void> => {};
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -143,6 +145,20 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
   for (const l of await nl.link.list({ skipStats: true }, { interrupted: 'partial' }).toArray()) links.set(l.ifindex, l);
   const printers = await loadPrinters(types);
   const nsName = types.includes('link') ? await nsNameResolver(ctx, 'always') : () => undefined;
+  const nsidNames = new Map<number, string>();
+  let lookupNsid: ((id: number) => string | undefined) | undefined;
+  if (types.includes('nsid')) {
+    const from = ctx.opts.netns !== undefined ? { from: ctx.opts.netns } : {};
+    const load = async (): Promise<Array<{ name: string; id: number | undefined }>> => netns.list(from).catch(() => []);
+    for (const x of await load()) if (x.id !== undefined) nsidNames.set(x.id, x.name);
+    let latest = new Map(nsidNames);
+    // The event loop must not block on a lookup: refresh the snapshot after every nsid event.
+    lookupNsid = (id) => latest.get(id);
+    refreshNsids = async (): Promise<void> => {
+      latest = new Map();
+      for (const x of await load()) if (x.id !== undefined) latest.set(x.id, x.name);
+    };
+  }
   const nameOf = (i: number): string => links.get(i)?.ifname ?? `if${i}`;
   const addrFilter = emptyAddrFilter(true, ifindex);
   const p = ctx.printer;
@@ -164,7 +180,8 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
         const l = await nl.link.get(index).catch(() => undefined);
         if (l) links.set(index, l);
       }
-      printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers, nsName });
+      if (ev.type === 'nsid' && ev.action === 'new') await refreshNsids();
+      printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers, nsName, nsidNames, lookupNsid });
       p.flush();
     }
   } finally {
@@ -183,6 +200,10 @@ interface PrintState {
   family: number;
   printers: Map<MonitorObject, ObjectPrinter>;
   nsName: (nsid: number) => string | undefined;
+  /** netns_map: namespace names by nsid, loaded at start (entries are dropped once printed, as iproute2 does). */
+  nsidNames: Map<number, string>;
+  /** netns_get_name(): the name of an nsid right now (read after a NEWNSID event). */
+  lookupNsid: ((nsid: number) => string | undefined) | undefined;
 }
 
 function isRaw(m: object): m is RawRtMessage {
@@ -259,6 +280,18 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       if (cur !== undefined) {
         if (cur < 0) p.string(FP, null, 'current-nsid unassigned ', null);
         else p.int(ANY, 'current-nsid', 'current-nsid %d ', cur);
+      }
+      const id = cur ?? n.nsid;
+      const known = id >= 0 ? s.nsidNames.get(id) : undefined;
+      if (known !== undefined) {
+        p.string(ANY, 'name', '(iproute2 netns name: %s)', known);
+        s.nsidNames.delete(id);
+      } else if (!deleted && s.lookupNsid) {
+        const name = s.lookupNsid(n.nsid);
+        if (name !== undefined) {
+          p.string(ANY, 'name', '(iproute2 netns name: %s)', name);
+          s.nsidNames.set(n.nsid, name);
+        }
       }
       p.string(FP, null, '\n', null);
       p.closeObject();
