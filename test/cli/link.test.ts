@@ -143,3 +143,14 @@ test('links built with rip ip link read back as iproute2 builds them', async (t)
     });
   });
 });
+
+test('ip link help TYPE: the kind help texts and statuses of iproute2', () => {
+  for (const k of ['bridge', 'bridge_slave', 'bond', 'bond_slave', 'vlan', 'vxlan', 'veth', 'macvlan', 'macvtap', 'ipvlan', 'vrf', 'geneve',
+    'gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ipip', 'sit', 'ip6tnl', 'vti', 'vti6', 'dummy', 'ifb', 'nosuchkind']) {
+    const want = run('ip', ['link', 'help', k]);
+    const got = run('node', [RIP, 'ip', 'link', 'help', k]);
+    assert.equal(got.stdout, want.stdout, `help ${k}: stdout`);
+    assert.equal(got.stderr, want.stderr, `help ${k}: stderr`);
+    assert.equal(got.status, want.status, `help ${k}: status`);
+  }
+});
