@@ -7,7 +7,7 @@
  * Run as root: `npx tsc -p tsconfig.json && node dist/bench/tc-show.js [classes] [rounds]`
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,12 +15,19 @@ const RIP = new URL('../../bin/rip.js', import.meta.url).pathname;
 const classes = Number(process.argv[2] ?? 10000);
 const rounds = Number(process.argv[3] ?? 7);
 const ns = `rip-bench-tc-${process.pid}`;
+const timeFile = join(tmpdir(), `rip-bench-time-${process.pid}`);
 
-function sh(cmd: string, args: readonly string[]): { stdout: string; ms: number; status: number | null; stderr: string } {
+/**
+ * Run a command; `ms` is wall-clock time, `cpu` the child's user+sys CPU time
+ * in ms (via /usr/bin/time, which writes it to the file given with -o), since
+ * wall time on a busy machine is mostly waiting for a CPU.
+ */
+function sh(cmd: string, args: readonly string[]): { stdout: string; ms: number; cpu: number; status: number | null; stderr: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms };
+  const [u = '0', sy = '0'] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms, cpu: (Number(u) + Number(sy)) * 1000 };
 }
 
 function must(cmd: string, args: readonly string[]): void {
@@ -61,24 +68,36 @@ function main(): void {
       const lineCount = want.stdout.split('\n').length - 1;
       const tIp: number[] = [];
       const tRip: number[] = [];
+      const cIp: number[] = [];
+      const cRip: number[] = [];
       for (let r = 0; r < rounds; r++) {
         // Alternate so both see the same system conditions.
-        tIp.push(sh('tc', full).ms);
-        tRip.push(sh(process.execPath, [RIP, 'tc', ...full]).ms);
+        const a = sh('tc', full);
+        const b = sh(process.execPath, [RIP, 'tc', ...full]);
+        tIp.push(a.ms); cIp.push(a.cpu); tRip.push(b.ms); cRip.push(b.cpu);
       }
       const mi = median(tIp);
       const mr = median(tRip);
-      process.stdout.write(`tc ${args.join(' ')} (${lineCount} lines): iproute2 ${mi.toFixed(1)} ms, rip ${mr.toFixed(1)} ms, ratio rip/iproute2 ${(mr / mi).toFixed(2)} (median of ${rounds})\n`);
+      process.stdout.write(`tc ${args.join(' ')} (${lineCount} lines): wall iproute2 ${mi.toFixed(1)} ms, rip ${mr.toFixed(1)} ms, ratio ${(mr / mi).toFixed(2)}; `
+        + `CPU iproute2 ${median(cIp).toFixed(0)} ms, rip ${median(cRip).toFixed(0)} ms, ratio ${(median(cRip) / Math.max(1, median(cIp))).toFixed(2)} (medians of ${rounds})\n`);
     }
     // Start-up cost alone, for reference: an empty namespace's qdisc list.
     const empty = ['-n', ns, 'qdisc', 'show', 'dev', 'lo'];
     const si: number[] = [];
     const sr: number[] = [];
-    for (let r = 0; r < rounds; r++) { si.push(sh('tc', empty).ms); sr.push(sh(process.execPath, [RIP, 'tc', ...empty]).ms); }
-    process.stdout.write(`start-up (tc qdisc show dev lo): iproute2 ${median(si).toFixed(1)} ms, rip ${median(sr).toFixed(1)} ms\n`);
+    const ci: number[] = [];
+    const cr: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const a = sh('tc', empty);
+      const b = sh(process.execPath, [RIP, 'tc', ...empty]);
+      si.push(a.ms); ci.push(a.cpu); sr.push(b.ms); cr.push(b.cpu);
+    }
+    process.stdout.write(`start-up (tc qdisc show dev lo): wall iproute2 ${median(si).toFixed(1)} ms, rip ${median(sr).toFixed(1)} ms; `
+      + `CPU iproute2 ${median(ci).toFixed(0)} ms, rip ${median(cr).toFixed(0)} ms\n`);
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(timeFile, { force: true });
   }
 }
 

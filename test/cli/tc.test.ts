@@ -282,3 +282,41 @@ test('bad input: tc error text and exit status, nothing changes', async (t) => {
     }
   });
 });
+
+test('tc monitor: same event lines as iproute2', async (t) => {
+  if (!requireRoot(t)) return;
+  const { spawn } = await import('node:child_process');
+  const ns = quiet(createTestNetns());
+  try {
+    ns.ip('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
+    ns.ip('link', 'set', 'veth0', 'up');
+    const start = (cmd: string, args: readonly string[]): { out: () => string; stop: () => Promise<void> } => {
+      const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      return {
+        out: () => out,
+        stop: () => new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGTERM'); }),
+      };
+    };
+    const theirs = start('tc', ['-n', ns.name, 'monitor']);
+    const ours = start(process.execPath, [RIP, 'tc', '-n', ns.name, 'monitor']);
+    await new Promise((r) => setTimeout(r, 1500)); // both subscribed
+    for (const c of [
+      'qdisc add dev veth0 root handle 1: htb default 10',
+      'class add dev veth0 parent 1: classid 1:10 htb rate 1mbit ceil 2mbit',
+      'qdisc add dev veth0 parent 1:10 handle 10: tbf rate 1mbit burst 10k latency 50ms',
+      'class change dev veth0 parent 1: classid 1:10 htb rate 3mbit',
+      'qdisc add dev veth0 ingress',
+      'qdisc del dev veth0 ingress',
+      'class del dev veth0 classid 1:10',
+      'qdisc del dev veth0 root',
+    ]) ns.tc(...c.split(' '));
+    await new Promise((r) => setTimeout(r, 1000));
+    await Promise.all([theirs.stop(), ours.stop()]);
+    assert.ok(theirs.out().includes('qdisc htb 1:'), theirs.out());
+    assert.equal(ours.out(), theirs.out());
+  } finally {
+    ns.cleanup();
+  }
+});
