@@ -5,7 +5,7 @@
  * print_addrinfo, ipaddr_modify).
  * @module
  */
-import { Args, CliError, matches, invarg, duparg, duparg2, incomplete, parseUnsigned } from '../common/args.js';
+import { Args, CliError, matches, invarg, duparg, duparg2, parseUnsigned } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
@@ -16,7 +16,7 @@ import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { ifinfomsg, type LinkStats64 } from '../../netlink/structs.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
 import {
-  addressFlagNames, flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag,
+  flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag,
 } from '../../netlink/address.js';
 import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { NetlinkError } from '../../netlink/errors.js';
@@ -587,7 +587,6 @@ function printIfaFlags(p: Printer, family: number, flagsIn: number): void {
     else p.text('flags %s ', hex);
   }
 }
-void addressFlagNames;
 
 /** get_filter(): a flag condition word; false if `arg` is none. */
 function getFilter(f: AddrFilter, arg: string): boolean {
@@ -1095,4 +1094,3 @@ export default async function ipAddress(ctx: CliContext, args: Args): Promise<nu
   if (matches(cmd, 'restore')) return restore(ctx);
   throw new CliError(`Command "${cmd}" is unknown, try "ip address help".`);
 }
-void incomplete;
