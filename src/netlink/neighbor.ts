@@ -12,7 +12,7 @@ import { NLM_F, RTM, AF } from './constants.js';
 import { ndmsg, type NdMsg } from './structs.js';
 import { neighMessage, NUD, NTF, NTF_EXT, type NeighAttrs, type NdaCacheinfo } from './rtnetlink/neighbor-schema.js';
 import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';
-import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView } from './socket.js';
+import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView, RequestBuilder } from './socket.js';
 import { ValidationError } from './errors.js';
 import { parseAddress, parseLladdr } from './addr.js';
 import type { LinkApi, LinkRef } from './link.js';
@@ -211,14 +211,8 @@ export class NeighborApi {
     return decodeNeighbor(m);
   }
 
-  /** The dump request and a user-space predicate for a filter (iproute2's semantics). */
-  private dumpRequest(filter: NeighborFilter, ifindex: number, master: number): {
-    header: NdMsg; attrs: NeighAttrs; keep: (n: Neighbor) => boolean;
-  } {
-    const header: NdMsg = { ...ndmsg.zero, family: filter.family ?? AF.UNSPEC, flags: filter.proxy ? NTF.PROXY : 0 };
-    const attrs: NeighAttrs = {};
-    if (ifindex) attrs.ifindex = ifindex;
-    if (master) attrs.master = master;
+  /** The user-space predicate for a filter (iproute2's semantics). */
+  private dumpRequest(filter: NeighborFilter, ifindex: number, _master: number): { keep: (n: Neighbor) => boolean } {
     let mask = ~0;
     if (filter.states) {
       mask = 0;
@@ -235,7 +229,7 @@ export class NeighborApi {
       if (filter.unused && n.cacheinfo && n.cacheinfo.ndm_refcnt) return false;
       return true;
     };
-    return { header, attrs, keep };
+    return { keep };
   }
 
   /**
@@ -265,8 +259,8 @@ export class NeighborApi {
 
   /** {@link list} with the device and master already resolved to ifindexes (0 = any). */
   listByIndex(filter: NeighborFilter, ifindex: number, master: number, opts: DumpOptions = {}): DumpStream<Neighbor> {
-    const { header, attrs, keep } = this.dumpRequest(filter, ifindex, master);
-    return this.sock.dump(rtRequest(neighMessage, RTM.GETNEIGH, NLM_F.DUMP, header, attrs), (m) => {
+    const { keep } = this.dumpRequest(filter, ifindex, master);
+    return this.sock.dump(neighborDumpRequest(filter, ifindex, master), (m) => {
       if (m.type !== RTM.NEWNEIGH) return undefined;
       const n = decodeNeighbor(m);
       return keep(n) ? n : undefined;
@@ -302,6 +296,18 @@ export class NeighborApi {
     }
     return total;
   }
+}
+
+/**
+ * The RTM_GETNEIGH dump request for a filter (the bytes `ip neigh show` sends):
+ * family, NTF_PROXY for proxy entries, NDA_IFINDEX and NDA_MASTER for the kernel-side filters.
+ */
+export function neighborDumpRequest(filter: NeighborFilter, ifindex: number, master: number): RequestBuilder {
+  const header: NdMsg = { ...ndmsg.zero, family: filter.family ?? AF.UNSPEC, flags: filter.proxy ? NTF.PROXY : 0 };
+  const attrs: NeighAttrs = {};
+  if (ifindex) attrs.ifindex = ifindex;
+  if (master) attrs.master = master >>> 0;
+  return rtRequest(neighMessage, RTM.GETNEIGH, NLM_F.DUMP, header, attrs);
 }
 
 /** A predicate testing an address against `ADDR[/LEN]` (inet_addr_match). */

@@ -15,7 +15,7 @@ import {
   nexthopMessage, NEXTHOP_GRP_TYPE, RTNH_F, type NexthopAttrs, type ResGroupAttrs,
 } from './rtnetlink/nexthop-schema.js';
 import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS } from './rtnetlink/request.js';
-import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView } from './socket.js';
+import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView, RequestBuilder } from './socket.js';
 import { ValidationError } from './errors.js';
 import { parseAddress } from './addr.js';
 import type { LinkApi, LinkRef } from './link.js';
@@ -248,13 +248,7 @@ export class NexthopApi {
 
   /** {@link list} with `dev` and `master` already resolved (0 = any). */
   listByIndex(filter: NexthopFilter, ifindex: number, master: number, opts: DumpOptions = {}): DumpStream<Nexthop> {
-    const attrs: NexthopAttrs = {};
-    if (ifindex) attrs.oif = ifindex;
-    if (filter.groups) attrs.groups = true;
-    if (master) attrs.master = master;
-    if (filter.fdb) attrs.fdb = true;
-    const header: NhMsg = { ...nhmsg.zero, family: filter.family ?? AF.UNSPEC };
-    return this.sock.dump(rtRequest(nexthopMessage, RTM.GETNEXTHOP, NLM_F.DUMP, header, attrs), (m) => {
+    return this.sock.dump(nexthopDumpRequest(filter, ifindex, master), (m) => {
       if (m.type !== RTM.NEWNEXTHOP) return undefined;
       const nh = decodeNexthop(m);
       if (filter.protocol !== undefined && filter.protocol !== nh.protocol) return undefined;
@@ -283,6 +277,20 @@ export class NexthopApi {
     }
     return n;
   }
+}
+
+/**
+ * The RTM_GETNEXTHOP dump request for a filter (the bytes `ip nexthop list` sends):
+ * NHA_OIF, NHA_GROUPS, NHA_MASTER and NHA_FDB in iproute2's order.
+ */
+export function nexthopDumpRequest(filter: NexthopFilter, ifindex: number, master: number): RequestBuilder {
+  const attrs: NexthopAttrs = {};
+  if (ifindex) attrs.oif = ifindex;
+  if (filter.groups) attrs.groups = true;
+  if (master) attrs.master = master;
+  if (filter.fdb) attrs.fdb = true;
+  const header: NhMsg = { ...nhmsg.zero, family: filter.family ?? AF.UNSPEC };
+  return rtRequest(nexthopMessage, RTM.GETNEXTHOP, NLM_F.DUMP, header, attrs);
 }
 
 function resilientAttrs(r: ResilientArgs): ResGroupAttrs {

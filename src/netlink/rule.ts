@@ -12,7 +12,7 @@ import { NLM_F, RTM, AF } from './constants.js';
 import { fibRuleHdr, type FibRuleHdr } from './structs.js';
 import { ruleMessage, FR_ACT, FIB_RULE, type RuleAttrs, type FibRuleUidRange, type FibRulePortRange } from './rtnetlink/rule-schema.js';
 import { rtRequest, CREATE_FLAGS } from './rtnetlink/request.js';
-import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView } from './socket.js';
+import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView, RequestBuilder } from './socket.js';
 import { ValidationError } from './errors.js';
 import { formatAddress, parseAddress, parsePrefix } from './addr.js';
 
@@ -334,6 +334,11 @@ function prefixMatches(f: FilterPrefix, family: number, addr: string | undefined
   return !rest || ((a[whole]! ^ f.bytes[whole]!) & ((0xff << (8 - rest)) & 0xff)) === 0;
 }
 
+/** The RTM_GETRULE dump request for one family (the bytes `ip rule list` sends). */
+export function ruleDumpRequest(family: number): RequestBuilder {
+  return rtRequest(ruleMessage, RTM.GETRULE, NLM_F.DUMP, { ...fibRuleHdr.zero, family }, {});
+}
+
 /** Rule operations on one namespace's rtnetlink socket. */
 export class RuleApi {
   constructor(private readonly sock: NetlinkSocket) {}
@@ -346,8 +351,7 @@ export class RuleApi {
    */
   list(filter: RuleFilter = {}, opts: DumpOptions = {}): DumpStream<Rule> {
     const keep = ruleMatcher(filter);
-    const header: FibRuleHdr = { ...fibRuleHdr.zero, family: filter.family ?? AF.INET };
-    return this.sock.dump(rtRequest(ruleMessage, RTM.GETRULE, NLM_F.DUMP, header, {}), (m) => {
+    return this.sock.dump(ruleDumpRequest(filter.family ?? AF.INET), (m) => {
       if (m.type !== RTM.NEWRULE) return undefined;
       const r = decodeRule(m);
       return keep(r) ? r : undefined;

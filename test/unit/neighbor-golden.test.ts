@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadGolden, assertSameBytes } from '../helpers/golden.js';
+import { loadGolden, golden, assertSameBytes } from '../helpers/golden.js';
 import { Args, CliError } from '../../src/cli/common/args.js';
 import { neighModifyRequest } from '../../src/cli/ip/neighbor.js';
+import { neighborDumpRequest } from '../../src/netlink/neighbor.js';
 import { RTM, NLM_F } from '../../src/netlink/constants.js';
 import { CAPTURE_IFINDEX, splitCommand, bytesOf } from './ip-golden-util.js';
 
@@ -45,4 +46,13 @@ test('a bad command line throws before anything is built', () => {
     (e: unknown) => e instanceof CliError && e.message === 'Cannot find device "nosuch"' && e.exitCode === 1);
   assert.throws(() => neighModifyRequest(new Args(['192.0.2.1', 'lladdr', 'zz', 'dev', 'veth0']), 0, RTM.NEWNEIGH, 0, index),
     (e: unknown) => e instanceof CliError && e.message === '"zz" is invalid lladdr.' && e.exitCode === 1);
+});
+
+test('library dump requests equal what ip neigh show sends', () => {
+  const g = (cmd: string): Buffer => golden('neighbor-dump', cmd).buffers[0]!;
+  assertSameBytes(bytesOf(neighborDumpRequest({}, 0, 0)), g('ip neigh show'));
+  assertSameBytes(bytesOf(neighborDumpRequest({}, 3, 0)), g('ip neigh show dev veth0'));
+  assertSameBytes(bytesOf(neighborDumpRequest({ proxy: true }, 0, 0)), g('ip neigh show proxy'));
+  assertSameBytes(bytesOf(neighborDumpRequest({ family: 10 }, 0, 2)), g('ip -6 neigh show master veth1'));
+  assertSameBytes(bytesOf(neighborDumpRequest({ family: 2, proxy: true }, 3, 0)), g('ip -4 neigh show dev veth0 proxy'));
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { loadGolden, golden, assertSameBytes } from '../helpers/golden.js';
 import { Args, CliError } from '../../src/cli/common/args.js';
 import { nexthopModifyRequest } from '../../src/cli/ip/nexthop.js';
-import { NexthopApi, type NexthopSpec } from '../../src/netlink/nexthop.js';
+import { NexthopApi, nexthopDumpRequest, type NexthopSpec } from '../../src/netlink/nexthop.js';
 import { nexthopMessage } from '../../src/netlink/rtnetlink/nexthop-schema.js';
 import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS } from '../../src/netlink/rtnetlink/request.js';
 import { RTM, NLM_F } from '../../src/netlink/constants.js';
@@ -58,4 +58,14 @@ test('nexthop parse errors have iproute2 text and status', () => {
   assert.equal(err(['id', '1', 'group', 'a/b']).message, 'Error: argument "a" is wrong: "group" value is invalid\n');
   assert.equal(err(['id', '1', 'via', '2001::1', 'via', '1.2.3.4']).message, 'Error: inet6 address is expected rather than "1.2.3.4".');
   assert.equal(err(['id', '1', 'via', '2001::1', 'via', '1.2.3.4']).exitCode, 1);
+});
+
+test('library dump requests equal what ip nexthop list sends', () => {
+  const g = (cmd: string): Buffer => golden('nexthop-dump', cmd).buffers[0]!;
+  assertSameBytes(bytesOf(nexthopDumpRequest({}, 0, 0)), g('ip nexthop list'));
+  assertSameBytes(bytesOf(nexthopDumpRequest({ groups: true }, 0, 0)), g('ip nexthop list groups'));
+  assertSameBytes(bytesOf(nexthopDumpRequest({}, 3, 0)), g('ip nexthop list dev veth0'));
+  assertSameBytes(bytesOf(nexthopDumpRequest({ fdb: true }, 0, 0)), g('ip nexthop list fdb'));
+  assertSameBytes(bytesOf(nexthopDumpRequest({}, 0, 2)), g('ip nexthop list master veth1'));
+  assertSameBytes(bytesOf(nexthopDumpRequest({ family: 10 }, 0, 0)), g('ip -6 nexthop list'));
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { loadGolden, golden, assertSameBytes } from '../helpers/golden.js';
 import { Args, CliError } from '../../src/cli/common/args.js';
 import { ruleModifyRequest } from '../../src/cli/ip/rule.js';
-import { buildRule } from '../../src/netlink/rule.js';
+import { buildRule, ruleDumpRequest } from '../../src/netlink/rule.js';
 import { ruleMessage } from '../../src/netlink/rtnetlink/rule-schema.js';
 import { rtRequest, CREATE_FLAGS } from '../../src/netlink/rtnetlink/request.js';
 import { RTM, NLM_F } from '../../src/netlink/constants.js';
@@ -54,4 +54,9 @@ test('rule parse errors have iproute2 text and status', () => {
   assert.equal(err(['pref', 'x']).message, 'Error: argument "x" is wrong: preference value is invalid\n');
   assert.equal(err(['from', 'zzz']).message, 'Error: any valid prefix is expected rather than "zzz".');
   assert.equal(err(['bogus']).message, 'Error: argument "bogus" is wrong: Failed to parse rule type');
+});
+
+test('library dump requests equal what ip rule list sends', () => {
+  assertSameBytes(bytesOf(ruleDumpRequest(2)), golden('rule-dump', 'ip rule list').buffers[0]!);
+  assertSameBytes(bytesOf(ruleDumpRequest(10)), golden('rule-dump', 'ip -6 rule list').buffers[0]!);
 });
