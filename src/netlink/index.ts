@@ -72,3 +72,20 @@ export {
   NHA, NHA_RES_GROUP, NHA_RES_BUCKET, NEXTHOP_GRP_TYPE, nexthopGrp, resGroupAttrs, resBucketAttrs, nexthopAttrs, nexthopMessage,
 } from './rtnetlink/nexthop-schema.js';
 export type { NexthopAttrs, NexthopGrp, ResGroupAttrs, ResBucketAttrs } from './rtnetlink/nexthop-schema.js';
+export {
+  RouteApi, RouteDumpStream, buildRouteRequest, deleteRequestFor, nameRoute, routeFilterPredicate, routeDumpRequest,
+  ROUTE_OPS, tableId, scopeId, protocolId, routeTypeId, metricsToAttrs, defaultScope, prefixMatch,
+  decodeRoute, decodeRouteBySchema, ROUTE_TYPE_NAMES, USER_HZ, hostBits, isCloned,
+} from './route.js';
+export type {
+  Route, RouteTypeName, RouteMetrics, RouteNexthop, RouteEncap, RouteSpec, RouteFilter, RouteQuery, RouteOp,
+  RouteMetricsSpec, MetricName, MplsEncapSpec, NexthopSpec as RouteNexthopSpec, TableRef, ScopeRef, ProtocolRef, IfRef,
+} from './route.js';
+export { decodeRouteInto } from './route-decode.js';
+export type { MutableRoute } from './route-decode.js';
+export {
+  RTA, RTAX, RTAX_FEATURE, RTN, RTPROT, RT_SCOPE, RT_TABLE, RTM_F, RTNH_F, LWTUNNEL_ENCAP, MPLS_IPTUNNEL, ICMPV6_ROUTER_PREF,
+  routeAttrs, routeMessage, metricsAttrs, mplsEncapAttrs, nexthopAttrs as routeNexthopAttrs, multipath, rtvia, rtaCacheinfo,
+  encapSchemas, decodeEncap, mplsLabels, parseMplsLabels, formatMplsLabels, ENCAP_TYPE_NAMES,
+} from './rtnetlink/route-schema.js';
+export type { RouteAttrs, MetricsAttrs, NexthopAttrs as RouteNexthopAttrs, RtNexthop, RtVia, RtaCacheinfo } from './rtnetlink/route-schema.js';

@@ -123,8 +123,24 @@ export function parseModify(op: RouteOp, argv: readonly string[], preferredFamil
     (mx as Record<string, unknown>)[key] = x;
     mxUsed = true;
   };
+  const dstArg = (v: string): void => {
+    if (matches(v, 'help')) routeUsage();
+    if (dstOk) duparg2('to', v);
+    const p = getPrefix(v, h.family);
+    if (h.family === AF_UNSPEC) h.family = p.family;
+    h.dst_len = p.bitlen;
+    dstOk = true;
+    what = v;
+    if (p.bytelen) a.dst = addrAttrText(p);
+  };
   for (; i < n; i++) {
     const arg = argv[i]!;
+    // Fast paths for the two commonest tokens. Equivalent to the chain below:
+    // no keyword starts with a digit (so a digit means the destination), and
+    // no earlier keyword test accepts "dev".
+    const c0 = arg.charCodeAt(0);
+    if (c0 >= 48 && c0 <= 57) { dstArg(arg); continue; }
+    if (arg === 'dev') { dev = next(); continue; }
     if (arg === 'src') {
       const ad = getAddr(next(), h.family);
       if (h.family === AF_UNSPEC) h.family = ad.family;
@@ -289,14 +305,7 @@ export function parseModify(op: RouteOp, argv: readonly string[], preferredFamil
           typeOk = true;
         }
       }
-      if (matches(v, 'help')) routeUsage();
-      if (dstOk) duparg2('to', v);
-      const p = getPrefix(v, h.family);
-      if (h.family === AF_UNSPEC) h.family = p.family;
-      h.dst_len = p.bitlen;
-      dstOk = true;
-      what = v;
-      if (p.bytelen) a.dst = addrAttrText(p);
+      dstArg(v);
     }
   }
   if (!dstOk) routeUsage();
