@@ -40,6 +40,11 @@ export interface TcEnv {
   readonly dev?: string;
   /** Link speed of `dev` in Mbit/s (for percent rates); throws PercentRateError with tc's message. */
   linkSpeed?(): number;
+  /**
+   * A non-fatal message tc prints to stderr while parsing (e.g. red's
+   * "RED: set bandwidth to 10Mbit"); the CLI writes `msg + "\n"` to stderr.
+   */
+  warn?(msg: string): void;
 }
 
 /** Typed qdisc options by kind; kind modules augment this interface. */

@@ -33,3 +33,16 @@ for (const c of cases) {
     });
   });
 }
+
+test('red and sfq report tc\'s non-fatal warnings through env.warn', () => {
+  const seen: string[] = [];
+  const w: TcEnv = { ...env, warn: (m) => seen.push(m) };
+  qdiscKind('red')!.parse!('limit 400000 avpkt 1000'.split(' '), w);
+  assert.deepEqual(seen, ['RED: set bandwidth to 10Mbit']);
+  seen.length = 0;
+  qdiscKind('red')!.parse!('limit 400000 avpkt 1000 bandwidth 10mbit'.split(' '), w);
+  assert.deepEqual(seen, []);
+  // A burst far beyond min/avpkt makes Wlog >= 10, which tc warns about.
+  qdiscKind('sfq')!.parse!('redflowlimit 1000000 min 100000 max 300000 avpkt 1000 burst 1000'.split(' '), w);
+  assert.deepEqual(seen, ['SFQ: WARNING. Burst 1000 seems to be too large.']);
+});

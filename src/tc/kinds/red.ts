@@ -101,11 +101,14 @@ export function parseRed(argv: readonly string[], env: TcEnv): RedOptions {
   if (!q.qth_max) q.qth_max = q.qth_min ? q.qth_min * 3 : Math.floor(q.limit / 4);
   if (!q.qth_min) q.qth_min = Math.floor(q.qth_max / 3);
   if (!burst) burst = Math.floor((2 * q.qth_min + q.qth_max) / (3 * avpkt));
-  // iproute2 also prints "RED: set bandwidth to 10Mbit" to stderr here.
-  if (!rate) rate = getRate('10Mbit')!;
+  if (!rate) {
+    rate = getRate('10Mbit')!;
+    env.warn?.('RED: set bandwidth to 10Mbit');
+  }
   const e = redEvalEwma(q.qth_min, burst, avpkt);
   if (e.wlog < 0) fail(`${e.hint ? e.hint + '\n' : ''}RED: failed to calculate EWMA constant.`);
   q.Wlog = e.wlog;
+  if (e.wlog >= 10) env.warn?.(`RED: WARNING. Burst ${burst} seems to be too large.`);
   const pl = redEvalP(q.qth_min, q.qth_max, probability);
   if (pl < 0) fail('RED: failed to calculate probability.');
   q.Plog = pl;

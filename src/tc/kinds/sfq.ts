@@ -38,7 +38,7 @@ export const SFQ_USAGE = `Usage: ... sfq	[ limit NUMBER ] [ perturb SECS ] [ qua
 `;
 
 /** tc(8) sfq grammar (q_sfq.c). Undefined when no option was given (iproute2 then sends no TCA_OPTIONS). */
-export function parseSfq(argv: readonly string[]): SfqOptions | undefined {
+export function parseSfq(argv: readonly string[], env?: TcEnv): SfqOptions | undefined {
   const a = new Tokens(argv);
   const o: SfqOptions = { ...sfqOptions.zero };
   let ok = 0, red = 0, burst = 0, avpkt = 1000, probability = 0.02;
@@ -93,6 +93,7 @@ export function parseSfq(argv: readonly string[]): SfqOptions | undefined {
     const e = redEvalEwma(o.qth_min, burst, avpkt);
     if (e.wlog < 0) fail(`${e.hint ? e.hint + '\n' : ''}SFQ: failed to calculate EWMA constant.`);
     o.Wlog = e.wlog;
+    if (e.wlog >= 10) env?.warn?.(`SFQ: WARNING. Burst ${burst} seems to be too large.`);
     const pl = redEvalP(o.qth_min, o.qth_max, probability);
     if (pl < 0) fail('SFQ: failed to calculate probability.');
     o.Plog = pl;
@@ -135,7 +136,7 @@ export const sfqKind: QdiscKind<SfqOptions> = {
   options: sfqOptions,
   xstats: sfqXstats,
   usage: SFQ_USAGE,
-  parse: (tokens) => parseSfq(tokens),
+  parse: (tokens, env) => parseSfq(tokens, env),
   print: printSfq,
   printXstats: (p, x) => p.int(ANY, 'allot', '  allot %d', (x as SfqXstats).allot),
   classXstats: sfqXstats,
