@@ -16,7 +16,7 @@ import type { TcEnv } from '../../src/tc/kind.js';
 import '../../src/tc/kinds/index.js';
 import { printQdisc } from '../../src/cli/tc/qdisc.js';
 import { printClass } from '../../src/cli/tc/class.js';
-import type { LinkMap } from '../../src/cli/ip/ll-map.js';
+import { TcLinks } from '../../src/cli/tc/common.js';
 import { goldenPath } from '../helpers/golden.js';
 import type { ReplyCapture } from '../integration/tc-kinds-replies.capture.js';
 
@@ -24,7 +24,7 @@ const file = goldenPath('tc-kinds-replies');
 const captures: ReplyCapture[] = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ReplyCapture[]) : [];
 
 // `show dev veth0` filters by ifindex, so tc never prints device names here.
-const names = { name: (i: number) => `if${i}`, index: () => 0 } as unknown as LinkMap;
+const names = new TcLinks(new Map(), new Map());
 
 function view(hex: string): MessageView {
   const buf = Buffer.from(hex, 'hex');
