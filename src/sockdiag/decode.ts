@@ -8,6 +8,8 @@ import {
   netlinkDiagMsg, netlinkDiagAttrs,
 } from './schema.js';
 import { decodeTcpInfo } from './tcp-info.js';
+import { ParseError } from '../netlink/codec/errors.js';
+import type { Infer } from '../netlink/codec/schema.js';
 import { INET_DIAG, IPPROTO, SK_MEMINFO } from './constants.js';
 import {
   SS_STATE_NAMES, type InetSocket, type UnixSocket, type PacketSocket, type NetlinkSockInfo, type SkMemInfo,
@@ -52,44 +54,87 @@ export function decodeSockopt(b0: number, b1: number): InetSockopt {
   };
 }
 
+// Member offsets of inet_diag_msg, taken from the schema (one declaration of the layout).
+const OFF = Object.fromEntries(inetDiagMsg.members.map((m) => [m.name, m.offset])) as Record<string, number>;
+const O_FAMILY = OFF.family!, O_STATE = OFF.state!, O_TIMER = OFF.timer!, O_RETRANS = OFF.retrans!;
+const O_SPORT = OFF.sport!, O_DPORT = OFF.dport!, O_SRC = OFF.src!, O_DST = OFF.dst!, O_IF = OFF.if!, O_COOKIE = OFF.cookie!;
+const O_EXPIRES = OFF.expires!, O_RQUEUE = OFF.rqueue!, O_WQUEUE = OFF.wqueue!, O_UID = OFF.uid!, O_INODE = OFF.inode!;
+const HDR = inetDiagMsg.size;
+
+/**
+ * An inet socket decoded from a reply. The address bytes are views into the
+ * receive buffer, made on first use (most sockets never need them).
+ */
+class InetRecord {
+  readonly kind = 'inet' as const;
+  family: number; protocol: number; netid: InetNetid; state: number; stateName: string;
+  recvQ: number; sendQ: number; inode: number; cookie: bigint; uid: number;
+  localAddress: string; localPort: number; peerAddress: string; peerPort: number; ifindex: number;
+  timer?: InetSocket['timer'];
+  constructor(private readonly raw: Buffer, private readonly rawOff: number, protocol: number) {
+    const b = raw, o = rawOff;
+    const family = b[o + O_FAMILY]!;
+    const state = b[o + O_STATE]!;
+    this.family = family;
+    this.protocol = protocol;
+    this.netid = protocol === IPPROTO.TCP ? 'tcp' : protocol === IPPROTO.UDP ? 'udp' : inetNetid(protocol === IPPROTO.RAW ? 0 : protocol);
+    this.state = state;
+    this.stateName = SS_STATE_NAMES[state] ?? 'UNKNOWN';
+    this.recvQ = b.readUInt32LE(o + O_RQUEUE);
+    this.sendQ = b.readUInt32LE(o + O_WQUEUE);
+    this.inode = b.readUInt32LE(o + O_INODE);
+    this.cookie = b.readBigUInt64LE(o + O_COOKIE);
+    this.uid = b.readUInt32LE(o + O_UID);
+    const v4 = family === 2;
+    this.localAddress = v4 ? formatIPv4(b, o + O_SRC) : formatIPv6(b, o + O_SRC);
+    this.localPort = b.readUInt16BE(o + O_SPORT);
+    this.peerAddress = v4 ? formatIPv4(b, o + O_DST) : formatIPv6(b, o + O_DST);
+    this.peerPort = b.readUInt16BE(o + O_DPORT);
+    this.ifindex = b.readUInt32LE(o + O_IF);
+    const timer = b[o + O_TIMER]!;
+    if (timer) this.timer = { code: timer, name: TIMER_NAMES[Math.min(timer, 5)]!, expiresMs: b.readUInt32LE(o + O_EXPIRES), retrans: b[o + O_RETRANS]! };
+  }
+  get localBytes(): Buffer { return this.raw.subarray(this.rawOff + O_SRC, this.rawOff + O_SRC + (this.family === 2 ? 4 : 16)); }
+  get peerBytes(): Buffer { return this.raw.subarray(this.rawOff + O_DST, this.rawOff + O_DST + (this.family === 2 ? 4 : 16)); }
+}
+
 /**
  * Decode an inet_diag_msg (SOCK_DIAG_BY_FAMILY or TCPDIAG_GETSOCK reply).
  * `protocol` is the table that was queried (the message does not say).
+ * The header is read at the schema's member offsets; attributes through the
+ * schema, except the few every dump carries, which are read in place.
  */
 export function decodeInet(buf: Buffer, off: number, len: number, protocol: number): InetSocket {
-  const h = inetDiagMsg.decode(buf, off, len);
-  const a = inetDiagAttrs.decode(buf, off + inetDiagMsg.size, Math.max(0, len - inetDiagMsg.size), {});
-  const v4 = h.family === 2;
-  const alen = v4 ? 4 : 16;
-  const s: InetSocket = {
-    kind: 'inet',
-    family: h.family,
-    protocol,
-    netid: inetNetid(protocol === IPPROTO.RAW ? 0 : protocol),
-    state: h.state,
-    stateName: SS_STATE_NAMES[h.state] ?? 'UNKNOWN',
-    recvQ: h.rqueue,
-    sendQ: h.wqueue,
-    inode: h.inode,
-    cookie: h.cookie,
-    uid: h.uid,
-    localAddress: v4 ? formatIPv4(h.src) : formatIPv6(h.src),
-    localPort: h.sport,
-    peerAddress: v4 ? formatIPv4(h.dst) : formatIPv6(h.dst),
-    peerPort: h.dport,
-    localBytes: h.src.subarray(0, alen),
-    peerBytes: h.dst.subarray(0, alen),
-    ifindex: h.if,
-  };
-  if (h.timer) s.timer = { code: h.timer, name: TIMER_NAMES[Math.min(h.timer, 5)]!, expiresMs: h.expires, retrans: h.retrans };
-  if (protocol === IPPROTO.RAW && a.protocol !== undefined) s.rawProtocol = a.protocol;
-  if (a.shutdown !== undefined) s.shutdown = a.shutdown;
-  if (a.skv6only !== undefined) s.v6only = a.skv6only !== 0;
+  if (len < HDR) throw new ParseError(`inet_diag_msg needs ${HDR} bytes, got ${len}`, off);
+  const s = new InetRecord(buf, off, protocol) as unknown as InetSocket;
+  const end = off + len;
+  let p = off + HDR;
+  let rest: number | null = null;
+  while (end - p >= 4) {
+    const alen = buf.readUInt16LE(p);
+    const type = buf.readUInt16LE(p + 2) & 0x3fff;
+    if (alen < 4 || alen > end - p) throw new ParseError(`attribute type ${type} has bad length ${alen}`, p, ['INET_DIAG']);
+    const d = p + 4;
+    switch (type) {
+      case INET_DIAG.SHUTDOWN: if (alen >= 5) s.shutdown = buf[d]!; break;
+      case INET_DIAG.SKV6ONLY: if (alen >= 5) s.v6only = buf[d] !== 0; break;
+      case INET_DIAG.MARK: if (alen >= 8) s.mark = buf.readUInt32LE(d); break;
+      case INET_DIAG.CGROUP_ID: if (alen >= 12) s.cgroupId = buf.readBigUInt64LE(d); break;
+      case INET_DIAG.SOCKOPT: if (alen >= 6) s.sockopt = decodeSockopt(buf[d]!, buf[d + 1]!); break;
+      case INET_DIAG.PROTOCOL: if (alen >= 5 && protocol === IPPROTO.RAW) s.rawProtocol = buf[d]!; break;
+      default: rest ??= p;
+    }
+    p += (alen + 3) & ~3;
+  }
+  if (rest !== null) applyInetAttrs(s, inetDiagAttrs.decode(buf, rest, end - rest, {}));
+  return s;
+}
+
+/** The less common attributes, decoded through the schema. */
+function applyInetAttrs(s: InetSocket, a: Infer<typeof inetDiagAttrs>): void {
   if (a.tos !== undefined) s.tos = a.tos;
   if (a.tclass !== undefined) s.tclass = a.tclass;
   if (a.classId !== undefined) s.classId = a.classId;
-  if (a.mark !== undefined) s.mark = a.mark;
-  if (a.cgroupId !== undefined) s.cgroupId = a.cgroupId;
   if (a.cong !== undefined) s.congestion = a.cong;
   if (a.info !== undefined) s.tcpInfo = decodeTcpInfo(a.info, 0, a.info.length);
   if (a.skmeminfo !== undefined) s.skmem = skmemOf(a.skmeminfo);
@@ -100,7 +145,6 @@ export function decodeInet(buf: Buffer, off: number, len: number, protocol: numb
     const b = a.bbrinfo;
     s.bbr = { bw: (BigInt(b.bwHi) << 32n) | BigInt(b.bwLo), minRtt: b.minRtt, pacingGain: b.pacingGain, cwndGain: b.cwndGain };
   }
-  if (a.sockopt !== undefined) s.sockopt = decodeSockopt(a.sockopt.bits0, a.sockopt.bits1);
   if (a.md5sig !== undefined) {
     s.md5sig = a.md5sig.map((m) => ({
       family: m.family, prefixlen: m.prefixlen, keylen: m.keylen,
@@ -114,7 +158,6 @@ export function decodeInet(buf: Buffer, off: number, len: number, protocol: numb
     if (a.ulpInfo.mptcp !== undefined) u.mptcp = a.ulpInfo.mptcp;
     s.ulp = u;
   }
-  return s;
 }
 
 /** Whether an inet reply carries attribute `type` (cheap check without decoding). */

@@ -91,9 +91,9 @@ function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
   r.set(COL.STATE);
   r.out(stateNameOf(s));
   r.set(COL.RECVQ);
-  r.out(sprintf('%-6d', s.recvQ | 0));
+  r.out(String(s.recvQ | 0).padEnd(6));
   r.set(COL.SENDQ);
-  r.out(sprintf('%-6d', s.sendQ | 0));
+  r.out(String(s.sendQ | 0).padEnd(6));
   r.set(COL.ADDR);
 }
 

@@ -9,7 +9,7 @@ import type { Sink } from '../../output/printer.js';
 import type { Socket } from '../../sockdiag/types.js';
 import type { SocketOwner } from '../../sockdiag/procs.js';
 
-const SKIP = new Set(['localBytes', 'peerBytes', 'rawName', 'wscaleBits', 'flagBits', 'kind']);
+const SKIP = new Set(['localBytes', 'peerBytes', 'rawName', 'wscaleBits', 'flagBits', 'kind', 'raw', 'rawOff']);
 
 function snake(k: string): string {
   return k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());

@@ -5,7 +5,6 @@
  * @module
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { Netlink } from '../../netlink/netlink.js';
 import { formatIPv4, formatIPv6 } from '../../netlink/addr.js';
 
 /** Interface index ↔ name for one namespace (ll_index_to_name / ll_name_to_index). */
@@ -15,9 +14,14 @@ export class LinkNames {
   private loaded = false;
   constructor(private readonly netns: string | undefined) {}
 
+  /** Whether {@link load} ran. */
+  get isLoaded(): boolean { return this.loaded; }
+
   async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
+    // Loaded on demand: the rtnetlink modules cost more start-up time than a whole small dump.
+    const { Netlink } = await import('../../netlink/netlink.js');
     const nl = await Netlink.open(this.netns !== undefined ? { netns: this.netns } : {});
     try {
       for await (const l of nl.link.list({ skipStats: true })) {

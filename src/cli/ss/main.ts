@@ -147,8 +147,8 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       return await followEvents(sd, o, expr, ctx, json);
     }
     const evalCtx: EvalContext = { ephemeral: ctx.ephemeral };
-    const needLinks = true;
-    if (needLinks) await links.load();
+    // Interface names are needed for packet sockets and bound inet sockets only (loaded on first need).
+    if ((f.dbs & ((1 << DB.PACKET_DG) | (1 << DB.PACKET_R))) && afGet(f, AF.PACKET)) await links.load();
 
     const show = (s: Socket): void => {
       if (json) json.socket(s);
@@ -186,6 +186,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       if (!afGet(f, AF.INET) && !afGet(f, AF.INET6)) return;
       if (dg) ctx.dgProto = dg;
       if (proto === IPPROTO.TCP && process.env.TCPDIAG_FILE) {
+        await links.load();
         readDiagFile(process.env.TCPDIAG_FILE, ctx, keep, show);
         return;
       }
@@ -275,6 +276,7 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
             const ok = await sd.destroy(s);
             if (!ok) continue;
           }
+          if (s.ifindex && !ctx.links.isLoaded) await ctx.links.load();
           // The stream already applied the expression (kernel bytecode + user space).
           if (st.fromProc) showProc(ctx, s); else show(s);
         }
@@ -370,6 +372,7 @@ async function followEvents(sd: SockDiag, o: SsOptions, expr: FilterExpr | null,
       if (s.kind !== 'inet') continue;
       if (expr && !evaluate(expr, filterSubject(s), { ephemeral: ctx.ephemeral })) continue;
       if (o.kill) await sd.destroy(s);
+      if (s.ifindex && !ctx.links.isLoaded) await ctx.links.load();
       if (json) json.socket(s);
       else {
         ctx.dgProto = s.protocol === IPPROTO.UDP ? 'udp' : 'tcp';
