@@ -219,7 +219,7 @@ test('IP tunnels: gre, gretap, ip6gre, ipip, sit, ip6tnl, vti, vti6', async (t) 
       const data = l.raw.attrs.linkinfo?.data as Record<string, unknown>;
       assert.equal(data.remote, args[1], `${kind} remote`);
       assert.equal(infoData(ns, `t-${kind}`).remote, args[1], `${kind} remote (iproute2)`);
-      if (['gretap', 'ipip', 'sit', 'vti', 'vti6'].includes(kind)) assertShowParity(ns, `t-${kind}`);
+      assertShowParity(ns, `t-${kind}`);
       await nl.link.del(`t-${kind}`);
     }
     await nl.link.add({ ifname: 'ipip1', kind: 'ipip', remote: '198.51.100.1', local: '198.51.100.2', ttl: 20, pmtudisc: 1 });

@@ -13,13 +13,12 @@ import { CliError, invarg, matches } from '../../common/args.js';
 import { getAddr, getPrefix, type InetPrefix } from '../inet-args.js';
 import { dsfieldId } from '../rtnl-names.js';
 import { formatAddress } from '../../../netlink/addr.js';
-import { GRE_FLAGS, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
+import { GRE_FLAGS, IP6_TNL_F, SIT, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
 import { TUNNEL_USAGE, USAGE_VTI, USAGE_VTI6 } from './usage.js';
 import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext, type KindAttrs, type KindPrintContext } from './util.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../../output/printer.js';
 
-const IP6_TNL_F = { IGN_ENCAP_LIMIT: 0x1, USE_ORIG_TCLASS: 0x2, USE_ORIG_FLOWLABEL: 0x4, RCV_DSCP_COPY: 0x10, USE_ORIG_FWMARK: 0x20, ALLOW_LOCAL_REMOTE: 0x40 };
-const SIT_ISATAP = 0x0001;
+const SIT_ISATAP = SIT.ISATAP;
 const IPPROTO = { IPIP: 4, IPV6: 41, MPLS: 137 };
 
 const isInet = (a: InetPrefix | undefined): a is InetPrefix => a !== undefined && !a.any;
@@ -516,6 +515,70 @@ function printVti(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
   if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);
 }
 
+/** The IPv6 tunnel fields shared by ip6gre and ip6tnl print_opt (hoplimit … dscp). */
+function printV6Common(p: Printer, d: KindAttrs): number {
+  const flags = (d.flags as number | undefined) ?? 0;
+  const flowinfo = d.flowinfo as number | undefined;
+  const ttl = (d.ttl as number | undefined) ?? 0;
+  if (p.inJson || ttl) p.uint(ANY, 'ttl', 'hoplimit %u ', ttl);
+  else p.string(FP, null, 'hoplimit %s ', 'inherit');
+  if (flags & IP6_TNL_F.IGN_ENCAP_LIMIT) p.bool(ANY, 'ip6_tnl_f_ign_encap_limit', 'encaplimit none ', true);
+  else if (d.encap_limit !== undefined) p.uint(ANY, 'encap_limit', 'encaplimit %u ', d.encap_limit as number);
+  if (flags & IP6_TNL_F.USE_ORIG_TCLASS) p.bool(ANY, 'ip6_tnl_f_use_orig_tclass', 'tclass inherit ', true);
+  else if (flowinfo !== undefined) p.string(ANY, 'tclass', 'tclass %s ', `0x${((flowinfo & 0x0ff00000) >>> 20).toString(16).padStart(2, '0')}`);
+  if (flags & IP6_TNL_F.USE_ORIG_FLOWLABEL) p.bool(ANY, 'ip6_tnl_f_use_orig_flowlabel', 'flowlabel inherit ', true);
+  else if (flowinfo !== undefined) p.string(ANY, 'flowlabel', 'flowlabel %s ', `0x${(flowinfo & 0xfffff).toString(16).padStart(5, '0')}`);
+  if (flags & IP6_TNL_F.RCV_DSCP_COPY) p.bool(ANY, 'ip6_tnl_f_rcv_dscp_copy', 'dscp inherit ', true);
+  return flags;
+}
+
+function printFwmark6(p: Printer, d: KindAttrs, flags: number): void {
+  if (flags & IP6_TNL_F.USE_ORIG_FWMARK) p.bool(ANY, 'ip6_tnl_f_use_orig_fwmark', 'fwmark inherit ', true);
+  else if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);
+}
+
+/** gre_print_opt() of ip/link_gre6.c (ip6gre, ip6gretap, ip6erspan). */
+function printGre6(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  if (d.collect_metadata) p.bool(ANY, 'external', 'external ', true);
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  printLink(p, d, ctx);
+  const flags = printV6Common(p, d);
+  const iflags = (d.iflags as number | undefined) ?? 0;
+  const oflags = (d.oflags as number | undefined) ?? 0;
+  if (iflags & GRE_FLAGS.KEY && d.ikey !== undefined) p.string(ANY, 'ikey', 'ikey %s ', keyText(d.ikey as number));
+  if (oflags & GRE_FLAGS.KEY && d.okey !== undefined) p.string(ANY, 'okey', 'okey %s ', keyText(d.okey as number));
+  if (iflags & GRE_FLAGS.SEQ) p.bool(ANY, 'iseq', 'iseq ', true);
+  if (oflags & GRE_FLAGS.SEQ) p.bool(ANY, 'oseq', 'oseq ', true);
+  if (iflags & GRE_FLAGS.CSUM) p.bool(ANY, 'icsum', 'icsum ', true);
+  if (oflags & GRE_FLAGS.CSUM) p.bool(ANY, 'ocsum', 'ocsum ', true);
+  if (flags & IP6_TNL_F.ALLOW_LOCAL_REMOTE) p.bool(ANY, 'ip6_tnl_f_allow_local_remote', 'allow-localremote ', true);
+  printFwmark6(p, d, flags);
+  if (d.erspan_index !== undefined) p.uint(ANY, 'erspan_index', 'erspan_index %u ', d.erspan_index as number);
+  if (d.erspan_ver !== undefined) p.uint(ANY, 'erspan_ver', 'erspan_ver %u ', d.erspan_ver as number);
+  if (d.erspan_dir !== undefined) p.string(ANY, 'erspan_dir', 'erspan_dir %s ', d.erspan_dir === 0 ? 'ingress' : 'egress');
+  if (d.erspan_hwid !== undefined) p.hex0x(ANY, 'erspan_hwid', 'erspan_hwid %#llx ', d.erspan_hwid as number);
+  printEncap(p, d);
+}
+
+/** ip6tunnel_print_opt() of ip/link_ip6tnl.c. */
+function printIp6tnl(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
+  if (d.collect_metadata) p.bool(ANY, 'external', 'external ', true);
+  if (d.proto !== undefined) {
+    const names: Record<number, string> = { [IPPROTO.IPIP]: 'ipip6', [IPPROTO.IPV6]: 'ip6ip6', 0: 'any' };
+    const n = names[d.proto as number];
+    if (n) p.string(ANY, 'proto', '%s ', n);
+  }
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  printLink(p, d, ctx);
+  const flags = printV6Common(p, d);
+  if (flags & IP6_TNL_F.MIP6_DEV) p.bool(ANY, 'ip6_tnl_f_mip6_dev', 'mip6 ', true);
+  if (flags & IP6_TNL_F.ALLOW_LOCAL_REMOTE) p.bool(ANY, 'ip6_tnl_f_allow_local_remote', 'allow-localremote ', true);
+  printFwmark6(p, d, flags);
+  printEncap(p, d);
+}
+
 const withPrint = (cli: KindCli, print: KindCli['print']): KindCli => (print ? { ...cli, print } : cli);
 
 /** Every tunnel kind's CLI module. */
@@ -523,9 +586,10 @@ export function tunnelKinds(): Array<[string, KindCli]> {
   return [
     ['gre', withPrint(gre('gre', false), printGre)], ['gretap', withPrint(gre('gretap', false), printGre)],
     ['erspan', withPrint(gre('erspan', false), printGre)],
-    // ip6gre/ip6tnl print_opt (flowinfo, encaplimit, flag words) are not implemented: -d shows the kind only.
-    ['ip6gre', gre('ip6gre', true)], ['ip6gretap', gre('ip6gretap', true)], ['ip6erspan', gre('ip6erspan', true)],
-    ['ipip', withPrint(iptnl('ipip'), printIptnl)], ['sit', withPrint(iptnl('sit'), printIptnl)], ['ip6tnl', iptnl('ip6tnl')],
+    ['ip6gre', withPrint(gre('ip6gre', true), printGre6)], ['ip6gretap', withPrint(gre('ip6gretap', true), printGre6)],
+    ['ip6erspan', withPrint(gre('ip6erspan', true), printGre6)],
+    ['ipip', withPrint(iptnl('ipip'), printIptnl)], ['sit', withPrint(iptnl('sit'), printIptnl)],
+    ['ip6tnl', withPrint(iptnl('ip6tnl'), printIp6tnl)],
     ['vti', withPrint(vti('vti'), printVti)], ['vti6', withPrint(vti('vti6'), printVti)],
   ];
 }

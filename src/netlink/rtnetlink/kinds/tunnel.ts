@@ -37,6 +37,14 @@ export const TUNNEL_ENCAP = constants('TUNNEL_ENCAP_', H, { NONE: 0, FOU: 1, GUE
 /** TUNNEL_ENCAP_FLAG_* */
 export const TUNNEL_ENCAP_FLAG = constants('TUNNEL_ENCAP_FLAG_', H, { CSUM: 1, CSUM6: 2, REMCSUM: 4 });
 
+/** IP6_TNL_F_* (IFLA_GRE_FLAGS of ip6gre, IFLA_IPTUN_FLAGS of ip6tnl). */
+export const IP6_TNL_F = constants('IP6_TNL_F_', ['linux/ip6_tunnel.h'], {
+  IGN_ENCAP_LIMIT: 0x1, USE_ORIG_TCLASS: 0x2, USE_ORIG_FLOWLABEL: 0x4, MIP6_DEV: 0x8, RCV_DSCP_COPY: 0x10,
+  USE_ORIG_FWMARK: 0x20, ALLOW_LOCAL_REMOTE: 0x40,
+});
+/** SIT_* (IFLA_IPTUN_FLAGS of sit). */
+export const SIT = constants('SIT_', H, { ISATAP: 0x0001 });
+
 /** IFLA_INFO_DATA of the GRE family. */
 export const greData = attrs('gre', {
   link: attr(IFLA_GRE.LINK, u32),
