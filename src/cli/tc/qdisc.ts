@@ -14,7 +14,8 @@ import { ANY, FP, type Printer } from '../../output/printer.js';
 import { qdiscKind, type QdiscKind, type TcEnv } from '../../tc/kind.js';
 import { qdiscMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, formatQdiscHandle } from '../../tc/handle.js';
-import { parseTime } from '../../tc/units.js';
+import { parseTime, parseU32, parseLinkLayer, sprintLinkLayer, LINKLAYER } from '../../tc/units.js';
+import { adjustSize } from '../../tc/psched.js';
 import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
@@ -93,6 +94,109 @@ export function parseEstimator(argv: readonly string[], i: number, est: { interv
   return j;
 }
 
+/** struct tc_sizespec */
+type SizeSpec = { cell_log: number; size_log: number; cell_align: number; overhead: number; linklayer: number; mpu: number; mtu: number; tsize: number };
+
+const STAB_HELP = `Usage: ... stab [ mtu BYTES ] [ tsize SLOTS ] [ mpu BYTES ]
+                [ overhead BYTES ] [ linklayer TYPE ] ...
+   mtu       : max packet size we create rate map for {2047}
+   tsize     : how many slots should size table have {512}
+   mpu       : minimum packet size used in rate computations
+   overhead  : per-packet size overhead used in rate computations
+   linklayer : adapting to a linklayer e.g. atm
+Example: ... stab overhead 20 linklayer atm
+`;
+
+/** parse_size_table(): argv[i] is "stab"; returns the index of the first token after the stab options. */
+function parseSizeTable(argv: readonly string[], i: number, out: SizeSpec): number {
+  let j = i + 1;
+  if (j >= argv.length) incomplete();
+  if (matches(argv[j], 'help')) {
+    process.stderr.write(STAB_HELP);
+    throw new CliError('', 255);
+  }
+  const s: SizeSpec = { cell_log: 0, size_log: 0, cell_align: 0, overhead: 0, linklayer: 0, mpu: 0, mtu: 0, tsize: 0 };
+  const value = (): string => { if (++j >= argv.length) incomplete(); return argv[j]!; };
+  while (j < argv.length) {
+    const a = argv[j]!;
+    if (matches(a, 'mtu')) {
+      const v = value();
+      if (s.mtu) duparg('mtu', v);
+      const n = parseU32(v, 10);
+      if (n === null) invarg('mtu', 'invalid mtu');
+      s.mtu = n!;
+    } else if (matches(a, 'mpu')) {
+      const v = value();
+      if (s.mpu) duparg('mpu', v);
+      const n = parseU32(v, 10);
+      if (n === null) invarg('mpu', 'invalid mpu');
+      s.mpu = n!;
+    } else if (matches(a, 'overhead')) {
+      const v = value();
+      if (s.overhead) duparg('overhead', v);
+      const n = /^[ \t]*[+-]?\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n) || n > 0x7fffffff || n < -0x80000000) invarg('overhead', 'invalid overhead');
+      s.overhead = n;
+    } else if (matches(a, 'tsize')) {
+      const v = value();
+      if (s.tsize) duparg('tsize', v);
+      const n = parseU32(v, 10);
+      if (n === null) invarg('tsize', 'invalid table size');
+      s.tsize = n!;
+    } else if (matches(a, 'linklayer')) {
+      const v = value();
+      if (s.linklayer !== LINKLAYER.UNSPEC) duparg('linklayer', v);
+      const n = parseLinkLayer(v);
+      if (n === null) invarg('linklayer', 'invalid linklayer');
+      s.linklayer = n!;
+    } else {
+      break;
+    }
+    j++;
+  }
+  if (!(s.linklayer >= LINKLAYER.ETHERNET || s.mpu !== 0 || s.overhead !== 0)) throw new CliError('', 255);
+  Object.assign(out, s);
+  return j;
+}
+
+/** tc_calc_size_table(): fills the derived fields of `s`; returns the table (undefined when not needed). */
+function calcSizeTable(s: SizeSpec): number[] | undefined {
+  if (s.linklayer <= LINKLAYER.ETHERNET && s.mpu === 0) {
+    s.mtu = 0; s.tsize = 0; s.cell_log = 0; s.cell_align = 0;
+    return undefined;
+  }
+  if (s.mtu === 0) s.mtu = 2047;
+  if (s.tsize === 0) s.tsize = 512;
+  s.cell_log = 0;
+  while ((s.mtu >>> s.cell_log) > s.tsize - 1) s.cell_log++;
+  const data = new Array<number>(s.tsize);
+  for (;;) {
+    let again = false;
+    for (let i = s.tsize - 1; i >= 0; i--) {
+      const sz = adjustSize(((i + 1) << s.cell_log) >>> 0, s.mpu, s.linklayer);
+      if ((sz >>> s.size_log) > 0xffff) { s.size_log++; again = true; break; }
+      data[i] = sz >>> s.size_log;
+    }
+    if (!again) break;
+  }
+  s.cell_align = -1;
+  return data;
+}
+
+/** print_size_table() (with -d). */
+function printSizeTable(p: Printer, stab: NonNullable<TcAttrs['stab']>): void {
+  const s = stab.base;
+  if (!s) return;
+  p.openObject('stab');
+  p.string(FP, null, ' ', null);
+  if (s.linklayer) p.string(ANY, 'linklayer', 'linklayer %s ', sprintLinkLayer(s.linklayer));
+  if (s.overhead) p.int(ANY, 'overhead', 'overhead %d ', s.overhead);
+  if (s.mpu) p.uint(ANY, 'mpu', 'mpu %u ', s.mpu);
+  if (s.mtu) p.uint(ANY, 'mtu', 'mtu %u ', s.mtu);
+  if (s.tsize) p.uint(ANY, 'tsize', 'tsize %u ', s.tsize);
+  p.closeObject();
+}
+
 /** Print an extack warning of a successful request as tc does. */
 export function warnExtack(msg: string): void {
   process.stderr.write(`Warning: ${msg}${msg.endsWith('.') ? '' : '.'}\n`);
@@ -113,6 +217,7 @@ export interface ParsedRequest {
 export function parseQdiscModify(argv: readonly string[], makeEnv: (dev: string) => TcEnv, raw = false): ParsedRequest {
   const header: TcMsg = { family: 0, ifindex: 0, handle: 0, parent: 0, info: 0 };
   const est = { interval: 0, ewma_log: 0 };
+  const stab: SizeSpec = { cell_log: 0, size_log: 0, cell_align: 0, overhead: 0, linklayer: 0, mpu: 0, mtu: 0, tsize: 0 };
   let dev = '';
   let k = '';
   let q: QdiscKind | undefined;
@@ -152,7 +257,8 @@ export function parseQdiscModify(argv: readonly string[], makeEnv: (dev: string)
     } else if (matches(a, 'estimator')) {
       i = parseEstimator(argv, i, est, raw);
     } else if (matches(a, 'stab')) {
-      throw new CliError('rip tc: "stab" size tables are not supported yet', 1);
+      i = parseSizeTable(argv, i, stab);
+      continue;
     } else if (matches(a, 'ingress_block')) {
       if (++i >= argv.length) incomplete();
       const v = u32arg(argv[i]!);
@@ -195,6 +301,10 @@ export function parseQdiscModify(argv: readonly string[], makeEnv: (dev: string)
   } else if (rest.length) {
     if (matches(rest[0], 'help')) usage();
     throw new CliError(`Garbage instead of arguments "${rest[0]} ...". Try "tc qdisc help".`, 255);
+  }
+  if (stab.linklayer >= LINKLAYER.ETHERNET || stab.mpu !== 0 || stab.overhead !== 0) {
+    const data = calcSizeTable(stab);
+    attrs.stab = data ? { base: stab, data } : { base: stab };
   }
   return { header, attrs, dev };
 }
@@ -270,6 +380,10 @@ export function printQdisc(p: Printer, m: MessageView, env: TcEnv, names: TcLink
   }
   p.closeObject();
   p.nl();
+  if (env.details && tb.stab) {
+    printSizeTable(p, tb.stab);
+    p.nl();
+  }
   if (env.stats) {
     let xstats: unknown;
     if (tb.stats || tb.stats2 || tb.xstats !== undefined) {
