@@ -27,3 +27,26 @@ export function bytesOf(build: RequestBuilder): Buffer {
   return w.toBuffer();
 }
 
+
+/**
+ * A copy of a netlink message with attribute alignment padding zeroed
+ * (recursing into NLA_F_NESTED attributes). iproute2 builds some requests in
+ * uninitialised stack buffers, so the padding after e.g. a u8 attribute is
+ * whatever was on its stack; those bytes mean nothing to the kernel.
+ */
+export function zeroPadding(msg: Buffer, familyHeaderLen: number): Buffer {
+  const b = Buffer.from(msg);
+  const walk = (off: number, end: number): void => {
+    let p = off;
+    while (end - p >= 4) {
+      const len = b.readUInt16LE(p);
+      if (len < 4 || len > end - p) return;
+      if (b.readUInt16LE(p + 2) & 0x8000) walk(p + 4, p + len);
+      const padded = Math.min(end, p + ((len + 3) & ~3));
+      b.fill(0, p + len, padded);
+      p = padded;
+    }
+  };
+  walk(16 + ((familyHeaderLen + 3) & ~3), b.length);
+  return b;
+}

@@ -13,7 +13,7 @@ import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS } from '../../src/netlink/rtnetl
 import { RTM, NLM_F } from '../../src/netlink/constants.js';
 import type { NetlinkSocket } from '../../src/netlink/socket.js';
 import type { LinkApi } from '../../src/netlink/link.js';
-import { splitCommand, bytesOf, CAPTURE_IFINDEX } from './ip-golden-util.js';
+import { splitCommand, bytesOf, CAPTURE_IFINDEX, zeroPadding } from './ip-golden-util.js';
 
 const index = (name: string): number => CAPTURE_IFINDEX[name] ?? 0;
 const VERBS: Readonly<Record<string, [number, number]>> = {
@@ -26,7 +26,8 @@ for (const c of loadGolden('nexthop')) {
   test(`golden: ${c.cmd}`, () => {
     const { family, verb, rest } = splitCommand(c.cmd);
     const [type, flags] = VERBS[verb]!;
-    assertSameBytes(bytesOf(nexthopModifyRequest(new Args(rest), family, type, flags, index)), c.buffers[0]!, c.cmd);
+    // iproute2 leaves stack garbage in the padding after NHA_ENCAP's u8 TTL.
+    assertSameBytes(bytesOf(nexthopModifyRequest(new Args(rest), family, type, flags, index)), zeroPadding(c.buffers[0]!, 8), c.cmd);
   });
 }
 

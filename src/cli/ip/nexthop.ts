@@ -3,7 +3,7 @@
  * grammar, output and errors as iproute2's ip/ipnexthop.c.
  * @module
  */
-import { Args, CliError, matches, invarg } from '../common/args.js';
+import { Args, CliError, matches, invarg, duparg2 } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { RTM, NLM_F, AF } from '../../netlink/constants.js';
@@ -11,6 +11,7 @@ import {
   nexthopMessage, NEXTHOP_GRP_TYPE, RTNH_F, type NexthopAttrs, type ResGroupAttrs,
 } from '../../netlink/rtnetlink/nexthop-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { NLA_F_NESTED } from '../../netlink/codec/schema.js';
 import { nhmsg, type NhMsg } from '../../netlink/structs.js';
 import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { NetlinkError } from '../../netlink/errors.js';
@@ -96,6 +97,7 @@ function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAttrs, li
   const gt = a.group_type ?? NEXTHOP_GRP_TYPE.MPATH;
   if (gt !== NEXTHOP_GRP_TYPE.MPATH) p.string(ANY, 'type', 'type %s ', gt === NEXTHOP_GRP_TYPE.RES ? 'resilient' : '<unknown type>');
   if (a.res_group) printResGroup(p, a.res_group);
+  if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
   if (a.gateway !== undefined) {
     if (p.inJson) p.string(JSON_ONLY, 'gateway', '', a.gateway);
     else { p.text('via '); p.string(FP, null, '%s ', a.gateway); }
@@ -112,6 +114,73 @@ function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAttrs, li
   if (a.fdb) p.null(ANY, 'fdb', 'fdb', '');
   p.closeObject();
   p.string(FP, null, '%s', '\n');
+}
+
+const LWTUNNEL_ENCAP_MPLS = 1;
+const MPLS_IPTUNNEL_DST = 1, MPLS_IPTUNNEL_TTL = 2;
+/** read_encap_type() names, by LWTUNNEL_ENCAP_* value. */
+const ENCAP_TYPES = ['none', 'mpls', 'ip', 'ila', 'ip6', 'seg6', 'bpf', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
+
+/** An MPLS lightweight-tunnel encapsulation: label stack (wire form) and optional TTL. */
+interface MplsEncap { readonly labels: Buffer; readonly ttl: number | undefined }
+
+/** mpls_pton(): `LABEL[/LABEL…]` → big-endian label stack entries with bottom-of-stack on the last. */
+export function mplsLabels(text: string): Buffer | undefined {
+  const parts = text.split('/');
+  if (parts.length > 64) return undefined;
+  const out = Buffer.alloc(parts.length * 4);
+  for (let i = 0; i < parts.length; i++) {
+    const n = getUnsigned(parts[i]!);
+    if (n === undefined || n >= 1 << 20) return undefined;
+    out.writeUInt32BE(((n << 12) | (i === parts.length - 1 ? 0x100 : 0)) >>> 0, i * 4);
+  }
+  return out;
+}
+
+/** lwt_parse_encap() for nexthops; only MPLS is supported (as ip nexthop documents). */
+function parseEncap(args: Args): MplsEncap {
+  const typeName = args.value();
+  const et = ENCAP_TYPES.indexOf(typeName);
+  if (et <= 0) invarg('"encap type" value is invalid\n', typeName);
+  const labelText = args.value();
+  if (!args.left) throw new CliError('Error: unexpected end of line after "encap"');
+  if (et !== LWTUNNEL_ENCAP_MPLS) throw new CliError(`Error: encap type "${typeName}" is not supported by rip yet`);
+  const labels = mplsLabels(labelText);
+  if (!labels) throw new CliError(`Error: mpls address is expected rather than "${labelText}".`, 1);
+  let ttl: number | undefined;
+  while (args.peek() === 'ttl') {
+    args.next();
+    const v = args.value();
+    if (ttl !== undefined) duparg2('ttl', v);
+    const n = getUnsigned(v);
+    if (n === undefined || n > 255) invarg('"ttl" value is invalid\n', v);
+    ttl = n;
+  }
+  return { labels, ttl };
+}
+
+/** print_encap_mpls() after lwt_print_encap()'s type. */
+function printEncap(p: Printer, type: number, data: Buffer | undefined): void {
+  p.string(ANY, 'encap', ' encap %s ', ENCAP_TYPES[type] ?? 'unknown');
+  if (type !== LWTUNNEL_ENCAP_MPLS || !data) return;
+  let off = 0;
+  while (data.length - off >= 4) {
+    const len = data.readUInt16LE(off);
+    if (len < 4 || len > data.length - off) break;
+    const t = data.readUInt16LE(off + 2) & 0x3fff;
+    if (t === MPLS_IPTUNNEL_DST) {
+      const labels: string[] = [];
+      for (let i = off + 4; i + 4 <= off + len; i += 4) {
+        const e = data.readUInt32BE(i);
+        labels.push(String(e >>> 12));
+        if (e & 0x100) break;
+      }
+      p.string(ANY, 'dst', ' %s ', labels.join('/'));
+    } else if (t === MPLS_IPTUNNEL_TTL && len >= 5) {
+      p.uint(ANY, 'ttl', 'ttl %u ', data[off + 4]!);
+    }
+    off += (len + 3) & ~3;
+  }
 }
 
 /** ipnh_parse_id() */
@@ -179,7 +248,7 @@ export function nexthopModifyRequest(args: Args, family: number, type: number, f
       else if (header.family !== addr.family) invarg('address family mismatch\n', v);
       list.push(['gateway', addr.bytes]);
     } else if (t === 'encap') {
-      throw new CliError('Error: "encap" on nexthops is not supported by rip yet.', 1);
+      list.push(['encap', parseEncap(args)]);
     } else if (t === 'blackhole') {
       list.push(['blackhole', true]);
       if (header.family === AF.UNSPEC) header.family = AF.INET;
@@ -244,6 +313,20 @@ export function nexthopModifyRequest(args: Args, family: number, type: number, f
         const at = w.beginAttr(fields.gateway!.type);
         w.bytes(v as Buffer);
         w.endAttr(at);
+      } else if (k === 'encap') {
+        // lwt_parse_encap(): the NHA_ENCAP nest, then NHA_ENCAP_TYPE.
+        const e = v as MplsEncap;
+        const at = w.beginAttr(fields.encap!.type | NLA_F_NESTED);
+        const d = w.beginAttr(MPLS_IPTUNNEL_DST);
+        w.bytes(e.labels);
+        w.endAttr(d);
+        if (e.ttl !== undefined) {
+          const tt = w.beginAttr(MPLS_IPTUNNEL_TTL);
+          w.u8(e.ttl);
+          w.endAttr(tt);
+        }
+        w.endAttr(at);
+        nexthopMessage.attrs.encode(w, { encap_type: LWTUNNEL_ENCAP_MPLS }, {});
       } else if (k === 'res_group') {
         // Attributes inside in command-line order (repeats kept).
         const { order, res } = v as { order: Array<keyof ResGroupAttrs>; res: ResGroupAttrs };
