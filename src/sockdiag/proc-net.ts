@@ -6,7 +6,9 @@
  * process inside it.
  * @module
  */
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { native } from '../netlink/native.js';
 import { netnsTarget, type NetnsRef } from '../netlink/socket.js';
 import { formatIPv4, formatIPv6 } from '../netlink/addr.js';
@@ -91,4 +93,36 @@ export async function procNetInet(netns: NetnsRef | undefined, table: 'tcp' | 'u
     }
     return out;
   });
+}
+
+/**
+ * The ephemeral port range (net.ipv4.ip_local_port_range) of a namespace.
+ * sysctls under /proc/sys/net show the reader's namespace, so for another
+ * namespace a shell started inside it copies the value to a temporary file.
+ */
+export async function ephemeralRangeOf(netns: NetnsRef | undefined): Promise<{ min: number; max: number }> {
+  const parse = (t: string): { min: number; max: number } | null => {
+    const [a, b] = t.trim().split(/\s+/).map(Number);
+    return a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? { min: a, max: b } : null;
+  };
+  const dflt = { min: 1024, max: 4999 };
+  if (netns === undefined) {
+    try { return parse(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')) ?? dflt; } catch { return dflt; }
+  }
+  const target = netnsTarget(netns);
+  const nsPath = typeof target === 'number' ? `/proc/${target}/ns/net` : target;
+  const tmp = join(tmpdir(), `rip-ss-range-${process.pid}-${Date.now()}`);
+  try {
+    const child = native.spawnInNetns(nsPath, ['/bin/sh', '-c', `cat /proc/sys/net/ipv4/ip_local_port_range > '${tmp}'`], null);
+    try {
+      for (let i = 0; i < 2000 && !native.waitPidfd(child.pidfd); i++) await new Promise((r) => setTimeout(r, 1));
+    } finally {
+      native.close(child.pidfd);
+    }
+    return parse(readFileSync(tmp, 'utf8')) ?? dflt;
+  } catch {
+    return dflt;
+  } finally {
+    try { unlinkSync(tmp); } catch { /* not created */ }
+  }
 }

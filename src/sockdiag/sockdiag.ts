@@ -24,7 +24,7 @@ import { compileBytecode } from './bytecode.js';
 import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, type FilterExpr, type FilterSubject, type EvalContext } from './filter.js';
 import { parseFilter, stateMask } from './filter-parser.js';
 import { ephemeralRange } from './names.js';
-import { procNetInet } from './proc-net.js';
+import { procNetInet, ephemeralRangeOf } from './proc-net.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket } from './types.js';
 
 /** The kernel does not support a socket table (module not loaded / too old). */
@@ -216,9 +216,9 @@ export class SockDiag implements AsyncDisposable {
   private killer: NetlinkSocket | undefined;
   private readonly evalCtx: EvalContext;
 
-  private constructor(socket: NetlinkSocket, private readonly opts: SockDiagOpenOptions) {
+  private constructor(socket: NetlinkSocket, private readonly opts: SockDiagOpenOptions, ephemeral: { min: number; max: number }) {
     this.socket = socket;
-    this.evalCtx = { ephemeral: ephemeralRange() };
+    this.evalCtx = { ephemeral };
   }
 
   /** Open a handle (in `netns` if given). */
@@ -226,7 +226,10 @@ export class SockDiag implements AsyncDisposable {
     const so: { netns?: NetnsRef; rcvbuf?: number } = {};
     if (opts.netns !== undefined) so.netns = opts.netns;
     so.rcvbuf = opts.rcvbuf ?? 8 * 1024 * 1024;
-    return new SockDiag(NetlinkSocket.open(NETLINK.SOCK_DIAG, so), opts);
+    const sock = NetlinkSocket.open(NETLINK.SOCK_DIAG, so);
+    // `autobound` is decided against the namespace's own ephemeral port range.
+    const eph = opts.netns === undefined ? ephemeralRange() : await ephemeralRangeOf(opts.netns);
+    return new SockDiag(sock, opts, eph);
   }
 
   private filterOf(f: FilterExpr | string | null | undefined, tcp: boolean, udp: boolean): FilterExpr | null {
@@ -396,6 +399,9 @@ export class SockDiag implements AsyncDisposable {
       sock.close();
     }
   }
+
+  /** The ephemeral port range of the namespace (what `autobound` is checked against). */
+  get ephemeralRange(): { min: number; max: number } { return this.evalCtx.ephemeral; }
 
   /** Close the handle. */
   close(): void {

@@ -15,6 +15,7 @@ import { scanProcesses } from '../../sockdiag/procs.js';
 import { socketSummary } from '../../sockdiag/summary.js';
 import { Services, ephemeralRange } from '../../sockdiag/names.js';
 import { decodeInet } from '../../sockdiag/decode.js';
+import { ephemeralRangeOf } from '../../sockdiag/proc-net.js';
 import { IPPROTO } from '../../sockdiag/constants.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import type { InetSocket, Socket } from '../../sockdiag/types.js';
@@ -136,7 +137,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
     if (!(f.dbs & (f.dbs - 1))) r.disable(COL.NETID);
     if (!(f.states & (f.states - 1))) r.disable(COL.STATE);
     const ctx: FormatContext = {
-      o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral: ephemeralRange(), dgProto: 'tcp',
+      o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral: o.netns !== undefined ? await ephemeralRangeOf(o.netns) : ephemeralRange(), dgProto: 'tcp',
       serviceCache: new Map(),
     };
     const json = o.json ? new JsonSocketWriter(sink, o.pretty, owners, o.threads > 0) : null;

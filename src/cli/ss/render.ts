@@ -46,8 +46,13 @@ export class ColumnRenderer {
   private lens: number[] = [];
   private cur = '';
   private field = 0;
+  // Emulation of ss's chunked token buffer (see out/buf_update/field_flush in ss.c):
+  // chunk count, offset of the end of data in the current chunk, length of the
+  // current token, and whether it is the first token of its chunk.
   private chunks = 0;
-  private chunkUsed = 0;
+  private endOff = 0;
+  private curLen = 0;
+  private firstInChunk = true;
 
   /** @param screenWidth the terminal width, or -1 when stdout is not a terminal (compact output). */
   constructor(private readonly sink: Sink, private readonly screenWidth: number) {}
@@ -57,19 +62,38 @@ export class ColumnRenderer {
 
   /** Append to the current field. */
   out(s: string): void {
-    if (!this.cols[this.field]!.disabled) this.cur += s;
+    if (this.cols[this.field]!.disabled) return;
+    if (this.chunks === 0) this.newChunk(0);
+    const len = byteLen(s);
+    if (!(len < BUF_CHUNK_DATA - this.endOff) && !this.firstInChunk) {
+      // The token does not fit: ss moves it (with what it had so far) to a new chunk.
+      this.newChunk(this.curLen);
+    }
+    this.endOff += len;
+    this.curLen += len;
+    this.cur += s;
+  }
+
+  private newChunk(carried: number): void {
+    this.chunks++;
+    this.endOff = 2 + carried;
+    this.firstInChunk = true;
   }
 
   private flushField(): void {
     const c = this.cols[this.field]!;
     if (c.disabled) return;
-    const len = byteLen(this.cur);
+    const len = this.curLen;
     if (len > c.maxLen) c.maxLen = len;
-    // Chunk accounting as ss's buffer: 2-byte length + even-aligned data.
-    const need = 2 + ((len + 1) & ~1);
-    if (this.chunks === 0) { this.chunks = 1; this.chunkUsed = 0; }
-    if (this.chunkUsed + need > BUF_CHUNK_DATA) { this.chunks++; this.chunkUsed = 0; }
-    this.chunkUsed += need;
+    if (this.chunks === 0) this.newChunk(0);
+    const pad = len % 2;
+    if (BUF_CHUNK_DATA - this.endOff - pad < 2) {
+      this.newChunk(0);
+    } else {
+      this.endOff += pad + 2;
+      this.firstInChunk = false;
+    }
+    this.curLen = 0;
     this.texts.push(this.cur);
     this.lens.push(len);
     this.fields.push(this.field);
@@ -150,7 +174,7 @@ export class ColumnRenderer {
     const texts = this.texts; const fields = this.fields; const lens = this.lens;
     const c0 = this.cols[this.field]!;
     if (!c0.disabled) {
-      texts.push(this.cur); fields.push(this.field); lens.push(byteLen(this.cur));
+      texts.push(this.cur); fields.push(this.field); lens.push(this.curLen);
     }
     if (texts.length === 0) { this.reset(); return; }
     this.calcWidth();
@@ -189,6 +213,8 @@ export class ColumnRenderer {
     this.cur = '';
     this.field = 0;
     this.chunks = 0;
-    this.chunkUsed = 0;
+    this.endOff = 0;
+    this.curLen = 0;
+    this.firstInChunk = true;
   }
 }
