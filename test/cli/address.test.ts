@@ -54,6 +54,9 @@ const SHOW = [
   ['a', 's', 'nodad'], ['a', 's', 'home'], ['a', 's', 'to', '10.0.0.0/8'], ['a', 's', 'to', '2001:db8::/32'],
   ['a', 's', 'up'], ['-br', 'a', 's', 'up'], ['-d', 'a'], ['-j', '-d', 'a'], ['-d', '-br', 'a'],
   ['-br', '-0', 'a'], ['-0', 'a'], ['a', 's', 'master', 'br0'], ['a', 's', 'type', 'bridge_slave'], ['-d', 'a', 's', 'dev', 'br0'], ['-j', '-0', 'a'], ['-6', 'a', 's', 'dev', 'v0'], ['a', 's', 'type', 'veth'],
+  ['a', 's', 'nomaster'], ['-j', 'a', 's', 'dev', 'v0', 'type', 'bridge'], ['-j', 'a', 's', 'dev', 'v3', 'nomaster'],
+  ['a', 's', 'scope', 'all'], ['a', 's', 'to', '10/8'], ['a', 's', 'scope', '253'], ['a', 's', 'label', 'v0:1', 'primary'],
+  ['a', 's', 'group', 'default'], ['-s', 'a', 's', 'dev', 'v0'], ['-s', '-s', '-j', 'a', 's', 'dev', 'v2'],
   ['maddr'], ['maddress', 'show'], ['-j', 'maddr'], ['-j', '-p', 'maddr'], ['maddr', 'show', 'dev', 'v1'],
   ['-4', 'maddr'], ['-6', 'maddr'], ['-0', 'maddr'], ['-o', 'maddr'],
 ] as const;

@@ -707,9 +707,16 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   const allLinks = await dumpLinks(nl, f.ifindex ? 0 : ctx.opts.family, ctx.opts.stats > 0);
   const byIndex = new Map(allLinks.map((l) => [l.ifindex, l] as const));
   const nameOf = (i: number): string => byIndex.get(i)?.ifname ?? `if${i}`;
-  let links = f.ifindex ? allLinks.filter((l) => l.ifindex === f.ifindex) : allLinks;
-  if (f.kind !== undefined) links = links.filter((l) => l.kind === f.kind);
-  if (f.master > 0) links = links.filter((l) => l.raw.attrs.master === f.master);
+  let links = allLinks;
+  if (f.ifindex) {
+    // ipaddr_link_get(): one link; kind and master are then only checked by print_linkinfo().
+    links = allLinks.filter((l) => l.ifindex === f.ifindex);
+  } else {
+    // iplink_filter_req() lets the kernel filter the dump: IFLA_LINKINFO kind, IFLA_MASTER = index or -1 ("no master").
+    if (f.kind !== undefined) links = links.filter((l) => l.kind === f.kind);
+    if (f.master > 0) links = links.filter((l) => l.raw.attrs.master === f.master);
+    else if (f.master === -1) links = links.filter((l) => l.raw.attrs.master === undefined);
+  }
   let addrs: Address[] = [];
   if (f.family !== AF_PACKET) {
     const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
