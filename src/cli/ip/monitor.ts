@@ -306,6 +306,8 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       }
       if (ev.type === 'route' && ((ev.message as { flags?: number }).flags ?? 0) & 0x200 /* RTM_F_CLONED */) return;
       s.header(ev.type);
+      // iproute_reset_filter(ifindex): print_route() drops routes of other devices (after the header).
+      if (ev.type === 'route' && s.ifindex && (ev.message as { oif?: number }).oif !== s.ifindex) return;
       const names = new Map([...s.links].map(([i, l]) => [i, l.ifname] as const));
       print(ctx, ev.message, deleted, names);
     }
