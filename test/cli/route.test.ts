@@ -44,6 +44,9 @@ function populate(ns: TestNetns): void {
   sh('route add 10.10.0.0/16 via 198.51.100.1 dev veth0 onlink');
   sh('nexthop add id 5 via 192.0.2.2 dev veth0');
   sh('route add 10.11.0.0/16 nhid 5');
+  sh('nexthop add id 6 via 192.0.2.3 dev veth0');
+  sh('nexthop add id 7 group 5/6,3');
+  sh('route add 10.12.0.0/16 nhid 7');
   sh('route add default via 192.0.2.254');
   sh('-6 route add 2001:db8:1::/64 via 2001:db8::2 pref high');
   sh('-6 route add 2001:db8:2::/64 from 2001:db8:9::/48 dev veth0 metric 7');
@@ -86,6 +89,10 @@ route show tos 0x10
 -6 route show from 2001:db8:9::/48
 -4 route show table all
 -d route show table all root 10.1.0.0/16
+-d route show
+-d route show table all
+route get 10.12.0.1
+-d route get 10.12.0.1
 -d route show proto static
 -d -6 route show
 -o route show

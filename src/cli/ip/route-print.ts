@@ -37,6 +37,62 @@ export interface RoutePrintOptions {
   /** filter.rvia.bitlen == host_len / filter.rprefsrc.bitlen == host_len (exact match: not printed). */
   readonly viaExact: (family: number) => boolean;
   readonly prefsrcExact: (family: number) => boolean;
+  /** With -d: the nexthop object of an `nhid` route, printed as `nh_info` (print_cache_nexthop_id). */
+  readonly nhInfo?: (id: number) => NexthopInfo | undefined;
+}
+
+/** What `nh_info` prints of a nexthop object (ip/ipnexthop.c __print_nexthop_entry). */
+export interface NexthopInfo {
+  readonly id: number;
+  readonly group: ReadonlyArray<{ readonly id: number; readonly weight?: number }> | undefined;
+  /** Group type name when not 'mpath' (iproute2 prints only other types). */
+  readonly type: string | undefined;
+  readonly gateway: string | undefined;
+  /** Output device name. */
+  readonly dev: string | undefined;
+  readonly scope: number;
+  readonly blackhole: boolean;
+  readonly protocol: number;
+  readonly flags: number;
+  readonly fdb: boolean;
+}
+
+function nhInfoText(nh: NexthopInfo, o: RoutePrintOptions): string {
+  let s = `id ${nh.id} `;
+  if (nh.group) s += 'group ' + nh.group.map((g) => `${g.id}${g.weight !== undefined && g.weight > 1 ? `,${g.weight}` : ''}`).join('/') + ' ';
+  if (nh.type !== undefined && nh.type !== 'mpath') s += `type ${nh.type} `;
+  if (nh.gateway !== undefined) s += `via ${nh.gateway} `;
+  if (nh.dev !== undefined) s += `dev ${nh.dev} `;
+  if (nh.scope !== 0 || o.details > 0) s += `scope ${scopeName(nh.scope)} `;
+  if (nh.blackhole) s += 'blackhole ';
+  if (nh.protocol !== 0 || o.details > 0) s += `proto ${protoName(nh.protocol)} `;
+  s += flagsText(nh.flags);
+  if (nh.fdb) s += 'fdb';
+  return s;
+}
+
+function nhInfoJson(p: Printer, nh: NexthopInfo, o: RoutePrintOptions): void {
+  p.openObject('nh_info');
+  p.uint(ANY, 'id', '', nh.id);
+  if (nh.group) {
+    p.openArray(JSON_ONLY, 'group');
+    for (const g of nh.group) {
+      p.openObject();
+      p.uint(ANY, 'id', '', g.id);
+      if (g.weight !== undefined && g.weight > 1) p.uint(ANY, 'weight', '', g.weight);
+      p.closeObject();
+    }
+    p.closeArray(JSON_ONLY, '');
+  }
+  if (nh.type !== undefined && nh.type !== 'mpath') p.string(ANY, 'type', '', nh.type);
+  if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', nh.gateway);
+  if (nh.dev !== undefined) p.string(JSON_ONLY, 'dev', '', nh.dev);
+  if (nh.scope !== 0 || o.details > 0) p.string(ANY, 'scope', '', scopeName(nh.scope));
+  if (nh.blackhole) p.null(ANY, 'blackhole', '', '');
+  if (nh.protocol !== 0 || o.details > 0) p.string(ANY, 'protocol', '', protoName(nh.protocol));
+  flagsJson(p, nh.flags);
+  if (nh.fdb) p.null(ANY, 'fdb', '', '');
+  p.closeObject();
 }
 
 /** Options for a plain `ip route show` / `ip route get`. */
@@ -210,6 +266,10 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   if (r.iif !== undefined && !o.iifPinned) s += `iif ${r.iifName ?? `if${r.iif}`} `;
   if (r.pref !== undefined) s += prefName(r.pref) !== undefined ? `pref ${prefName(r.pref)}` : String(r.pref);
   if (r.ttl_propagate !== undefined) s += `ttl-propogate ${r.ttl_propagate ? 'enabled' : 'disabled'}`;
+  if (r.nhid !== undefined && o.details && o.nhInfo) {
+    const nh = o.nhInfo(r.nhid);
+    if (nh) s += '\n\tnh_info ' + nhInfoText(nh, o);
+  }
   if (r.nexthops) {
     for (const nh of r.nexthops) {
       s += `${o.sl}\tnexthop `;
@@ -335,6 +395,10 @@ export function routeJson(p: Printer, r: Route, o: RoutePrintOptions): void {
     if (n !== undefined) p.string(ANY, 'pref', '', n); else p.uint(ANY, 'pref', '', r.pref);
   }
   if (r.ttl_propagate !== undefined) p.bool(JSON_ONLY, 'ttl-propogate', '', r.ttl_propagate);
+  if (r.nhid !== undefined && o.details && o.nhInfo) {
+    const nh = o.nhInfo(r.nhid);
+    if (nh) nhInfoJson(p, nh, o);
+  }
   if (r.nexthops) {
     p.openArray(JSON_ONLY, 'nexthops');
     for (const nh of r.nexthops) {

@@ -25,7 +25,7 @@ import {
   AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
 } from './route-args.js';
 import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNumeric } from './route-names.js';
-import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions } from './route-print.js';
+import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions, type NexthopInfo } from './route-print.js';
 import { routeUsage } from './route-usage.js';
 import { readFamily, ReturnedError } from './main.js';
 
@@ -126,6 +126,25 @@ export function pipeline(ctx: CliContext, args: Args): { answer: Promise<unknown
 async function finishModify(ctx: CliContext, nl: Netlink, p: ParsedModify): Promise<{ answer: Promise<unknown> }> {
   await resolveModify(ctx, p);
   return { answer: nl.route.modify(p.op, p.header, p.attrs, {}, p.what) };
+}
+
+/** With -d, the nexthop objects (for nh_info), by id; one dump, names resolved. */
+async function nexthopInfos(ctx: CliContext, names: ReadonlyMap<number, string>): Promise<((id: number) => NexthopInfo | undefined) | undefined> {
+  if (!ctx.opts.details) return undefined;
+  const nl = await ctx.netlink();
+  const map = new Map<number, NexthopInfo>();
+  try {
+    for (const nh of await nl.nexthop.list().toArray()) {
+      map.set(nh.id, {
+        id: nh.id, group: nh.group, type: nh.type, gateway: nh.gateway,
+        dev: nh.oif !== undefined ? names.get(nh.oif) ?? `if${nh.oif}` : undefined,
+        scope: nh.scope, blackhole: nh.blackhole, protocol: nh.protocol, flags: nh.flags, fdb: nh.fdb,
+      });
+    }
+  } catch {
+    return undefined; // no nexthop support: iproute2 prints no nh_info either
+  }
+  return (id) => map.get(id);
 }
 
 // ---------------------------------------------------------------- list / flush filter
@@ -427,7 +446,8 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   await resolveListDevs(ctx, spec);
   const nl = await ctx.netlink();
   const names = (await linkNames(ctx)).byIndex;
-  const o = printOptionsFor(ctx, spec.filter);
+  const nhInfo = await nexthopInfos(ctx, names);
+  const o: RoutePrintOptions = nhInfo ? { ...printOptionsFor(ctx, spec.filter), nhInfo } : printOptionsFor(ctx, spec.filter);
   const p = ctx.printer;
   const f = spec.filter;
   const family = spec.family;
@@ -632,9 +652,12 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   // socket layer knows when the request is complete. The kernel's answer is the same.
   const m = await nl.socket.get(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.ACK, h, a), 'get route');
   const r = decodeRoute(m);
-  nameRoute(r, (await linkNames(ctx)).byIndex);
+  const names = (await linkNames(ctx)).byIndex;
+  nameRoute(r, names);
   const p = ctx.printer;
-  const o = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  const nhInfo = r.nhid !== undefined ? await nexthopInfos(ctx, names) : undefined;
+  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  const o: RoutePrintOptions = nhInfo ? { ...base, nhInfo } : base;
   p.start();
   if (p.inJson) routeJson(p, r, o); else ctx.sink.write(routeText(r, o));
   p.finish();
