@@ -8,15 +8,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { repoRoot } from '../helpers/golden.js';
-import type { TestNetns } from '../helpers/netns.js';
+import { inVm, type TestNetns } from '../helpers/netns.js';
 
 /** Output of one command. */
 export interface Outcome { readonly stdout: string; readonly stderr: string; readonly status: number | null }
 
-const RIP = path.join(repoRoot(), 'dist', 'src', 'cli', 'rip.js');
+/** Path of the compiled multi-call entry point. */
+export const RIP = path.join(repoRoot(), 'dist', 'src', 'cli', 'rip.js');
 
 function run(cmd: string, args: readonly string[]): Outcome {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  // The full-kernel VM emulates the CPU: allow for a much slower node start-up there.
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: inVm() ? 300_000 : 30_000 });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
 }
 

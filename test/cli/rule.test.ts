@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import { withNetns, createTestNetns, requireRoot } from '../helpers/netns.js';
-import { assertParity, assertRejectedLikeIproute2, assertSameEffect, words } from './ip-parity-util.js';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { assertParity, assertRejectedLikeIproute2, assertSameEffect, words, iproute2, RIP } from './ip-parity-util.js';
 
 const ADD = [
   'rule add pref 100 from 10.0.0.0/8 table 100',
@@ -86,4 +88,29 @@ test('ip rule: bad input gets iproute2 stderr and exit status, namespace unchang
     ns.ip('rule', 'add', 'pref', '100', 'table', '100');
     assertRejectedLikeIproute2(ns, BAD);
   });
+});
+
+test('ip rule save/restore: our dump restores to the same rules as iproute2 restoring its own', async (t) => {
+  if (!requireRoot(t)) return;
+  const src = createTestNetns('rip-cli-src');
+  const a = createTestNetns('rip-cli-a');
+  const b = createTestNetns('rip-cli-b');
+  try {
+    for (const l of ADD.slice(0, 15)) src.ip(...words(l));
+    const theirs = spawnSync('ip', ['-n', src.name, 'rule', 'save'], { stdio: ['ignore', 'pipe', 'pipe'] }).stdout;
+    const ours = spawnSync(process.execPath, [RIP, 'ip', '-n', src.name, 'rule', 'save'], { stdio: ['ignore', 'pipe', 'pipe'] }).stdout;
+    assert.equal(ours.length, theirs.length);
+    assert.equal(ours.readUInt32LE(0), 0x71706986, 'magic');
+    spawnSync('ip', ['-n', a.name, 'rule', 'restore'], { input: theirs });
+    const r = spawnSync(process.execPath, [RIP, 'ip', '-n', b.name, 'rule', 'restore'], { input: ours, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    for (const v of [['rule', 'show'], ['-6', 'rule', 'show']]) assert.equal(iproute2(b, v).stdout, iproute2(a, v).stdout);
+    const bad = spawnSync(process.execPath, [RIP, 'ip', '-n', b.name, 'rule', 'restore'], { input: 'garbage\n', encoding: 'utf8' });
+    const badIp = spawnSync('ip', ['-n', b.name, 'rule', 'restore'], { input: 'garbage\n', encoding: 'utf8' });
+    assert.deepEqual([bad.stderr, bad.status], [badIp.stderr, badIp.status]);
+  } finally {
+    src.cleanup();
+    a.cleanup();
+    b.cleanup();
+  }
 });

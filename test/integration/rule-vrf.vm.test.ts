@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withNetns, requireKernelFeature, hasLinkKind, type TestNetns } from '../helpers/netns.js';
 import { Netlink } from '../../src/netlink/netlink.js';
+import { AF } from '../../src/netlink/constants.js';
 import { assertParity, assertSameEffect, rip, words } from '../cli/ip-parity-util.js';
 import { createTestNetns } from '../helpers/netns.js';
 
@@ -34,7 +35,7 @@ test('vrf: library filters by master and l3mdev rules', async (t) => {
     vrfSetup(ns);
     const nl = await Netlink.open({ netns: ns.name });
     try {
-      const neigh = await nl.neighbor.list({ master: 'blue' }).toArray();
+      const neigh = await nl.neighbor.list({ master: 'blue', family: AF.INET }).toArray();
       assert.deepEqual(neigh.map((n) => n.dst), ['192.0.2.7']);
       const nhs = await nl.nexthop.list({ master: 'blue' }).toArray();
       assert.deepEqual(nhs.map((n) => n.id), [1]);
