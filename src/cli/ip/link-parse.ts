@@ -31,6 +31,8 @@ export interface LinkResolver {
   addrLen(name: string): number;
   /** `-4` / `-6` / `-0` as iproute2's preferred_family. */
   readonly family: number;
+  /** The nsid of a named namespace as seen from ours (for `link-netns NAME`), if known. */
+  nsid?(name: string): number | undefined;
 }
 
 /** A parsed `ip link` modification, ready to send. */
@@ -205,7 +207,12 @@ function iplinkParse(args: readonly string[], header: IfInfoMsg, attrs: LinkAttr
       if (m < 0) invarg('Invalid address generation mode\n', v);
       attrs.af_spec = { inet6: { addr_gen_mode: m } };
     } else if (matches(a, 'link-netns')) {
-      throw new CliError('link-netns: use link-netnsid ID with rip', 1);
+      const v = next();
+      if (linkNetnsid !== -1) duparg('link-netns/link-netnsid', v);
+      const id = r.nsid?.(v);
+      if (id === undefined || id < 0) invarg('Invalid "link-netns" value\n', v);
+      linkNetnsid = id;
+      attrs.link_netnsid = id;
     } else if (matches(a, 'link-netnsid')) {
       const v = next();
       if (linkNetnsid !== -1) duparg('link-netns/link-netnsid', v);

@@ -406,7 +406,25 @@ async function loadLinks(ctx: CliContext, skipStats = true): Promise<Link[]> {
 async function modify(ctx: CliContext, verb: LinkVerb, args: Args): Promise<number> {
   const argv = args.rest();
   const links = await loadLinks(ctx);
-  const cmd = parseLinkCommand(verb, argv, resolverOf(links, ctx.opts.family === 17 ? 0 : ctx.opts.family));
+  const resolver = resolverOf(links, ctx.opts.family === 17 ? 0 : ctx.opts.family);
+  // link-netns NAME needs the namespace's nsid; like iproute2, assign one if it has none.
+  const nsids = new Map<string, number>();
+  for (let i = 0; i < argv.length - 1; i++) {
+    if (!matches(argv[i], 'link-netns')) continue;
+    const name = argv[i + 1]!;
+    const from = ctx.opts.netns !== undefined ? { from: ctx.opts.netns } : {};
+    try {
+      let id = await netns.getId(name, from);
+      if (id === undefined) {
+        await netns.setId(name, 'auto', from);
+        id = await netns.getId(name, from);
+      }
+      if (id !== undefined) nsids.set(name, id);
+    } catch {
+      // Not a namespace: the parser reports the invalid value.
+    }
+  }
+  const cmd = parseLinkCommand(verb, argv, { ...resolver, nsid: (n) => nsids.get(n) });
   const nl = await ctx.netlink();
   await nl.link.modify(cmd.type, cmd.flags, cmd, `${verb} link`);
   return 0;
