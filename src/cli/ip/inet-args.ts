@@ -134,11 +134,11 @@ export function getU16(arg: string, base = 0): number | undefined {
 
 /** get_s32() (strtol base 0 within int32). */
 export function getS32(arg: string): number | undefined {
-  if (!arg) return undefined;
-  const neg = /^[ \t\n]*-/.test(arg);
-  const v = strtoul(neg ? arg.replace('-', '') : arg);
-  if (v === undefined || /^[ \t\n]*-?[+-]/.test(arg)) return undefined;
-  const n = neg ? -v : v;
+  const m = /^([ \t\n]*)([+-]?)(.*)$/s.exec(arg);
+  if (!arg || !m || /^[+-]/.test(m[3]!)) return undefined;
+  const v = strtoul(m[3]!);
+  if (v === undefined) return undefined;
+  const n = m[2] === '-' ? -v : v;
   return n >= -0x80000000 && n <= 0x7fffffff ? n : undefined;
 }
 
