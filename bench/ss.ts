@@ -40,7 +40,7 @@ async function startHelpers(ns: string, n: number): Promise<ChildProcess[]> {
   const out: ChildProcess[] = [];
   for (let done = 0, k = 0; done < n; k++) {
     const m = Math.min(PER_HELPER, n - done);
-    out.push(await startHelper(ns, m, 7001 + k));
+    out.push(await startHelper(ns, m, 2001 + k));
     done += m;
   }
   return out;
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     let helpers: ChildProcess[] = [];
     try {
       must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      must('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65000']);
+      must('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=10000 65000']);
       must('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.core.somaxconn=65535']);
       helpers = await startHelpers(ns, n);
       const cases: Array<[string, string[]]> = [['-tan', ['-tan']], ['-tanp', ['-tanp']]];

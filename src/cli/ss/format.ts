@@ -5,7 +5,6 @@
  * @module
  */
 import { sprintf } from '../../output/printf.js';
-import { formatIPv4, formatIPv6 } from '../../netlink/addr.js';
 import { COL, type ColumnRenderer } from './render.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
@@ -62,19 +61,24 @@ export function sprintBw(bw: number, numeric: boolean): string {
 
 const g = (v: number): string => sprintf('%g', v);
 
+const serviceCaches = new WeakMap<FormatContext, Map<string, Map<number, string>>>();
+
 function resolveService(ctx: FormatContext, port: number): string {
   if (port === 0) return '*';
   if (ctx.o.numeric) return String(port);
   if (ctx.dgProto === 'raw') return protocolName(port) ?? `ipproto-${port}`;
-  const key = `${ctx.dgProto}/${port}`;
-  let v = ctx.serviceCache.get(key);
+  let byProto = serviceCaches.get(ctx);
+  if (!byProto) { byProto = new Map(); serviceCaches.set(ctx, byProto); }
+  let cache = byProto.get(ctx.dgProto);
+  if (!cache) { cache = new Map(); byProto.set(ctx.dgProto, cache); }
+  let v = cache.get(port);
   if (v === undefined) {
     v = String(port);
     if (!(port >= ctx.ephemeral.min && port <= ctx.ephemeral.max)) {
       const n = ctx.services.name(port, ctx.dgProto);
       if (n) v = n;
     }
-    ctx.serviceCache.set(key, v);
+    cache.set(port, v);
   }
   return v;
 }
@@ -105,14 +109,14 @@ function addrPrint(r: ColumnRenderer, addr: string, delim: string, port: string,
   r.next();
 }
 
-function inetAddr(ctx: FormatContext, bytes: Buffer, family: number, port: number, ifindex: number, v6only: boolean): void {
+function inetAddr(ctx: FormatContext, text: string, bytes: () => Buffer, family: number, port: number, ifindex: number, v6only: boolean): void {
   let ap: string;
   if (family === 2) {
-    ap = ctx.o.resolve ? hostName(bytes, true) : formatIPv4(bytes);
-  } else if (!v6only && bytes.every((b) => b === 0)) {
+    ap = ctx.o.resolve ? hostName(bytes(), true) : text;
+  } else if (!v6only && text === '::') {
     ap = '*';
   } else {
-    ap = ctx.o.resolve ? hostName(bytes, false) : formatIPv6(bytes);
+    ap = ctx.o.resolve ? hostName(bytes(), false) : text;
     if (ap.includes(':')) ap = `[${ap}]`;
   }
   addrPrint(ctx.r, ap, ':', resolveService(ctx, port), ifindex ? ctx.links.name(ifindex) : null);
@@ -243,8 +247,8 @@ export function printInet(ctx: FormatContext, s: InetSocket): void {
   const type = s.protocol === IPPROTO.RAW ? (s.rawProtocol ?? 0) : s.protocol;
   statePrint(ctx, netidOf(type), s);
   const v6only = s.family === 10 && s.v6only === true;
-  inetAddr(ctx, s.localBytes, s.family, s.localPort, s.ifindex, v6only);
-  inetAddr(ctx, s.peerBytes, s.family, s.peerPort, 0, v6only);
+  inetAddr(ctx, s.localAddress, () => s.localBytes, s.family, s.localPort, s.ifindex, v6only);
+  inetAddr(ctx, s.peerAddress, () => s.peerBytes, s.family, s.peerPort, 0, v6only);
   procPrint(ctx, s.inode);
   if (o.options && s.timer) {
     const t = s.timer;
@@ -402,8 +406,8 @@ export function printNetlink(ctx: FormatContext, s: NetlinkSockInfo): void {
 export function printInetProc(ctx: FormatContext, s: InetSocket): void {
   const type = s.protocol === IPPROTO.RAW ? 0 : s.protocol;
   statePrint(ctx, netidOf(type), s);
-  inetAddr(ctx, s.localBytes, s.family, s.localPort, 0, false);
-  inetAddr(ctx, s.peerBytes, s.family, s.peerPort, 0, false);
+  inetAddr(ctx, s.localAddress, () => s.localBytes, s.family, s.localPort, 0, false);
+  inetAddr(ctx, s.peerAddress, () => s.peerBytes, s.family, s.peerPort, 0, false);
   procPrint(ctx, s.inode);
   // ss would print ` opt:"…"` with -e, but its sscanf can never fill it (n < 9 always): nothing more.
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { FdSink, type Sink } from '../../output/printer.js';
 import { SockDiag, filterSubject, UnsupportedSocketTableError } from '../../sockdiag/sockdiag.js';
 import { evaluate, type FilterExpr, type EvalContext } from '../../sockdiag/filter.js';
@@ -33,7 +34,8 @@ const VERSION = 'ss utility, iproute2-6.1.0';
 
 /** Terminal width, or -1 when stdout is not a terminal (ss's render_screen_width). */
 function screenWidth(): number {
-  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
+  // isatty first: touching process.stdout builds a stream object, which costs start-up time.
+  if (isatty(1) && process.stdout.columns > 0) return process.stdout.columns;
   return -1;
 }
 

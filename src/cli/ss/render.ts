@@ -20,6 +20,12 @@ interface Column { align: number; header: string; ldelim: string; disabled: bool
 const BUF_CHUNK_DATA = 1024 * 1024 - 16;
 const BUF_CHUNKS_MAX = 5;
 
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  if (n < 256) return (SPACES[n] ??= ' '.repeat(n));
+  return ' '.repeat(n);
+}
+
 function byteLen(s: string): number {
   // Fast path: ASCII strings are one byte per char.
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return Buffer.byteLength(s);
@@ -192,13 +198,13 @@ export class ColumnRenderer {
       const tlen = lens[k]!;
       if (col.width && col.align === RIGHT) {
         const s = col.width - tlen - printed;
-        if (s > 0) { parts.push(' '.repeat(s)); printed += s; }
+        if (s > 0) { parts.push(spaces(s)); printed += s; }
       }
       parts.push(texts[k]!);
       printed += tlen;
       if (col.width && col.align === LEFT) {
         const s = col.width - printed;
-        if (s > 0) parts.push(' '.repeat(s));
+        if (s > 0) parts.push(spaces(s));
       }
       if (f === COL_MAX - 1) { parts.push('\n'); lineStarted = false; }
       if (parts.length > 4096) { this.sink.write(parts.join('')); parts.length = 0; }
