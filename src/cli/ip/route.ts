@@ -27,6 +27,7 @@ import {
 import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNumeric } from './route-names.js';
 import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions, type NexthopInfo } from './route-print.js';
 import { routeUsage } from './route-usage.js';
+import { savePrep, saveMessage, showdumpMessages, viewOf, restore } from './route-save.js';
 import { readFamily, ReturnedError } from './main.js';
 
 const RT_TABLE_MAIN = 254;
@@ -484,6 +485,46 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** `ip route save SELECTOR`: the selected routes as a binary dump on stdout. */
+async function save(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  savePrep(ctx);
+  const spec = parseSelectors(argv, ctx.opts.family);
+  await resolveListDevs(ctx, spec);
+  const nl = await ctx.netlink();
+  try {
+    for await (const batch of dumpRoutes(nl, spec, new Map(), true).batches()) for (const { raw } of batch) saveMessage(raw!);
+  } catch (e) {
+    if (e instanceof NetlinkError) {
+      if (e.errno === ENOENT && spec.filter.tb === RT_TABLE_MAIN) return 0;
+      process.stderr.write(kernelErrorText(e) + 'Dump terminated\n');
+      return 2;
+    }
+    throw e;
+  }
+  return 0;
+}
+
+/** `ip route showdump`: print a saved dump from stdin (unfiltered, text). */
+async function showdump(ctx: CliContext): Promise<number> {
+  const msgs = showdumpMessages();
+  const names = (await linkNames(ctx)).byIndex;
+  const o = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  for (const raw of msgs) {
+    const m = viewOf(raw);
+    if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) {
+      ctx.warn(`Not a route: ${hex8(raw.readUInt32LE(0))} ${hex8(m.type)} ${hex8(m.flags)}`);
+      continue;
+    }
+    const r = decodeRoute(m);
+    nameRoute(r, names);
+    ctx.sink.write(routeText(r, o));
+  }
+  ctx.printer.flush();
+  return 0;
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
 async function flush(ctx: CliContext, argv: readonly string[]): Promise<number> {
   if (!argv.length) throw new CliError('"ip route flush" requires arguments.', 1);
   const spec = parseSelectors(argv, ctx.opts.family);
@@ -678,9 +719,9 @@ export default async function ipRoute(ctx: CliContext, args: Args): Promise<numb
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return list(ctx, args.rest());
   if (matches(verb, 'get')) return get(ctx, args.rest());
   if (matches(verb, 'flush')) return flush(ctx, args.rest());
-  if (matches(verb, 'save') || matches(verb, 'restore') || matches(verb, 'showdump')) {
-    throw new CliError(`Error: "ip route ${verb}" is not supported by rip yet`, 255);
-  }
+  if (matches(verb, 'save')) return save(ctx, args.rest());
+  if (matches(verb, 'restore')) return restore(ctx);
+  if (matches(verb, 'showdump')) return showdump(ctx);
   if (matches(verb, 'help')) routeUsage();
   throw new CliError(`Command "${verb}" is unknown, try "ip route help".`, 255);
 }
