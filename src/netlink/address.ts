@@ -116,9 +116,7 @@ export function decodeAddress(m: MessageView): Address {
  * A flag filter as `ip address show` takes them: a flag name to require it,
  * `-name` to exclude it; `dynamic` means not permanent, `primary` not secondary.
  */
-export type AddressFlagFilter =
-  | Exclude<AddressFlagName, 'stable-privacy'> | 'stable-privacy' | 'dynamic' | 'primary'
-  | `-${AddressFlagName | 'dynamic' | 'primary'}`;
+export type AddressFlagFilter = AddressFlagName | 'dynamic' | 'primary' | `-${AddressFlagName | 'dynamic' | 'primary'}`;
 
 /** Filters for {@link AddressApi.list} and {@link AddressApi.flush}. */
 export interface AddressFilter {
@@ -361,11 +359,6 @@ function inPrefix(a: string | undefined, p: { bytes: Buffer; len: number }): boo
     if ((b[i]! ^ p.bytes[i]!) & mask) return false;
   }
   return true;
-}
-
-/** A compiled {@link AddressFilter}: what can only be checked in user space. */
-export interface AddressMatcher {
-  (a: Address): boolean;
 }
 
 /** The address dump: resolves link names (for `dev`, `up`, `label`) before it starts. */
