@@ -98,6 +98,10 @@ function attrOf(raw: Buffer, type: number): Buffer | undefined {
  */
 export async function restore(ctx: CliContext): Promise<number> {
   const msgs = readDump();
+  // iproute2 rewinds stdin for each of its three passes: a pipe fails its ftell().
+  let seekable = false;
+  try { const st = fstatSync(0); seekable = st.isFile() || st.isBlockDevice(); } catch { seekable = false; }
+  if (!seekable) throw new CliError('Failed to restore: ftell: Illegal seek', 1);
   const nl = await ctx.netlink();
   for (let prio = 0; prio < 3; prio++) {
     for (const raw of msgs) {
