@@ -234,8 +234,8 @@ export class NeighborApi {
 
   /**
    * Stream neighbour entries (or proxy entries with `{ proxy: true }`).
-   * `dev`/`master` given by name are resolved first, so this returns a promise of the stream's items via
-   * async iteration; pass ifindexes to avoid the lookup.
+   * A `dev` or `master` given by name is resolved to its ifindex when iteration
+   * starts; pass ifindexes (or use {@link listByIndex}) to skip that lookup.
    * ```ts
    * for await (const n of nl.neighbor.list({ dev: 'veth0', states: ['reachable', 'stale'] })) console.log(n.dst);
    * ```
