@@ -3,7 +3,7 @@
  * `npm run test:vm`: run the tests that need a full kernel (files named
  * `*.vm.test.ts`) inside a qemu VM booting Debian's stock 6.1 kernel:
  *
- *   ../shared/kernel-vm/run-in-vm.sh --timeout 1500 -- node test/run.js --only-vm
+ *   ../shared/kernel-vm/run-in-vm.sh --timeout 3000 -- node test/run.js --only-vm
  *
  * run-in-vm.sh is looked up in $RIP_KERNEL_VM (the script itself or its
  * directory), then at ../shared/kernel-vm/ relative to the repo root. When it
@@ -39,7 +39,7 @@ if (!found) {
   process.exit(0);
 }
 
-const args = [found, '--timeout', '1500', ...process.argv.slice(2), '--', process.execPath, 'test/run.js', '--only-vm'];
+const args = [found, '--timeout', '3000', ...process.argv.slice(2), '--', process.execPath, 'test/run.js', '--only-vm'];
 console.log(`# ${['bash', ...args].join(' ')}`);
 console.log('# (TCG emulation when KVM is unusable: expect 10-25x slower than the host)');
 const child = spawn('bash', args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -95,7 +95,8 @@ function runGroup(group, index) {
   ];
   if (group.serial) args.push('--test-concurrency=1');
   // A hung test fails after 5 minutes instead of stalling the whole run (CI has 90).
-  args.push(`--test-timeout=${process.env.RIP_TEST_TIMEOUT ?? 300000}`);
+  // In the VM (software emulation, 10-25x slower) a whole file gets 25 minutes.
+  args.push(`--test-timeout=${process.env.RIP_TEST_TIMEOUT ?? (onlyVm ? 1500000 : 300000)}`);
   args.push(...group.files);
   console.log(`\n# ${group.label}: ${group.files.length} file(s)`);
   return new Promise((resolve) => {
