@@ -138,3 +138,57 @@ test('ss -j: a JSON array with exact 64-bit values and typed fields', async (t) 
     }
   });
 });
+
+test('ss -D FILE and TCPDIAG_FILE: dumps interoperate with iproute2 both ways', async (t) => {
+  await withNetns(t, async (ns) => {
+    const helper = await startSocketHelper(ns);
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/rip-ss-dump-`);
+    try {
+      const theirs = `${dir}/ss.dump`;
+      const ours = `${dir}/rip.dump`;
+      assert.equal(spawnSync('ss', ['-N', ns.name, '-ta', '-D', theirs]).status, 0);
+      assert.equal(await ripSs(ns.name, ['-ta', '-D', ours]).then((r) => r.status), 0);
+      const show = (file: string, prog: 'ss' | 'rip'): string => {
+        const env = { ...process.env, TCPDIAG_FILE: file };
+        const r = prog === 'ss'
+          ? spawnSync('ss', ['-tan'], { encoding: 'utf8', env })
+          : spawnSync('node', [RIP, 'ss', '-tan'], { encoding: 'utf8', env });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout;
+      };
+      const reference = show(theirs, 'ss');
+      assert.match(reference, /LISTEN .*0\.0\.0\.0:8080/);
+      assert.equal(show(theirs, 'rip'), reference, 'rip reads iproute2\'s dump');
+      assert.equal(show(ours, 'ss'), reference, 'iproute2 reads rip\'s dump');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await helper.stop();
+    }
+  });
+});
+
+test('ss -E: destroyed sockets are printed as iproute2 prints them', async (t) => {
+  await withNetns(t, async (ns) => {
+    const { spawn } = await import('node:child_process');
+    const collect = (cmd: string, args: string[]): { done: Promise<string>; stop: () => void } => {
+      const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      return { done: new Promise((r) => c.on('exit', () => r(out))), stop: () => c.kill('SIGTERM') };
+    };
+    // iproute2's ss uses stdio: line-buffer it so a killed ss has printed its lines.
+    const a = collect('stdbuf', ['-oL', 'ss', '-N', ns.name, '-E', '-un']);
+    const b = collect('node', [RIP, 'ss', '-N', ns.name, '-E', '-un']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const r = spawnSync('ip', ['netns', 'exec', ns.name, 'python3', '-c',
+      'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 4444)); s.connect(("127.0.0.1", 53)); s.close()']);
+    assert.equal(r.status, 0);
+    await new Promise((r2) => setTimeout(r2, 1500));
+    a.stop(); b.stop();
+    const [ref, ours] = await Promise.all([a.done, b.done]);
+    assert.match(ref, /127\.0\.0\.1:4444 +127\.0\.0\.1:53/);
+    assert.equal(ours, ref);
+  });
+});

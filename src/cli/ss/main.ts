@@ -364,6 +364,7 @@ async function followEvents(sd: SockDiag, o: SsOptions, expr: FilterExpr | null,
   const v6 = afGet(f, AF.INET6);
   if (!(tcp || udp) || !(v4 || v6)) return 255;
   ctx.r.render();
+  ctx.r.flushSink();
   const ac = new AbortController();
   const stop = (): void => ac.abort();
   process.once('SIGINT', stop);
@@ -382,11 +383,14 @@ async function followEvents(sd: SockDiag, o: SsOptions, expr: FilterExpr | null,
         printInet(ctx, s);
         ctx.r.render();
       }
-      ctx.r.render();
+      // Each event is written at once (ss renders per event; its stdio flushes per line on a terminal).
+      ctx.r.flushSink();
     }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    if (json) json.finish();
+    ctx.r.flushSink();
   }
   return 0;
 }

@@ -174,6 +174,9 @@ export class ColumnRenderer {
     }
   }
 
+  /** Write out what the sink buffered. */
+  flushSink(): void { this.sink.flush(); }
+
   /** Print everything buffered and reset (ss's render). */
   render(): void {
     // The current (unflushed) token is printed too, but, as in ss, not measured.
