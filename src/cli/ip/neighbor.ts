@@ -340,7 +340,7 @@ async function showOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise
     'dump neighbors', { interrupted: 'partial' },
   );
 
-  if (flush) return flushRounds(ctx, f, dump);
+  if (flush) return flushRounds(ctx, f, links, dump);
 
   const p = ctx.printer;
   p.start();
@@ -357,12 +357,18 @@ function getPrefixOr(v: string, family: number): InetPrefix | undefined {
 }
 
 /** The flush loop of do_show_or_flush(): up to 10 rounds, reporting with -s. */
-async function flushRounds(ctx: CliContext, f: ShowFilter, dump: () => AsyncIterable<{ m: Neighbor; type: number }>): Promise<number> {
+async function flushRounds(ctx: CliContext, f: ShowFilter, links: LinkMap, dump: () => AsyncIterable<{ m: Neighbor; type: number }>): Promise<number> {
   const nl = await ctx.netlink();
+  const text = new Printer(ctx.sink, { lineSep: ctx.printer.lineSep });
   const out = (s: string): void => ctx.printer.text('%s', s);
   for (let round = 0; round < 10; round++) {
     const victims: Neighbor[] = [];
-    for await (const { m, type } of dump()) if (type === RTM.NEWNEIGH && passes(f, m)) victims.push(m);
+    for await (const { m, type } of dump()) {
+      if (type !== RTM.NEWNEIGH || !passes(f, m)) continue;
+      victims.push(m);
+      // With -s -s, iproute2 also prints each entry it flushes (as text: flush never opens JSON).
+      if (ctx.opts.stats >= 2) printNeigh(ctx, text, m, links, f.index, type);
+    }
     if (!victims.length) {
       if (ctx.opts.stats) {
         if (round === 0) out('Nothing to flush.\n');
