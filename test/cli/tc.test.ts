@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync, unlinkSync } from 'node:fs';
 import { createTestNetns, requireRoot, withNetns, type TestNetns } from '../helpers/netns.js';
 
 const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
@@ -77,6 +78,14 @@ function populate(a: TestNetns, b: TestNetns): void {
   assert.equal(r.status, 0, r.stderr);
 }
 
+/** A class names file for -nm (tc_cls format). */
+const CLS_FILE = (() => {
+  const f = `${process.env.TMPDIR ?? '/tmp'}/rip-tc-cls-${process.pid}`;
+  writeFileSync(f, '1:10 web\n1:1 parent_class\n# comment\n1: top\n10: leaf\n');
+  process.on('exit', () => { try { unlinkSync(f); } catch { /* gone */ } });
+  return f;
+})();
+
 const SHOW: ReadonlyArray<readonly string[]> = [
   ['qdisc'], ['qdisc', 'show'], ['qdisc', 'ls'], ['q', 'l'], ['-s', 'qdisc', 'show'], ['-s', '-d', 'qdisc', 'show'], ['-d', 'qdisc'],
   ['-stat', 'q'], ['-j', 'qdisc'], ['-j', '-s', '-d', 'qdisc'], ['-p', '-j', '-s', 'qdisc'], ['-j', '-p', '-d', 'qdisc', 'show', 'dev', 'veth0'],
@@ -90,6 +99,8 @@ const SHOW: ReadonlyArray<readonly string[]> = [
   ['class', 'show', 'dev', 'veth0', 'parent', '1:1'], ['class', 'show', 'dev', 'veth0', 'root'], ['class', 'show', 'dev', 'veth0', 'classid', '1:20'],
   ['class', 'show', 'dev', 'veth0', 'qdisc', '1:'], ['-s', 'class', 'show', 'dev', 'veth0', 'qdisc', '1:', 'classid', '1:30'],
   ['class', 'show', 'dev', 'v2'], ['class', 'show'], ['class'],
+  ['-nm', '-cf', CLS_FILE, 'class', 'show', 'dev', 'veth0'], ['-nm', '-cf', CLS_FILE, '-s', 'qdisc', 'show', 'dev', 'veth0'],
+  ['-nm', '-cf', '/nonexistent/tc_cls', 'qdisc'],
 ];
 
 test('tc qdisc/class show: same text and JSON as iproute2 after traffic', async (t) => {
