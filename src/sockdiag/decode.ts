@@ -5,7 +5,7 @@
 import { formatIPv4, formatIPv6 } from '../netlink/addr.js';
 import {
   inetDiagMsg, inetDiagAttrs, unixDiagMsg, unixDiagAttrs, packetDiagMsg, packetDiagAttrs,
-  netlinkDiagMsg, netlinkDiagAttrs,
+  netlinkDiagMsg, netlinkDiagAttrs, vsockDiagMsg,
 } from './schema.js';
 import { decodeTcpInfo } from './tcp-info.js';
 import { ParseError } from '../netlink/codec/errors.js';
@@ -13,7 +13,7 @@ import type { Infer } from '../netlink/codec/schema.js';
 import { INET_DIAG, IPPROTO, SK_MEMINFO } from './constants.js';
 import {
   SS_STATE_NAMES, type InetSocket, type UnixSocket, type PacketSocket, type NetlinkSockInfo, type SkMemInfo,
-  type InetNetid, type InetSockopt,
+  type InetNetid, type InetSockopt, type VsockSocket,
 } from './types.js';
 
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist', 'unknown'];
@@ -273,4 +273,14 @@ export function decodeNetlink(buf: Buffer, off: number, len: number): NetlinkSoc
   if (a.flags !== undefined) s.flags = a.flags;
   if (a.meminfo !== undefined) s.skmem = skmemOf(a.meminfo);
   return s;
+}
+
+/** Decode a vsock_diag_msg. */
+export function decodeVsock(buf: Buffer, off: number, len: number): VsockSocket {
+  const h = vsockDiagMsg.decode(buf, off, len);
+  return {
+    kind: 'vsock', type: h.type, netid: h.type === 1 ? 'v_str' : h.type === 2 ? 'v_dgr' : '???',
+    state: h.state, stateName: SS_STATE_NAMES[h.state] ?? 'UNKNOWN', recvQ: 0, sendQ: 0, inode: h.ino, cookie: h.cookie,
+    localCid: h.srcCid, localPort: h.srcPort, peerCid: h.dstCid, peerPort: h.dstPort, shutdown: h.shutdown,
+  };
 }

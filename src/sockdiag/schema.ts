@@ -178,6 +178,16 @@ export const netlinkDiagAttrs = attrs('NETLINK_DIAG', {
   flags: attr(NETLINK_DIAG.FLAGS, u32),
 });
 
+/** struct vsock_diag_req */
+export const vsockDiagReq = struct('vsock_diag_req', {
+  family: u8, protocol: u8, _pad: pad(2), states: u32, ino: u32, show: u32, cookie: u64,
+});
+
+/** struct vsock_diag_msg */
+export const vsockDiagMsg = struct('vsock_diag_msg', {
+  family: u8, type: u8, state: u8, shutdown: u8, srcCid: u32, srcPort: u32, dstCid: u32, dstPort: u32, ino: u32, cookie: u64,
+});
+
 /** sock_diag_req: the common two-byte prefix of every request (family, protocol). */
 export const sockDiagReq = struct('sock_diag_req', { family: u8, protocol: u8 });
 

@@ -18,14 +18,14 @@ import {
   SOCK_DIAG, INETDIAG_MSG, INET_DIAG, INET_DIAG_REQ, IPPROTO, UDIAG_SHOW, PACKET_SHOW, NDIAG_SHOW,
   NDIAG_PROTO_ALL, SKNLGRP, SS_ALL,
 } from './constants.js';
-import { inetDiagReqV2, inetDiagReq, unixDiagReq, packetDiagReq, netlinkDiagReq } from './schema.js';
-import { decodeInet, decodeUnix, decodePacket, decodeNetlink } from './decode.js';
+import { inetDiagReqV2, inetDiagReq, unixDiagReq, packetDiagReq, netlinkDiagReq, vsockDiagReq } from './schema.js';
+import { decodeInet, decodeUnix, decodePacket, decodeNetlink, decodeVsock } from './decode.js';
 import { compileBytecode } from './bytecode.js';
-import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, type FilterExpr, type FilterSubject, type EvalContext } from './filter.js';
+import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK, type FilterExpr, type FilterSubject, type EvalContext } from './filter.js';
 import { parseFilter, stateMask } from './filter-parser.js';
 import { ephemeralRange } from './names.js';
 import { procNetInet, ephemeralRangeOf } from './proc-net.js';
-import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket } from './types.js';
+import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, Socket } from './types.js';
 
 /** The kernel does not support a socket table (module not loaded / too old). */
 export class UnsupportedSocketTableError extends Error {
@@ -136,6 +136,13 @@ export function filterSubject(s: Socket): FilterSubject {
       const b = new Uint8Array(4);
       new DataView(b.buffer).setUint32(0, s.protocol, true);
       return { family: AF_NETLINK, lport: s.portid, rport: -1, local: b, remote: new Uint8Array(4), iface: 0, mark: 0, cgroupId: 0n };
+    }
+    case 'vsock': {
+      const l = new Uint8Array(4);
+      new DataView(l.buffer).setUint32(0, s.localCid, true);
+      const r = new Uint8Array(4);
+      new DataView(r.buffer).setUint32(0, s.peerCid, true);
+      return { family: AF_VSOCK, lport: s.localPort | 0, rport: s.peerPort | 0, local: l, remote: r, iface: 0, mark: 0, cgroupId: 0n };
     }
   }
 }
@@ -326,6 +333,20 @@ export class SockDiag implements AsyncDisposable {
     return new SocketStream([part], keep, 'netlink');
   }
 
+  /** vsock sockets (empty, with `unsupported` set, without vsock_diag). */
+  vsock(q: QueryOptions & { readonly types?: readonly number[] } = {}): SocketStream<VsockSocket> {
+    const states = statesToMask(q.states, SS_CONN);
+    const expr = this.filterOf(q.filter, false, false);
+    const types = q.types ? new Set(q.types) : null;
+    const ctx = this.evalCtx;
+    const part = () => this.socket.dump<VsockSocket>((w, seq) => buildVsockRequest(w, seq, states),
+      (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeVsock(m.buf, m.off, m.len) : undefined), 'dump vsock sockets', { interrupted: 'partial' });
+    const keep = types || expr
+      ? (s: VsockSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
+      : null;
+    return new SocketStream([part], keep, 'vsock');
+  }
+
   /**
    * Close an inet socket (SOCK_DESTROY; needs CONFIG_INET_DIAG_DESTROY and
    * CAP_NET_ADMIN). Resolves true if the kernel closed it, false if it
@@ -470,5 +491,12 @@ export function buildPacketRequest(w: Writer, seq: number, show: number): void {
 export function buildNetlinkRequest(w: Writer, seq: number, protocol: number, show: number): void {
   const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
   netlinkDiagReq.encode(w, { family: AF_NETLINK, protocol, ino: 0, show, cookie: 0n }, {});
+  w.endMessage(start);
+}
+
+/** A vsock_diag dump request (ss's vsock_show). */
+export function buildVsockRequest(w: Writer, seq: number, states: number): void {
+  const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
+  vsockDiagReq.encode(w, { family: AF_VSOCK, protocol: 0, states, ino: 0, show: 0, cookie: 0n }, {});
   w.endMessage(start);
 }

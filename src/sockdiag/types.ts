@@ -161,5 +161,18 @@ export interface NetlinkSockInfo extends SocketCommon {
   skmem?: SkMemInfo;
 }
 
+/** A vsock (AF_VSOCK) socket. */
+export interface VsockSocket extends SocketCommon {
+  readonly kind: 'vsock';
+  /** 1 stream, 2 dgram, 5 seqpacket. */
+  type: number;
+  netid: 'v_str' | 'v_dgr' | '???';
+  localCid: number;
+  localPort: number;
+  peerCid: number;
+  peerPort: number;
+  shutdown: number;
+}
+
 /** Any socket a query returns. */
-export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo;
+export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo | VsockSocket;

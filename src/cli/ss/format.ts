@@ -6,7 +6,7 @@
  */
 import { sprintf } from '../../output/printf.js';
 import { COL, type ColumnRenderer } from './render.js';
-import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, Socket, SkMemInfo } from '../../sockdiag/types.js';
+import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
 import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js';
 import { formatOwners, type SocketOwner } from '../../sockdiag/procs.js';
@@ -410,4 +410,14 @@ export function printInetProc(ctx: FormatContext, s: InetSocket): void {
   inetAddr(ctx, s.peerAddress, () => s.peerBytes, s.family, s.peerPort, 0, false);
   procPrint(ctx, s.inode);
   // ss would print ` opt:"…"` with -e, but its sscanf can never fill it (n < 9 always): nothing more.
+}
+
+/** vsock_show_sock */
+export function printVsock(ctx: FormatContext, s: VsockSocket): void {
+  const r = ctx.r;
+  statePrint(ctx, s.netid, s);
+  const part = (v: number): string => (v === 0xffffffff ? '*' : String(v));
+  addrPrint(r, part(s.localCid), ':', part(s.localPort), null);
+  addrPrint(r, part(s.peerCid), ':', part(s.peerPort), null);
+  procPrint(ctx, s.inode);
 }

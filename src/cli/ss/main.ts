@@ -26,7 +26,7 @@ import {
   parseOptions, finishTables, applyExprFamily, afGet, DB, AF, USAGE, UsageError, EarlyExit, type SsOptions,
 } from './options.js';
 import { ColumnRenderer, COL } from './render.js';
-import { printInet, printInetProc, printUnix, printPacket, printNetlink, type FormatContext } from './format.js';
+import { printInet, printInetProc, printUnix, printPacket, printNetlink, printVsock, type FormatContext } from './format.js';
 import { LinkNames, CgroupPaths, resolveHostSync } from './lookup.js';
 import { JsonSocketWriter } from './json.js';
 
@@ -158,6 +158,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       else if (s.kind === 'inet') printInet(ctx, s);
       else if (s.kind === 'unix') printUnix(ctx, s);
       else if (s.kind === 'packet') printPacket(ctx, s);
+      else if (s.kind === 'vsock') printVsock(ctx, s);
       else printNetlink(ctx, s);
     };
     const keep = (s: Socket): boolean => !expr || evaluate(expr, filterSubject(s), evalCtx);
@@ -200,6 +201,15 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
     await inet(DB.TCP, IPPROTO.TCP, 'tcp');
     await inet(DB.DCCP, IPPROTO.DCCP, null);
     await inet(DB.SCTP, IPPROTO.SCTP, null);
+    if ((f.dbs & ((1 << DB.VSOCK_ST) | (1 << DB.VSOCK_DG))) && afGet(f, AF.VSOCK)) {
+      for await (const b of sd.vsock({ states: f.states }).batches()) {
+        for (const s of b) {
+          if (s.type === 1 && !(f.dbs & (1 << DB.VSOCK_ST))) continue;
+          if (s.type === 2 && !(f.dbs & (1 << DB.VSOCK_DG))) continue;
+          if (keep(s)) show(s);
+        }
+      }
+    }
     await inet(DB.MPTCP, IPPROTO.MPTCP, null);
 
     if (json) json.finish(); else r.render();
