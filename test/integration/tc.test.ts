@@ -200,3 +200,30 @@ test('validation: nothing is sent for bad library input', async (t) => {
     assert.equal(ns.tc('qdisc', 'show'), before);
   });
 });
+
+test('tcMonitor: typed qdisc and class events', async (t) => {
+  await withNetns(t, async (ns) => {
+    vethNs(ns);
+    const { tcMonitor } = await import('../../src/tc/monitor.js');
+    const ac = new AbortController();
+    const events: string[] = [];
+    const done = (async () => {
+      for await (const ev of tcMonitor({ netns: ns.name, signal: ac.signal })) {
+        if (ev.type === 'qdisc') events.push(`${ev.action} qdisc ${ev.qdisc.kind} ${ev.qdisc.handle.toString(16)}`);
+        else if (ev.type === 'class') events.push(`${ev.action} class ${ev.tclass.kind} ${ev.tclass.classid.toString(16)} ${(ev.tclass.options as HtbOptions).parms?.rate.rate}`);
+        if (events[events.length - 1] === 'del qdisc htb 10000') ac.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    await using nl = await Netlink.open({ netns: ns.name });
+    await nl.qdisc.add({ dev: 'veth0', parent: 'root', handle: '1:', kind: 'htb', options: htbQdisc() });
+    await nl.class.add({ dev: 'veth0', parent: '1:', classid: '1:5', kind: 'htb', options: htbClass({ rate: '1mbit' }) });
+    await nl.class.del({ dev: 'veth0', classid: '1:5' });
+    await nl.qdisc.del({ dev: 'veth0', parent: 'root' });
+    const timer = setTimeout(() => ac.abort(), 5000);
+    await done;
+    clearTimeout(timer);
+    // The kernel also reports the default qdiscs that the htb replaced and that come back after it.
+    assert.deepEqual(events.filter((e) => e.includes('htb')), ['new qdisc htb 10000', 'new class htb 10005 125000', 'del class htb 10005 125000', 'del qdisc htb 10000']);
+  });
+});
