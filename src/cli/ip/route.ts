@@ -25,7 +25,7 @@ import {
   AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
 } from './route-args.js';
 import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNumeric } from './route-names.js';
-import { routeText, routeJson, defaultPrintOptions, type RoutePrintOptions, type NexthopInfo } from './route-print.js';
+import { routeText, routeJson, routeJsonText, defaultPrintOptions, type RoutePrintOptions, type NexthopInfo } from './route-print.js';
 import { routeUsage } from './route-usage.js';
 import { savePrep, saveMessage, showdumpMessages, viewOf, restore } from './route-save.js';
 import { readFamily, ReturnedError } from './main.js';
@@ -459,13 +459,22 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const scratch = {} as MutableRoute;
   const sink = ctx.sink;
   const json = p.json;
+  // Compact JSON (no -p) is built as text per route, like the text output; the
+  // printer keeps the enclosing array. Routes with rare parts go through it.
+  const compact = json && !p.pretty;
+  let first = true;
   p.start();
   const stream = nl.socket.dump<never>(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.DUMP, req.header, req.attrs), (m: MessageView) => {
     if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) return undefined;
     const r = decodeRouteInto(m, scratch);
     if (!filterRoute(f, family, r)) return undefined;
     nameRoute(r, names);
-    if (json) routeJson(p, r, o); else sink.write(routeText(r, o));
+    if (compact) {
+      const t = routeJsonText(r, o);
+      if (t !== undefined && first) { first = false; routeJson(p, r, o); return undefined; }
+      if (t !== undefined) sink.write(',' + t); else { first = false; routeJson(p, r, o); }
+    } else if (json) routeJson(p, r, o);
+    else sink.write(routeText(r, o));
     return undefined;
   }, 'dump routes', { interrupted: 'partial' });
   try {
