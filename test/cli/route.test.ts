@@ -105,6 +105,8 @@ route get fibmatch 10.1.2.3
 route get 10.11.0.1
 -6 route get 2001:db8:1::5
 route get 10.1.2.3 oif veth0 ipproto tcp sport 1000 dport 80
+route get 10.1.2.3 connected
+route get 192.0.2.9 from 192.0.2.1 connected
 `.trim().split('\n');
 
 test('ip route show/get: text, -j and -j -p identical to iproute2', async (t) => {

@@ -606,6 +606,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   let mark = 0;
   let found = false;
   let fibMatch = false;
+  let connected = false;
   let i = 0;
   const next = (): string => { if (++i >= argv.length) incomplete(); return argv[i]!; };
   for (; i < argv.length; i++) {
@@ -634,7 +635,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
     } else if (matches(arg, 'notify')) {
       h.flags |= RTM_F_NOTIFY;
     } else if (matches(arg, 'connected')) {
-      throw new CliError('Error: "ip route get ... connected" is not supported by rip yet', 255);
+      connected = true;
     } else if (matches(arg, 'vrf')) {
       invarg('Invalid VRF\n', next());
     } else if (matches(arg, 'uid')) {
@@ -711,6 +712,17 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   p.start();
   if (p.inJson) routeJson(p, r, o); else ctx.sink.write(routeText(r, o));
   p.finish();
+  if (connected && a.src === undefined) {
+    // iproute2 6.1 edits the answer it has just freed and then sends the
+    // original request again, so "connected" prints the same lookup twice;
+    // the second print happens after its JSON context is closed (text).
+    if (r.prefsrc === undefined && r.from === undefined) throw new CliError('Failed to connect the route', 1);
+    const m2 = await nl.socket.get(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.ACK, h, a), 'get route');
+    const r2 = decodeRoute(m2);
+    nameRoute(r2, names);
+    ctx.sink.write(routeText(r2, o));
+    ctx.printer.flush();
+  }
   return 0;
 }
 
