@@ -69,7 +69,12 @@ export function report(label: string, res: Record<string, Sample[]>, ours = 'rip
   const a = { wall: m(ours, (s) => s.wallMs), cpu: m(ours, (s) => s.cpuMs), rss: Math.max(...res[ours]!.map((s) => s.rssKiB)) };
   const b = { wall: m(theirs, (s) => s.wallMs), cpu: m(theirs, (s) => s.cpuMs), rss: Math.max(...res[theirs]!.map((s) => s.rssKiB)) };
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(0) : '?');
-  return `${label.padEnd(44)} ${theirs} wall ${f(b.wall)} ms cpu ${f(b.cpu)} ms rss ${f(b.rss / 1024)} MiB | ${ours} wall ${f(a.wall)} ms cpu ${f(a.cpu)} ms rss ${f(a.rss / 1024)} MiB | ratio ${ours}/${theirs}: wall ${(a.wall / b.wall).toFixed(2)} cpu ${(a.cpu / b.cpu).toFixed(2)}`;
+  return `${label.padEnd(44)} ${theirs} wall ${f(b.wall)} ms cpu ${f(b.cpu)} ms rss ${f(b.rss / 1024)} MiB | ${ours} wall ${f(a.wall)} ms cpu ${f(a.cpu)} ms rss ${f(a.rss / 1024)} MiB | ratio ${ours}/${theirs}: wall ${ratio(a.wall, b.wall)} cpu ${ratio(a.cpu, b.cpu)}`;
+}
+
+/** a/b with two decimals, or n/a when b is too small to measure (GNU time has 10 ms resolution). */
+function ratio(a: number, b: number): string {
+  return b >= 10 ? (a / b).toFixed(2) : 'n/a';
 }
 
 /** Fail loudly. */
