@@ -85,7 +85,8 @@ function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
       i++;
       const v = argv[i];
       if (v === undefined) {
-        process.stderr.write('Command line is not complete. Try option "help"\n');
+        // tc's NEXT_ARG() in main() does not catch the missing name; netns_switch(NULL) fails.
+        process.stderr.write('Cannot open network namespace "(null)": No such file or directory\n');
         return 255;
       }
       const path = v.includes('/') ? v : `/run/netns/${v}`;
@@ -99,10 +100,8 @@ function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
     else if (matches(a, '-cf') || matches(a, '-conf')) {
       i++;
       const v = argv[i];
-      if (v === undefined) {
-        process.stderr.write('Command line is not complete. Try option "help"\n');
-        return 255;
-      }
+      // tc's NEXT_ARG() in main() lets a missing path through: no command follows, so it prints usage.
+      if (v === undefined) break;
       tcOptions.confFile = v;
     } else if (a === '-c' || a === '-color' || a.startsWith('-color=') || matches(a, '-color')) {
       opts.color = false; // tc output is compared without colour; colour is never on for pipes.
