@@ -81,9 +81,10 @@ export class SocketFilter {
   get uidFilter(): number | undefined { return this.uidValue; }
 
   /** Options for SockDiag.inet()/tcp()/udp(). */
-  inetOptions(): { states?: number; filter: FilterExpr | null; family?: 'inet' | 'inet6' | 'all' } {
-    const o: { states?: number; filter: FilterExpr | null; family?: 'inet' | 'inet6' | 'all' } = { filter: this.expr };
+  inetOptions(): { states?: number; filter: FilterExpr | null; family?: 'inet' | 'inet6' | 'all'; uid?: number } {
+    const o: { states?: number; filter: FilterExpr | null; family?: 'inet' | 'inet6' | 'all'; uid?: number } = { filter: this.expr };
     if (this.stateBits !== undefined) o.states = this.stateBits;
+    if (this.uidValue !== undefined) o.uid = this.uidValue;
     if (this.familySet.length === 1) o.family = this.familySet[0]!;
     return o;
   }

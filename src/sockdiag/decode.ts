@@ -5,7 +5,7 @@
 import { formatIPv4, formatIPv6 } from '../netlink/addr.js';
 import {
   inetDiagMsg, inetDiagAttrs, unixDiagMsg, unixDiagAttrs, packetDiagMsg, packetDiagAttrs,
-  netlinkDiagMsg, netlinkDiagAttrs, vsockDiagMsg,
+  netlinkDiagMsg, netlinkDiagAttrs, vsockDiagMsg, mptcpInfo,
 } from './schema.js';
 import { decodeTcpInfo } from './tcp-info.js';
 import { ParseError } from '../netlink/codec/errors.js';
@@ -136,7 +136,12 @@ function applyInetAttrs(s: InetSocket, a: Infer<typeof inetDiagAttrs>): void {
   if (a.tclass !== undefined) s.tclass = a.tclass;
   if (a.classId !== undefined) s.classId = a.classId;
   if (a.cong !== undefined) s.congestion = a.cong;
-  if (a.info !== undefined) s.tcpInfo = decodeTcpInfo(a.info, 0, a.info.length);
+  if (a.info !== undefined) {
+    // INET_DIAG_INFO is struct tcp_info for TCP, but mptcp_info / sctp_info for those tables.
+    if (s.protocol === IPPROTO.MPTCP) s.mptcpInfo = mptcpInfo.decode(a.info, 0, a.info.length);
+    else if (s.protocol === IPPROTO.SCTP) s.sctpInfo = a.info;
+    else s.tcpInfo = decodeTcpInfo(a.info, 0, a.info.length);
+  }
   if (a.skmeminfo !== undefined) s.skmem = skmemOf(a.skmeminfo);
   if (a.meminfo !== undefined) s.meminfo = a.meminfo;
   if (a.vegasinfo !== undefined) s.vegas = a.vegasinfo;

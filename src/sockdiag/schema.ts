@@ -178,6 +178,13 @@ export const netlinkDiagAttrs = attrs('NETLINK_DIAG', {
   flags: attr(NETLINK_DIAG.FLAGS, u32),
 });
 
+/** struct mptcp_info (INET_DIAG_INFO of MPTCP sockets). */
+export const mptcpInfo = struct('mptcp_info', {
+  subflows: u8, addAddrSignal: u8, addAddrAccepted: u8, subflowsMax: u8, addAddrSignalMax: u8, addAddrAcceptedMax: u8,
+  _pad: pad(2), flags: u32, token: u32, writeSeq: u64, sndUna: u64, rcvNxt: u64,
+  localAddrUsed: u8, localAddrMax: u8, csumEnabled: u8,
+});
+
 /** struct vsock_diag_req */
 export const vsockDiagReq = struct('vsock_diag_req', {
   family: u8, protocol: u8, _pad: pad(2), states: u32, ino: u32, show: u32, cookie: u64,

@@ -58,6 +58,8 @@ export interface QueryOptions extends DumpOptions {
   readonly states?: StateSelection;
   /** A filter expression (AST or ss syntax). Compiled to bytecode for inet tables; evaluated in user space too. */
   readonly filter?: FilterExpr | string | null;
+  /** Only sockets owned by this uid (sock_diag has no uid condition: filtered in user space). */
+  readonly uid?: number;
 }
 
 /** Options of inet queries. */
@@ -269,8 +271,9 @@ export class SockDiag implements AsyncDisposable {
     const wantFamily = q.family === 'inet' ? AF_INET : q.family === 'inet6' ? AF_INET6 : 0;
     const ctx = this.evalCtx;
     const userExpr = q.userspaceFilter === false ? null : expr;
-    const keep = userExpr || wantFamily
-      ? (s: InetSocket) => (!wantFamily || s.family === wantFamily) && (!userExpr || evaluate(userExpr, filterSubject(s), ctx))
+    const uid = q.uid;
+    const keep = userExpr || wantFamily || uid !== undefined
+      ? (s: InetSocket) => (!wantFamily || s.family === wantFamily) && (uid === undefined || s.uid === uid) && (!userExpr || evaluate(userExpr, filterSubject(s), ctx))
       : null;
     const table = proto === IPPROTO.TCP ? 'tcp' : proto === IPPROTO.UDP ? 'udp' : proto === IPPROTO.RAW ? 'raw' : null;
     const fallback = families.map((family) => (table && q.procFallback !== false && family !== 0
@@ -304,8 +307,10 @@ export class SockDiag implements AsyncDisposable {
     const types = q.types ? new Set(q.types) : null;
     const ctx = this.evalCtx;
     const part = () => this.socket.dump<UnixSocket>((w, seq) => buildUnixRequest(w, seq, states, show), (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeUnix(m.buf, m.off, m.len) : undefined), 'dump unix sockets', { interrupted: 'partial' });
-    const keep = types || expr
-      ? (s: UnixSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
+    if (q.uid !== undefined) show |= UDIAG_SHOW.UID;
+    const uid = q.uid;
+    const keep = types || expr || uid !== undefined
+      ? (s: UnixSocket) => (!types || types.has(s.type)) && (uid === undefined || s.uid === uid) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
     return new SocketStream([part], keep);
   }
@@ -317,8 +322,9 @@ export class SockDiag implements AsyncDisposable {
     const ctx = this.evalCtx;
     const show = PACKET_SHOW.INFO | PACKET_SHOW.MEMINFO | PACKET_SHOW.FILTER | PACKET_SHOW.RING_CFG | PACKET_SHOW.FANOUT;
     const part = () => this.socket.dump<PacketSocket>((w, seq) => buildPacketRequest(w, seq, show), (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodePacket(m.buf, m.off, m.len) : undefined), 'dump packet sockets', { interrupted: 'partial' });
-    const keep = types || expr
-      ? (s: PacketSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
+    const uid = q.uid;
+    const keep = types || expr || uid !== undefined
+      ? (s: PacketSocket) => (!types || types.has(s.type)) && (uid === undefined || s.uid === uid) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
     return new SocketStream([part], keep, 'packet');
   }

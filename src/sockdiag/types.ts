@@ -92,6 +92,14 @@ export interface InetSocket extends SocketCommon {
   /** Congestion control algorithm name. */
   congestion?: string;
   tcpInfo?: TcpInfo;
+  /** MPTCP sockets: struct mptcp_info (their INET_DIAG_INFO). */
+  mptcpInfo?: {
+    subflows: number; addAddrSignal: number; addAddrAccepted: number; subflowsMax: number; addAddrSignalMax: number;
+    addAddrAcceptedMax: number; flags: number; token: number; writeSeq: bigint; sndUna: bigint; rcvNxt: bigint;
+    localAddrUsed: number; localAddrMax: number; csumEnabled: number;
+  };
+  /** SCTP sockets: their INET_DIAG_INFO (struct sctp_info), raw. */
+  sctpInfo?: Buffer;
   skmem?: SkMemInfo;
   meminfo?: { rmem: number; wmem: number; fmem: number; tmem: number };
   vegas?: VegasInfo;

@@ -144,6 +144,10 @@ test('filters: strings, builders and SocketFilter select the same sockets in ker
     const est = await sd.tcp(sf.inetOptions()).toArray();
     assert.equal(est.length, 4);
     assert.ok(est.every((s) => s.stateName === 'ESTAB' && (s.localPort === 8080 || s.peerPort === 8080)));
+    const everyone = await sd.tcp({ states: ['all'] }).toArray();
+    assert.equal((await sd.tcp({ states: ['all'], uid: 0 }).toArray()).length, everyone.length, 'all owned by root');
+    assert.equal((await sd.tcp({ states: ['all'], uid: 4242 }).toArray()).length, 0, 'nothing owned by uid 4242');
+    assert.equal((await sd.tcp(new SocketFilter().uid(4242).inetOptions()).toArray()).length, 0);
     const ux = await sd.unix({ states: ['all'], filter: 'src unix:/tmp/rip-ss*' }).toArray();
     assert.ok(ux.length >= 1 && ux.every((s) => s.path?.startsWith('/tmp/rip-ss')));
     const pk = await sd.packet({ filter: 'src link:ip' }).toArray();

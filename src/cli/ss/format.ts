@@ -284,7 +284,8 @@ export function printInet(ctx: FormatContext, s: InetSocket): void {
   }
   if (o.memory || (o.info && type !== IPPROTO.UDP)) {
     if (!o.oneline) r.out('\n\t');
-    tcpInfoPrint(ctx, s);
+    if (type === IPPROTO.MPTCP) mptcpInfoPrint(ctx, s);
+    else tcpInfoPrint(ctx, s);
   }
 }
 
@@ -420,4 +421,24 @@ export function printVsock(ctx: FormatContext, s: VsockSocket): void {
   addrPrint(r, part(s.localCid), ':', part(s.localPort), null);
   addrPrint(r, part(s.peerCid), ':', part(s.peerPort), null);
   procPrint(ctx, s.inode);
+}
+
+/** mptcp_show_info */
+function mptcpInfoPrint(ctx: FormatContext, s: InetSocket): void {
+  const r = ctx.r;
+  skmemPrint(r, s.skmem, s.meminfo);
+  const m = s.mptcpInfo;
+  if (!m) return;
+  if (m.subflows) r.out(` subflows:${m.subflows}`);
+  if (m.addAddrSignal) r.out(` add_addr_signal:${m.addAddrSignal}`);
+  if (m.addAddrAccepted) r.out(` add_addr_accepted:${m.addAddrAccepted}`);
+  if (m.subflowsMax) r.out(` subflows_max:${m.subflowsMax}`);
+  if (m.addAddrSignalMax) r.out(` add_addr_signal_max:${m.addAddrSignalMax}`);
+  if (m.addAddrAcceptedMax) r.out(` add_addr_accepted_max:${m.addAddrAcceptedMax}`);
+  if (m.flags & 1) r.out(' fallback');
+  if (m.flags & 2) r.out(' remote_key');
+  if (m.token) r.out(` token:${m.token.toString(16)}`);
+  if (m.writeSeq) r.out(` write_seq:${m.writeSeq.toString(16)}`);
+  if (m.sndUna) r.out(` snd_una:${m.sndUna.toString(16)}`);
+  if (m.rcvNxt) r.out(` rcv_nxt:${m.rcvNxt.toString(16)}`);
 }
