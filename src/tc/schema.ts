@@ -58,6 +58,7 @@ export const stats2Attrs = attrs('TCA_STATS2', {
   basic_hw: attr(TCA_STATS.BASIC_HW, gnetStatsBasic),
   pkt64: attr(TCA_STATS.PKT64, u64),
 });
+/** Decoded TCA_STATS2. */
 export type Stats2Attrs = Infer<typeof stats2Attrs>;
 
 /** struct tc_stats (legacy TCA_STATS; 36 bytes of data padded to 40). */
@@ -86,6 +87,7 @@ export const bitfield32 = struct('nla_bitfield32', { value: u32, selector: u32 }
 export const tcRatespec = struct('tc_ratespec', {
   cell_log: u8, linklayer: u8, overhead: u16, cell_align: s16, mpu: u16, rate: u32,
 });
+/** Decoded struct tc_ratespec. */
 export type TcRatespec = Infer<typeof tcRatespec>;
 
 /** Decoded kind options: the kind's codec value, or raw bytes for kinds rip does not know. */

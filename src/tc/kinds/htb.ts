@@ -34,6 +34,7 @@ export const htbOpt = struct('tc_htb_opt', {
 export const htbGlob = struct('tc_htb_glob', { version: u32, rate2quantum: u32, defcls: u32, debug: u32, direct_pkts: u32 });
 /** struct tc_htb_xstats (class statistics). */
 export const htbXstats = struct('tc_htb_xstats', { lends: u32, borrows: u32, giants: u32, tokens: s32, ctokens: s32 });
+/** Decoded htb class statistics. */
 export type HtbXstats = Infer<typeof htbXstats>;
 
 /** TCA_OPTIONS of htb qdiscs and classes (one attribute set serves both). */
@@ -366,6 +367,8 @@ export function printHtb(p: Printer, o: HtbOptions, env: TcEnv): void {
 }
 
 function printXstats(p: Printer, x: unknown): void {
+  // Decoded by htbXstats; anything else (raw bytes of a short payload) is not printed, as tc.
+  if (typeof x !== 'object' || x === null || Buffer.isBuffer(x)) return;
   const st = x as HtbXstats;
   p.rawText(` lended: ${st.lends} borrowed: ${st.borrows} giants: ${st.giants}\n`);
   p.rawText(` tokens: ${st.tokens} ctokens: ${st.ctokens}\n`);

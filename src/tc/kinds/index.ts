@@ -3,7 +3,10 @@
  * them all (src/tc/kind.ts registry).
  *
  * To add a kind: create src/tc/kinds/<kind>.ts calling registerQdiscKind()
- * and append one `import './<kind>.js';` line to the list below.
+ * and append one `import './<kind>.js';` line to the list below. Name the
+ * file after the kind: the `tc` command loads only the kind modules a
+ * command needs, by that name (aliases for other names are in
+ * src/cli/tc/common.ts KIND_FILES).
  * @module
  */
 // Kinds of the tc foundation (the kinds this machine's kernel has).
