@@ -107,12 +107,19 @@ export function sprintf(fmt: string, ...args: PrintfArg[]): string {
         numeric = false;
         break;
       case 'd': case 'i': {
+        // Safe integers format the same as numbers; BigInt only for the rest (cheaper in hot loops).
+        if (typeof v === 'number' && Number.isSafeInteger(v)) {
+          str = String(v === 0 ? 0 : v);
+          if (v >= 0) str = (s.plus ? '+' : s.space ? ' ' : '') + str;
+          break;
+        }
         const n = toBig(v);
         str = n.toString();
         if (n >= 0n) str = (s.plus ? '+' : s.space ? ' ' : '') + str;
         break;
       }
       case 'u': {
+        if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) { str = String(v); break; }
         let n = toBig(v);
         if (n < 0n) n = BigInt.asUintN(64, n);
         str = n.toString();

@@ -13,7 +13,7 @@ import { OPER_STATES, decodeLink, type Link } from '../../netlink/link.js';
 import { linkMessage, type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
 import { kindCli } from './link-kinds/index.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
-import { ifinfomsg, type LinkStats64 } from '../../netlink/structs.js';
+import { ifinfomsg, ifaddrmsg, type LinkStats64 } from '../../netlink/structs.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
 import {
   flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag,
@@ -31,7 +31,7 @@ import { isatty } from 'node:tty';
 import { addressMessage } from '../../netlink/rtnetlink/address-schema.js';
 import { decodeAddress } from '../../netlink/address.js';
 import { kernelErrorText } from '../common/errors.js';
-import { netnsTarget } from '../../netlink/socket.js';
+import { netnsTarget, type MessageView } from '../../netlink/socket.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -479,14 +479,27 @@ function inetAddrMatch(local: Buffer | undefined, pfx: InetPrefix | undefined): 
   return true;
 }
 
-function localBytes(a: Address): Buffer | undefined {
+/**
+ * What the address printers read of an address: its flags and the decoded
+ * message. An {@link Address} is one; `ip address show` builds only this much
+ * per address (see {@link decodeAddrRecord}), which keeps 10k-address dumps cheap.
+ */
+export type AddrRecord = Pick<Address, 'flags' | 'raw'>;
+
+/** Decode one RTM_NEWADDR message into the little the printers need (no name strings, no flag keys). */
+export function decodeAddrRecord(m: MessageView): AddrRecord {
+  const raw = addressMessage.decode(m.buf, m.off, m.len);
+  return { flags: raw.attrs.flags ?? raw.header.flags, raw };
+}
+
+function localBytes(a: AddrRecord): Buffer | undefined {
   const s = a.raw.attrs.local ?? a.raw.attrs.address;
   if (s === undefined) return undefined;
   return Buffer.from(s.includes(':') ? parseIPv6(s)! : s.split('.').map(Number));
 }
 
 /** The conditions print_addrinfo() applies to one address. */
-export function addressMatches(a: Address, f: AddrFilter, nameOf: (index: number) => string): boolean {
+export function addressMatches(a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string): boolean {
   const h = a.raw.header;
   if (f.ifindex && f.ifindex !== h.index) return false;
   if ((f.scope ^ h.scope) & f.scopemask) return false;
@@ -498,11 +511,12 @@ export function addressMatches(a: Address, f: AddrFilter, nameOf: (index: number
 }
 
 /** print_addrinfo() */
-export function printAddrInfo(ctx: CliContext, a: Address, f: AddrFilter, nameOf: (index: number) => string, deleted = false): void {
+export function printAddrInfo(ctx: CliContext, a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string, deleted = false): void {
   const p = ctx.printer;
   const h = a.raw.header;
   const at = a.raw.attrs;
   if (!addressMatches(a, f, nameOf)) return;
+  if (!p.inJson) { p.text(addrInfoText(a, f, nameOf, ctx.opts.brief, p.lineSep, deleted)); return; }
   if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
   const brief = ctx.opts.brief;
   if (!brief) {
@@ -563,6 +577,54 @@ export function printAddrInfo(ctx: CliContext, a: Address, f: AddrFilter, nameOf
     }
   }
   p.string(FP, null, '%s', '\n');
+}
+
+/**
+ * The text of print_addrinfo() as one string: exactly what the per-field
+ * printer calls above print in text mode, without a printf per field (this
+ * runs once per address, and `ip address` may list tens of thousands).
+ */
+function addrInfoText(a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string, brief: boolean, lineSep: string, deleted: boolean): string {
+  const h = a.raw.header;
+  const at = a.raw.attrs;
+  let s = deleted ? 'Deleted ' : '';
+  if (!brief) {
+    if (f.oneline || f.flushing) s += `${h.index}: ${nameOf(h.index)}`;
+    const name = familyName(h.family);
+    s += name[0] !== '?' ? `    ${name} ` : `    family ${h.family} `;
+  }
+  const local = at.local ?? at.address;
+  const peer = at.address ?? at.local;
+  if (local !== undefined) {
+    s += local;
+    if (peer !== undefined && peer !== local) s += ` peer ${peer}`;
+    s += `/${h.prefixlen} `;
+    if (at.rt_priority !== undefined) s += `metric ${at.rt_priority} `;
+  }
+  if (brief) return s;
+  if (at.broadcast !== undefined) s += `brd ${at.broadcast} `;
+  if (at.anycast !== undefined) s += `any ${at.anycast} `;
+  s += `scope ${rtScopeName(h.scope)} `;
+  let flags = a.flags >>> 0;
+  for (const fl of IFA_FLAG_NAMES) {
+    if (fl.mask === IFA_F.PERMANENT) {
+      if (!(flags & fl.mask)) s += 'dynamic ';
+    } else if (flags & fl.mask) {
+      s += fl.mask === IFA_F.SECONDARY && h.family === AF_INET6 ? 'temporary ' : `${fl.name} `;
+    }
+    flags &= ~fl.mask;
+  }
+  if (flags) s += `flags ${flags.toString(16).padStart(2, '0')} `;
+  if (at.label !== undefined) s += at.label;
+  const ci = at.cacheinfo;
+  if (ci) {
+    s += `${lineSep}       valid_lft `;
+    s += ci.ifa_valid === INFINITY_LIFE_TIME ? 'forever' : `${ci.ifa_valid}sec`;
+    s += ' preferred_lft ';
+    if (ci.ifa_prefered === INFINITY_LIFE_TIME) s += 'forever';
+    else s += `${a.flags & IFA_F.DEPRECATED ? ci.ifa_prefered | 0 : ci.ifa_prefered}sec`;
+  }
+  return s + '\n';
 }
 
 /** print_ifa_flags() */
@@ -717,16 +779,9 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
     if (f.master > 0) links = links.filter((l) => l.raw.attrs.master === f.master);
     else if (f.master === -1) links = links.filter((l) => l.raw.attrs.master === undefined);
   }
-  let addrs: Address[] = [];
-  if (f.family !== AF_PACKET) {
-    const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
-    addrs = await nl.address.list({ ...(fam ? { family: fam } : {}), ...(f.ifindex ? { dev: f.ifindex } : {}) }, { interrupted: 'partial' }).toArray();
-  }
-  const byLink = new Map<number, Address[]>();
-  for (const a of addrs) {
-    const list = byLink.get(a.index);
-    if (list) list.push(a); else byLink.set(a.index, [a]);
-  }
+  // The address messages are kept as received (one view each) and decoded only
+  // when printed, so what survives the dump is small and short-lived.
+  const byLink = f.family !== AF_PACKET ? await dumpAddrMessages(nl, f) : new Map<number, MessageView[]>();
   if (f.family !== AF_PACKET) links = links.filter((l) => keepLink(l, byLink.get(l.ifindex) ?? [], f, nameOf));
   const p = ctx.printer;
   const noLink = f.family !== AF_PACKET && f.oneline;
@@ -741,12 +796,14 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
     if (ctx.opts.brief || !noLink) res = printAddressLinkInfo(ctx, l, opts);
     if (res >= 0 && f.family !== AF_PACKET) {
       p.openArray(JSON_ONLY, 'addr_info');
-      for (const a of byLink.get(l.ifindex) ?? []) {
-        if (f.family && f.family !== a.raw.header.family) continue;
-        if (f.up && !(l.flags & IFF.UP)) continue;
-        p.openObject();
-        printAddrInfo(ctx, a, f, nameOf);
-        p.closeObject();
+      const msgs = f.up && !(l.flags & IFF.UP) ? undefined : byLink.get(l.ifindex);
+      if (msgs) {
+        for (const m of msgs) {
+          if (f.family && f.family !== m.buf[m.off]) continue;
+          p.openObject();
+          printAddrInfo(ctx, decodeAddrRecord(m), f, nameOf);
+          p.closeObject();
+        }
       }
       p.closeArray(JSON_ONLY, '');
       if (ctx.opts.brief) p.string(FP, null, '%s', '\n');
@@ -769,12 +826,38 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
 }
 
 /**
+ * The RTM_NEWADDR messages of the address dump (ip's family, `dev` filtered by
+ * the kernel), grouped by interface index in arrival order.
+ */
+async function dumpAddrMessages(nl: Netlink, f: AddrFilter): Promise<Map<number, MessageView[]>> {
+  const family = f.family === AF_INET || f.family === AF_INET6 ? f.family : 0;
+  const build = rtRequest(addressMessage, RTM.GETADDR, NLM_F.DUMP, { ...ifaddrmsg.zero, family, index: f.ifindex }, {});
+  const byLink = new Map<number, MessageView[]>();
+  const stream = nl.socket.dump(build, (m) => (m.type === RTM.NEWADDR && m.len >= IFADDRMSG_LEN ? m : undefined), 'list addresses', { interrupted: 'partial' });
+  for await (const batch of stream.batches()) {
+    for (const m of batch) {
+      // ifaddrmsg: family, prefixlen, flags, scope (u8 each), then the u32 index.
+      const index = m.buf.readUInt32LE(m.off + 4);
+      if (f.ifindex && index !== f.ifindex) continue;
+      if (family && m.buf[m.off] !== family) continue;
+      const list = byLink.get(index);
+      if (list) list.push(m); else byLink.set(index, [m]);
+    }
+  }
+  return byLink;
+}
+
+/** sizeof(struct ifaddrmsg) */
+const IFADDRMSG_LEN = 8;
+
+/**
  * ipaddr_filter(): keep a link that has a matching address (or none at all,
  * when no family was asked). `addrs` are the link's own addresses.
  */
-function keepLink(l: Link, addrs: readonly Address[], f: AddrFilter, nameOf: (i: number) => string): boolean {
+function keepLink(l: Link, addrs: readonly MessageView[], f: AddrFilter, nameOf: (i: number) => string): boolean {
   let missing = true;
-  for (const a of addrs) {
+  for (const m of addrs) {
+    const a = decodeAddrRecord(m);
     const h = a.raw.header;
     missing = false;
     if (f.family && f.family !== h.family) continue;
