@@ -59,7 +59,17 @@ export function sprintBw(bw: number, numeric: boolean): string {
   return sprintf('%g', bw);
 }
 
-const g = (v: number): string => sprintf('%g', v);
+/** C's %g; the common range is done without the general printf (it runs ~10 times per socket with -i). */
+function g(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  const a = Math.abs(v);
+  if (a >= 1e-4 && a < 1e6) {
+    const r = Number(v.toPrecision(6));
+    // Rounding can carry into a 7th digit (999999.5): let printf decide the notation then.
+    if (Math.abs(r) < 1e6) return String(r);
+  }
+  return sprintf('%g', v);
+}
 
 const serviceCaches = new WeakMap<FormatContext, Map<string, Map<number, string>>>();
 
@@ -95,9 +105,9 @@ function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
   r.set(COL.STATE);
   r.out(stateNameOf(s));
   r.set(COL.RECVQ);
-  r.out(String(s.recvQ | 0).padEnd(6));
+  r.outA(String(s.recvQ | 0).padEnd(6));
   r.set(COL.SENDQ);
-  r.out(String(s.sendQ | 0).padEnd(6));
+  r.outA(String(s.sendQ | 0).padEnd(6));
   r.set(COL.ADDR);
 }
 
@@ -156,88 +166,88 @@ function tcpInfoPrint(ctx: FormatContext, s: InetSocket): void {
   if (info) {
     const opt = info.options;
     if (ctx.o.options) {
-      if (opt & TCPI_OPT.TIMESTAMPS) r.out(' ts');
-      if (opt & TCPI_OPT.SACK) r.out(' sack');
-      if (opt & TCPI_OPT.ECN) r.out(' ecn');
-      if (opt & TCPI_OPT.ECN_SEEN) r.out(' ecnseen');
-      if (opt & TCPI_OPT.SYN_DATA) r.out(' fastopen');
+      if (opt & TCPI_OPT.TIMESTAMPS) r.outA(' ts');
+      if (opt & TCPI_OPT.SACK) r.outA(' sack');
+      if (opt & TCPI_OPT.ECN) r.outA(' ecn');
+      if (opt & TCPI_OPT.ECN_SEEN) r.outA(' ecnseen');
+      if (opt & TCPI_OPT.SYN_DATA) r.outA(' fastopen');
     }
     if (s.congestion) r.out(` ${s.congestion.slice(0, 15)}`);
-    if (opt & TCPI_OPT.WSCALE) r.out(` wscale:${info.sndWscale},${info.rcvWscale}`);
-    if (info.rto && info.rto !== 3000000) r.out(` rto:${g(info.rto / 1000)}`);
-    if (info.backoff) r.out(` backoff:${info.backoff}`);
-    if (info.rtt) r.out(` rtt:${g(info.rtt / 1000)}/${g(info.rttvar / 1000)}`);
-    if (info.ato) r.out(` ato:${g(info.ato / 1000)}`);
-    if (info.sndMss) r.out(` mss:${info.sndMss | 0}`);
-    if (info.pmtu) r.out(` pmtu:${info.pmtu}`);
-    if (info.rcvMss) r.out(` rcvmss:${info.rcvMss | 0}`);
-    if (info.advmss) r.out(` advmss:${info.advmss | 0}`);
-    if (info.sndCwnd) r.out(` cwnd:${info.sndCwnd}`);
-    if (info.sndSsthresh < 0xffff && info.sndSsthresh) r.out(` ssthresh:${info.sndSsthresh | 0}`);
-    if (info.bytesSent) r.out(` bytes_sent:${info.bytesSent}`);
-    if (info.bytesRetrans) r.out(` bytes_retrans:${info.bytesRetrans}`);
-    if (info.bytesAcked) r.out(` bytes_acked:${info.bytesAcked}`);
-    if (info.bytesReceived) r.out(` bytes_received:${info.bytesReceived}`);
-    if (info.segsOut) r.out(` segs_out:${info.segsOut}`);
-    if (info.segsIn) r.out(` segs_in:${info.segsIn}`);
-    if (info.dataSegsOut) r.out(` data_segs_out:${info.dataSegsOut}`);
-    if (info.dataSegsIn) r.out(` data_segs_in:${info.dataSegsIn}`);
+    if (opt & TCPI_OPT.WSCALE) r.outA(` wscale:${info.sndWscale},${info.rcvWscale}`);
+    if (info.rto && info.rto !== 3000000) r.outA(` rto:${g(info.rto / 1000)}`);
+    if (info.backoff) r.outA(` backoff:${info.backoff}`);
+    if (info.rtt) r.outA(` rtt:${g(info.rtt / 1000)}/${g(info.rttvar / 1000)}`);
+    if (info.ato) r.outA(` ato:${g(info.ato / 1000)}`);
+    if (info.sndMss) r.outA(` mss:${info.sndMss | 0}`);
+    if (info.pmtu) r.outA(` pmtu:${info.pmtu}`);
+    if (info.rcvMss) r.outA(` rcvmss:${info.rcvMss | 0}`);
+    if (info.advmss) r.outA(` advmss:${info.advmss | 0}`);
+    if (info.sndCwnd) r.outA(` cwnd:${info.sndCwnd}`);
+    if (info.sndSsthresh < 0xffff && info.sndSsthresh) r.outA(` ssthresh:${info.sndSsthresh | 0}`);
+    if (info.bytesSent) r.outA(` bytes_sent:${info.bytesSent}`);
+    if (info.bytesRetrans) r.outA(` bytes_retrans:${info.bytesRetrans}`);
+    if (info.bytesAcked) r.outA(` bytes_acked:${info.bytesAcked}`);
+    if (info.bytesReceived) r.outA(` bytes_received:${info.bytesReceived}`);
+    if (info.segsOut) r.outA(` segs_out:${info.segsOut}`);
+    if (info.segsIn) r.outA(` segs_in:${info.segsIn}`);
+    if (info.dataSegsOut) r.outA(` data_segs_out:${info.dataSegsOut}`);
+    if (info.dataSegsIn) r.outA(` data_segs_in:${info.dataSegsIn}`);
     if (s.dctcp) {
       const d = s.dctcp;
-      if (d.enabled) r.out(` dctcp:(ce_state:${d.ceState},alpha:${d.alpha},ab_ecn:${d.abEcn},ab_tot:${d.abTot})`);
-      else r.out(' dctcp:fallback_mode');
+      if (d.enabled) r.outA(` dctcp:(ce_state:${d.ceState},alpha:${d.alpha},ab_ecn:${d.abEcn},ab_tot:${d.abTot})`);
+      else r.outA(' dctcp:fallback_mode');
     }
     if (s.bbr) {
       const b = s.bbr;
       let t = ` bbr:(bw:${sprintBw(Number(b.bw) * 8, ctx.o.numeric)}bps,mrtt:${g(b.minRtt / 1000)}`;
       if (b.pacingGain) t += `,pacing_gain:${g(b.pacingGain / 256)}`;
       if (b.cwndGain) t += `,cwnd_gain:${g(b.cwndGain / 256)}`;
-      r.out(t + ')');
+      r.outA(t + ')');
     }
     let rtt = info.rtt;
     if (s.vegas && s.vegas.enabled && s.vegas.rtt && s.vegas.rtt !== 0x7fffffff) rtt = s.vegas.rtt;
     if (rtt > 0 && info.sndMss && info.sndCwnd) {
-      r.out(` send ${sprintBw(info.sndCwnd * info.sndMss * 8000000 / rtt, ctx.o.numeric)}bps`);
+      r.outA(` send ${sprintBw(info.sndCwnd * info.sndMss * 8000000 / rtt, ctx.o.numeric)}bps`);
     }
-    if (info.lastDataSent) r.out(` lastsnd:${info.lastDataSent}`);
-    if (info.lastDataRecv) r.out(` lastrcv:${info.lastDataRecv}`);
-    if (info.lastAckRecv) r.out(` lastack:${info.lastAckRecv}`);
+    if (info.lastDataSent) r.outA(` lastsnd:${info.lastDataSent}`);
+    if (info.lastDataRecv) r.outA(` lastrcv:${info.lastDataRecv}`);
+    if (info.lastAckRecv) r.outA(` lastack:${info.lastAckRecv}`);
     const MAX64 = 0xffffffffffffffffn;
     if (info.pacingRate && info.pacingRate !== MAX64) {
-      r.out(` pacing_rate ${sprintBw(Number(info.pacingRate) * 8, ctx.o.numeric)}bps`);
-      if (info.maxPacingRate && info.maxPacingRate !== MAX64) r.out(`/${sprintBw(Number(info.maxPacingRate) * 8, ctx.o.numeric)}bps`);
+      r.outA(` pacing_rate ${sprintBw(Number(info.pacingRate) * 8, ctx.o.numeric)}bps`);
+      if (info.maxPacingRate && info.maxPacingRate !== MAX64) r.outA(`/${sprintBw(Number(info.maxPacingRate) * 8, ctx.o.numeric)}bps`);
     }
-    if (info.deliveryRate) r.out(` delivery_rate ${sprintBw(Number(info.deliveryRate) * 8, ctx.o.numeric)}bps`);
-    if (info.delivered) r.out(` delivered:${info.delivered}`);
-    if (info.deliveredCe) r.out(` delivered_ce:${info.deliveredCe}`);
-    if (info.deliveryRateAppLimited) r.out(' app_limited');
+    if (info.deliveryRate) r.outA(` delivery_rate ${sprintBw(Number(info.deliveryRate) * 8, ctx.o.numeric)}bps`);
+    if (info.delivered) r.outA(` delivered:${info.delivered}`);
+    if (info.deliveredCe) r.outA(` delivered_ce:${info.deliveredCe}`);
+    if (info.deliveryRateAppLimited) r.outA(' app_limited');
     if (info.busyTime) {
-      r.out(` busy:${info.busyTime / 1000n}ms`);
+      r.outA(` busy:${info.busyTime / 1000n}ms`);
       const busy = Number(info.busyTime);
-      if (info.rwndLimited) r.out(` rwnd_limited:${info.rwndLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.rwndLimited) / busy)}%)`);
-      if (info.sndbufLimited) r.out(` sndbuf_limited:${info.sndbufLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.sndbufLimited) / busy)}%)`);
+      if (info.rwndLimited) r.outA(` rwnd_limited:${info.rwndLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.rwndLimited) / busy)}%)`);
+      if (info.sndbufLimited) r.outA(` sndbuf_limited:${info.sndbufLimited / 1000n}ms(${sprintf('%.1f', 100 * Number(info.sndbufLimited) / busy)}%)`);
     }
-    if (info.unacked) r.out(` unacked:${info.unacked}`);
-    if (info.retrans || info.totalRetrans) r.out(` retrans:${info.retrans}/${info.totalRetrans}`);
-    if (info.lost) r.out(` lost:${info.lost}`);
-    if (info.sacked && s.state !== 10) r.out(` sacked:${info.sacked}`);
-    if (info.dsackDups) r.out(` dsack_dups:${info.dsackDups}`);
-    if (info.fackets) r.out(` fackets:${info.fackets}`);
-    if (info.reordering !== 3) r.out(` reordering:${info.reordering | 0}`);
-    if (info.reordSeen) r.out(` reord_seen:${info.reordSeen | 0}`);
-    if (info.rcvRtt) r.out(` rcv_rtt:${g(info.rcvRtt / 1000)}`);
-    if (info.rcvSpace) r.out(` rcv_space:${info.rcvSpace | 0}`);
-    if (info.rcvSsthresh) r.out(` rcv_ssthresh:${info.rcvSsthresh}`);
-    if (info.notsentBytes) r.out(` notsent:${info.notsentBytes}`);
-    if (info.minRtt && info.minRtt !== 0xffffffff) r.out(` minrtt:${g(info.minRtt / 1000)}`);
-    if (info.rcvOoopack) r.out(` rcv_ooopack:${info.rcvOoopack}`);
-    if (info.sndWnd) r.out(` snd_wnd:${info.sndWnd}`);
+    if (info.unacked) r.outA(` unacked:${info.unacked}`);
+    if (info.retrans || info.totalRetrans) r.outA(` retrans:${info.retrans}/${info.totalRetrans}`);
+    if (info.lost) r.outA(` lost:${info.lost}`);
+    if (info.sacked && s.state !== 10) r.outA(` sacked:${info.sacked}`);
+    if (info.dsackDups) r.outA(` dsack_dups:${info.dsackDups}`);
+    if (info.fackets) r.outA(` fackets:${info.fackets}`);
+    if (info.reordering !== 3) r.outA(` reordering:${info.reordering | 0}`);
+    if (info.reordSeen) r.outA(` reord_seen:${info.reordSeen | 0}`);
+    if (info.rcvRtt) r.outA(` rcv_rtt:${g(info.rcvRtt / 1000)}`);
+    if (info.rcvSpace) r.outA(` rcv_space:${info.rcvSpace | 0}`);
+    if (info.rcvSsthresh) r.outA(` rcv_ssthresh:${info.rcvSsthresh}`);
+    if (info.notsentBytes) r.outA(` notsent:${info.notsentBytes}`);
+    if (info.minRtt && info.minRtt !== 0xffffffff) r.outA(` minrtt:${g(info.minRtt / 1000)}`);
+    if (info.rcvOoopack) r.outA(` rcv_ooopack:${info.rcvOoopack}`);
+    if (info.sndWnd) r.outA(` snd_wnd:${info.sndWnd}`);
   }
   if (s.md5sig && s.md5sig.length) {
-    r.out(' md5keys:');
-    r.out(s.md5sig.map((m) => `${m.address}/${m.prefixlen}=`).join(','));
+    r.outA(' md5keys:');
+    r.outA(s.md5sig.map((m) => `${m.address}/${m.prefixlen}=`).join(','));
   }
-  if (s.ulp?.name) r.out(` tcp-ulp-${s.ulp.name}`);
+  if (s.ulp?.name) r.outA(` tcp-ulp-${s.ulp.name}`);
 }
 
 /** inet_show_sock (the socket already passed the filters). */
@@ -429,16 +439,16 @@ function mptcpInfoPrint(ctx: FormatContext, s: InetSocket): void {
   skmemPrint(r, s.skmem, s.meminfo);
   const m = s.mptcpInfo;
   if (!m) return;
-  if (m.subflows) r.out(` subflows:${m.subflows}`);
-  if (m.addAddrSignal) r.out(` add_addr_signal:${m.addAddrSignal}`);
-  if (m.addAddrAccepted) r.out(` add_addr_accepted:${m.addAddrAccepted}`);
-  if (m.subflowsMax) r.out(` subflows_max:${m.subflowsMax}`);
-  if (m.addAddrSignalMax) r.out(` add_addr_signal_max:${m.addAddrSignalMax}`);
-  if (m.addAddrAcceptedMax) r.out(` add_addr_accepted_max:${m.addAddrAcceptedMax}`);
-  if (m.flags & 1) r.out(' fallback');
-  if (m.flags & 2) r.out(' remote_key');
-  if (m.token) r.out(` token:${m.token.toString(16)}`);
-  if (m.writeSeq) r.out(` write_seq:${m.writeSeq.toString(16)}`);
-  if (m.sndUna) r.out(` snd_una:${m.sndUna.toString(16)}`);
-  if (m.rcvNxt) r.out(` rcv_nxt:${m.rcvNxt.toString(16)}`);
+  if (m.subflows) r.outA(` subflows:${m.subflows}`);
+  if (m.addAddrSignal) r.outA(` add_addr_signal:${m.addAddrSignal}`);
+  if (m.addAddrAccepted) r.outA(` add_addr_accepted:${m.addAddrAccepted}`);
+  if (m.subflowsMax) r.outA(` subflows_max:${m.subflowsMax}`);
+  if (m.addAddrSignalMax) r.outA(` add_addr_signal_max:${m.addAddrSignalMax}`);
+  if (m.addAddrAcceptedMax) r.outA(` add_addr_accepted_max:${m.addAddrAcceptedMax}`);
+  if (m.flags & 1) r.outA(' fallback');
+  if (m.flags & 2) r.outA(' remote_key');
+  if (m.token) r.outA(` token:${m.token.toString(16)}`);
+  if (m.writeSeq) r.outA(` write_seq:${m.writeSeq.toString(16)}`);
+  if (m.sndUna) r.outA(` snd_una:${m.sndUna.toString(16)}`);
+  if (m.rcvNxt) r.outA(` rcv_nxt:${m.rcvNxt.toString(16)}`);
 }

@@ -26,10 +26,9 @@ function spaces(n: number): string {
   return ' '.repeat(n);
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
 function byteLen(s: string): number {
-  // Fast path: ASCII strings are one byte per char.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return Buffer.byteLength(s);
-  return s.length;
+  return NON_ASCII.test(s) ? Buffer.byteLength(s) : s.length;
 }
 
 /** The token buffer and renderer. */
@@ -68,9 +67,17 @@ export class ColumnRenderer {
 
   /** Append to the current field. */
   out(s: string): void {
+    this.outLen(s, byteLen(s));
+  }
+
+  /** {@link out} for text known to be ASCII (numbers, fixed words): no byte counting. */
+  outA(s: string): void {
+    this.outLen(s, s.length);
+  }
+
+  private outLen(s: string, len: number): void {
     if (this.cols[this.field]!.disabled) return;
     if (this.chunks === 0) this.newChunk(0);
-    const len = byteLen(s);
     if (!(len < BUF_CHUNK_DATA - this.endOff) && !this.firstInChunk) {
       // The token does not fit: ss moves it (with what it had so far) to a new chunk.
       this.newChunk(this.curLen);
