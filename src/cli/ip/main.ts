@@ -173,6 +173,9 @@ async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?:
   }
   return undefined;
 }
+/** A rejection handler that does nothing (shared, so no closure per batch line). */
+const ignore = (): void => {};
+
 /** Modules already loaded, by the word that named them (a batch names the same object on every line). */
 const loadedObjects = new Map<string, { default: IpHandler; pipeline?: IpPipeline }>();
 
@@ -289,10 +292,11 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
           continue;
         }
         if (answer) {
-          answer.catch(() => {}); // awaited in order by settle(); avoid an unhandled-rejection report meanwhile
+          answer.catch(ignore); // awaited in order by settle(); avoid an unhandled-rejection report meanwhile
           lineQ.push(n + 1);
           answerQ.push(answer);
-          if (pending() >= depth) await settle(depth - 1);
+          // Settle half the window at a time: one wait per many lines, not one per line.
+          if (pending() >= depth) await settle(depth >> 1);
           continue;
         }
       }
