@@ -101,6 +101,8 @@ const SHOW: ReadonlyArray<readonly string[]> = [
   ['class', 'show', 'dev', 'v2'], ['class', 'show'], ['class'],
   ['-nm', '-cf', CLS_FILE, 'class', 'show', 'dev', 'veth0'], ['-nm', '-cf', CLS_FILE, '-s', 'qdisc', 'show', 'dev', 'veth0'],
   ['-nm', '-cf', '/nonexistent/tc_cls', 'qdisc'],
+  ['-g', 'class', 'show', 'dev', 'veth0'], ['-g', '-s', 'class', 'show', 'dev', 'veth0'], ['-g', '-s', '-d', 'class', 'show', 'dev', 'veth0'],
+  ['-g', 'class', 'show', 'dev', 'v2'],
 ];
 
 test('tc qdisc/class show: same text and JSON as iproute2 after traffic', async (t) => {

@@ -17,7 +17,7 @@ import { classMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, major, minor } from '../../tc/handle.js';
 import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
+import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
@@ -182,6 +182,99 @@ export function printClass(p: Printer, m: MessageView, env: TcEnv, names: TcLink
   }
 }
 
+/** A class of `tc -g class show` (tc_class.c struct graph_node; sibling lists are newest first). */
+interface GraphNode {
+  readonly id: number;
+  readonly parentId: number;
+  readonly attrs: TcAttrs;
+  parent: GraphNode | undefined;
+  /** The child on the path last walked through this node (tc keeps it between walks; so do we). */
+  right: GraphNode | undefined;
+  /** Next sibling in the list the node is in. */
+  next: GraphNode | undefined;
+  count: number;
+}
+
+/** `tc -g class show`: the class tree drawn as tc's graph_cls_show() draws it. */
+class ClassGraph {
+  private roots: GraphNode[] = [];
+  private others: GraphNode[] = [];
+
+  add(m: MessageView): void {
+    if (m.type !== RTM.NEWTCLASS && m.type !== RTM.DELTCLASS) return;
+    const { header, attrs } = classMessage.decode(m.buf, m.off, m.len);
+    const node: GraphNode = { id: header.handle, parentId: header.parent, attrs, parent: undefined, right: undefined, next: undefined, count: 0 };
+    // hlist_add_head
+    (header.parent >>> 0 === TC_H.ROOT ? this.roots : this.others).unshift(node);
+  }
+
+  private static link(list: GraphNode[]): GraphNode[] {
+    list.forEach((n, i) => { n.next = list[i + 1]; });
+    return list;
+  }
+
+  private static indent(node: GraphNode, newline: boolean, spaces: number): string {
+    let n: GraphNode = node;
+    while (n.parent) { n.parent.right = n; n = n.parent; }
+    let out = '';
+    let cur: GraphNode | undefined = n;
+    while (cur && cur.right) {
+      out += cur.next ? '|    ' : '     ';
+      cur = cur.right;
+    }
+    if (newline && cur) {
+      if (cur.next && cur.count) out += '|    |';
+      else if (cur.next) out += '|     ';
+      else if (cur.count) out += '     |';
+      else out += '      ';
+    }
+    if (spaces > 0) out += ' '.repeat(spaces);
+    return out;
+  }
+
+  print(p: Printer, env: TcEnv): void {
+    this.show(p, env, ClassGraph.link(this.roots));
+  }
+
+  private show(p: Printer, env: TcEnv, list: GraphNode[]): void {
+    for (const cls of list) {
+      const children: GraphNode[] = [];
+      const rest: GraphNode[] = [];
+      for (const c of this.others) {
+        if (c.parentId === cls.id) { children.unshift(c); cls.count++; c.parent = cls; } else rest.push(c);
+      }
+      this.others = rest;
+      ClassGraph.link(children);
+      let buf = ClassGraph.indent(cls, false, 0);
+      const id = formatClassid(cls.id);
+      buf += `+---(${id})`;
+      const tb = cls.attrs;
+      if (tb.kind === undefined) {
+        buf += ' [unknown qdisc kind] ';
+      } else {
+        buf += ` ${tb.kind} `;
+        p.rawText(buf);
+        buf = '';
+        const q = qdiscKind(tb.kind);
+        if (q?.printClass && q.classOptions && tb.options !== undefined) q.printClass(p, tb.options, env);
+        if (env.stats) {
+          // tc only shows statistics for kinds it has a module for; its stub for unknown kinds counts too.
+          buf = ClassGraph.indent(cls, true, tb.kind.length - 2 + id.length);
+          if (tb.stats || tb.stats2) {
+            p.rawText('\n');
+            printTcStats(p, tb, buf, env.iec);
+            buf = '';
+          }
+          if (cls.next || cls.count) buf += '\n' + ClassGraph.indent(cls, true, 0);
+        }
+      }
+      p.rawText(`${buf}\n`);
+      this.show(p, env, children);
+      p.rawText(cls.next ? '' : `${ClassGraph.indent(cls, false, 0)}\n`);
+    }
+  }
+}
+
 /** tc_class_list() */
 async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const f: ClassShowFilter = { ifindex: 0, qdisc: 0, classid: 0 };
@@ -235,10 +328,15 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     w.endMessage(s);
   }, (m) => m, 'dump classes', { interrupted: 'partial' });
   try {
+    const graph = tcOptions.graph ? new ClassGraph() : undefined;
     for await (const batch of stream.batches()) {
       await ensureKindsOf(batch);
-      for (const m of batch) printClass(p, m, env, names, f);
+      for (const m of batch) {
+        if (graph) graph.add(m);
+        else printClass(p, m, env, names, f);
+      }
     }
+    graph?.print(p, env);
   } catch (e) {
     if (e instanceof NetlinkError) {
       p.flush();

@@ -29,6 +29,9 @@ export interface TcOptions {
   brief: boolean;
 }
 
+/** tc-only options of the current invocation (set by main, read by the object modules). */
+export const tcOptions: TcOptions = { names: false, confFile: undefined, graph: false, brief: false };
+
 /**
  * An exit() inside tc (invarg, duparg, incomplete_command, usage paths):
  * ends the whole program, even in -batch mode.

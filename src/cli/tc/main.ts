@@ -10,7 +10,7 @@ import { CliContext, defaultGlobals, type GlobalOptions } from '../common/contex
 import { reportError } from '../common/errors.js';
 import { splitBatchLine } from '../common/batch.js';
 import { loadClassNames, unloadClassNames } from '../../tc/handle.js';
-import { TcExit, readBatchFile, closeTcNet, type TcOptions } from './common.js';
+import { TcExit, readBatchFile, closeTcNet, tcOptions } from './common.js';
 
 /** A `tc OBJECT …` handler: returns the exit status. */
 export type TcHandler = (ctx: CliContext, argv: readonly string[]) => Promise<number>;
@@ -53,8 +53,6 @@ where  OBJECT := { qdisc | class | filter | chain |
 		     -br[ief] }
 `;
 
-/** tc-only options of the current invocation (read by the object modules). */
-export const tcOptions: TcOptions = { names: false, confFile: undefined, graph: false, brief: false };
 
 /** Parse tc's global options (tc.c main); returns the rest, or an exit status. */
 function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
