@@ -84,6 +84,14 @@ export const NDIAG_FLAG = constants('NDIAG_FLAG_', ND, {
   CB_RUNNING: 0x1, PKTINFO: 0x2, BROADCAST_ERROR: 0x4, NO_ENOBUFS: 0x8, LISTEN_ALL_NSID: 0x10, CAP_ACK: 0x20,
 });
 
+/** xdp_diag_req.xdiag_show bits. */
+export const XDP_SHOW = constants('XDP_SHOW_', ['linux/xdp_diag.h'], { INFO: 1, RING_CFG: 2, UMEM: 4, MEMINFO: 8, STATS: 16 });
+
+/** xdp_diag reply attributes. */
+export const XDP_DIAG = constants('XDP_DIAG_', ['linux/xdp_diag.h'], {
+  NONE: 0, INFO: 1, UID: 2, RX_RING: 3, TX_RING: 4, UMEM: 5, UMEM_FILL_RING: 6, UMEM_COMPLETION_RING: 7, MEMINFO: 8, STATS: 9,
+});
+
 /** NDIAG_PROTO_ALL: every netlink protocol. */
 export const NDIAG_PROTO_ALL = 255;
 

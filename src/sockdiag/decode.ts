@@ -5,7 +5,7 @@
 import { formatIPv4, formatIPv6 } from '../netlink/addr.js';
 import {
   inetDiagMsg, inetDiagAttrs, unixDiagMsg, unixDiagAttrs, packetDiagMsg, packetDiagAttrs,
-  netlinkDiagMsg, netlinkDiagAttrs, vsockDiagMsg, mptcpInfo,
+  netlinkDiagMsg, netlinkDiagAttrs, vsockDiagMsg, mptcpInfo, xdpDiagMsg, xdpDiagAttrs,
 } from './schema.js';
 import { decodeTcpInfo } from './tcp-info.js';
 import { ParseError } from '../netlink/codec/errors.js';
@@ -13,7 +13,7 @@ import type { Infer } from '../netlink/codec/schema.js';
 import { INET_DIAG, IPPROTO, SK_MEMINFO } from './constants.js';
 import {
   SS_STATE_NAMES, type InetSocket, type UnixSocket, type PacketSocket, type NetlinkSockInfo, type SkMemInfo,
-  type InetNetid, type InetSockopt, type VsockSocket,
+  type InetNetid, type InetSockopt, type VsockSocket, type XdpSocket,
 } from './types.js';
 
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist', 'unknown'];
@@ -288,4 +288,24 @@ export function decodeVsock(buf: Buffer, off: number, len: number): VsockSocket 
     state: h.state, stateName: SS_STATE_NAMES[h.state] ?? 'UNKNOWN', recvQ: 0, sendQ: 0, inode: h.ino, cookie: h.cookie,
     localCid: h.srcCid, localPort: h.srcPort, peerCid: h.dstCid, peerPort: h.dstPort, shutdown: h.shutdown,
   };
+}
+
+/** Decode an xdp_diag_msg. */
+export function decodeXdp(buf: Buffer, off: number, len: number): XdpSocket {
+  const h = xdpDiagMsg.decode(buf, off, len);
+  const a = xdpDiagAttrs.decode(buf, off + xdpDiagMsg.size, Math.max(0, len - xdpDiagMsg.size), {});
+  const s: XdpSocket = {
+    kind: 'xdp', netid: 'xdp', type: h.type, state: 7, stateName: 'UNCONN',
+    recvQ: a.meminfo?.[SK_MEMINFO.RMEM_ALLOC] ?? 0, sendQ: 0, inode: h.ino, cookie: h.cookie,
+    ifindex: a.info?.ifindex ?? 0, queueId: a.info?.queueId ?? 0,
+  };
+  if (a.uid !== undefined) s.uid = a.uid;
+  if (a.rxRing !== undefined) s.rxRing = a.rxRing;
+  if (a.txRing !== undefined) s.txRing = a.txRing;
+  if (a.fillRing !== undefined) s.fillRing = a.fillRing;
+  if (a.completionRing !== undefined) s.completionRing = a.completionRing;
+  if (a.umem !== undefined) s.umem = a.umem;
+  if (a.stats !== undefined) s.stats = a.stats;
+  if (a.meminfo !== undefined) s.skmem = skmemOf(a.meminfo);
+  return s;
 }

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-export { SockDiag, SocketStream, UnsupportedSocketTableError, filterSubject, statesToMask, buildInetRequest, buildUnixRequest, buildPacketRequest, buildNetlinkRequest, buildVsockRequest } from './sockdiag.js';
+export { SockDiag, SocketStream, UnsupportedSocketTableError, filterSubject, statesToMask, buildInetRequest, buildUnixRequest, buildPacketRequest, buildNetlinkRequest, buildVsockRequest, buildXdpRequest } from './sockdiag.js';
 export type {
   SockDiagOpenOptions, QueryOptions, InetQueryOptions, UnixQueryOptions, PacketQueryOptions, InetProtocol,
   StateSelection, SockDiagEvent,
@@ -28,7 +28,7 @@ export { scanProcesses, formatOwners } from './procs.js';
 export type { SocketOwner, ProcScanOptions } from './procs.js';
 export { socketSummary, summaryFromNetDir, parseSockstat } from './summary.js';
 export type { SocketSummary } from './summary.js';
-export { decodeInet, decodeUnix, decodePacket, decodeNetlink, decodeVsock, skmemOf } from './decode.js';
+export { decodeInet, decodeUnix, decodePacket, decodeNetlink, decodeVsock, decodeXdp, skmemOf } from './decode.js';
 export { decodeTcpInfo, tcpInfo } from './tcp-info.js';
 export type { TcpInfo, TcpInfoRaw } from './tcp-info.js';
 export * from './constants.js';

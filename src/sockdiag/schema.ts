@@ -9,7 +9,7 @@ import {
   struct, attrs, attr, u8, u16, u32, u64, be16, fixedBytes, cstring, bytes, array, pad,
   type Infer, type FixedCodec,
 } from '../netlink/codec/schema.js';
-import { INET_DIAG, INET_ULP_INFO, UNIX_DIAG, PACKET_DIAG, NETLINK_DIAG } from './constants.js';
+import { INET_DIAG, INET_ULP_INFO, UNIX_DIAG, PACKET_DIAG, NETLINK_DIAG, XDP_DIAG } from './constants.js';
 import { tcpInfo } from './tcp-info.js';
 
 /** struct inet_diag_sockid (ports big-endian, addresses as 16 raw bytes). */
@@ -193,6 +193,30 @@ export const vsockDiagReq = struct('vsock_diag_req', {
 /** struct vsock_diag_msg */
 export const vsockDiagMsg = struct('vsock_diag_msg', {
   family: u8, type: u8, state: u8, shutdown: u8, srcCid: u32, srcPort: u32, dstCid: u32, dstPort: u32, ino: u32, cookie: u64,
+});
+
+/** struct xdp_diag_req */
+export const xdpDiagReq = struct('xdp_diag_req', { family: u8, protocol: u8, _pad: pad(2), ino: u32, show: u32, cookie: u64 });
+/** struct xdp_diag_msg */
+export const xdpDiagMsg = struct('xdp_diag_msg', { family: u8, type: u8, _pad: pad(2), ino: u32, cookie: u64 });
+/** struct xdp_diag_umem */
+export const xdpDiagUmem = struct('xdp_diag_umem', {
+  size: u64, id: u32, numPages: u32, chunkSize: u32, headroom: u32, ifindex: u32, queueId: u32, flags: u32, refs: u32,
+});
+/** struct xdp_diag_stats */
+export const xdpDiagStats = struct('xdp_diag_stats', {
+  rxDropped: u64, rxInvalid: u64, rxFull: u64, fillRingEmpty: u64, txInvalid: u64, txRingEmpty: u64,
+});
+export const xdpDiagAttrs = attrs('XDP_DIAG', {
+  info: attr(XDP_DIAG.INFO, struct('xdp_diag_info', { ifindex: u32, queueId: u32 })),
+  uid: attr(XDP_DIAG.UID, u32),
+  rxRing: attr(XDP_DIAG.RX_RING, u32),
+  txRing: attr(XDP_DIAG.TX_RING, u32),
+  umem: attr(XDP_DIAG.UMEM, xdpDiagUmem),
+  fillRing: attr(XDP_DIAG.UMEM_FILL_RING, u32),
+  completionRing: attr(XDP_DIAG.UMEM_COMPLETION_RING, u32),
+  meminfo: attr(XDP_DIAG.MEMINFO, skMeminfo),
+  stats: attr(XDP_DIAG.STATS, xdpDiagStats),
 });
 
 /** sock_diag_req: the common two-byte prefix of every request (family, protocol). */

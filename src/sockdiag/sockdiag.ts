@@ -16,16 +16,16 @@ import { NetlinkError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/codec/writer.js';
 import {
   SOCK_DIAG, INETDIAG_MSG, INET_DIAG, INET_DIAG_REQ, IPPROTO, UDIAG_SHOW, PACKET_SHOW, NDIAG_SHOW,
-  NDIAG_PROTO_ALL, SKNLGRP, SS_ALL,
+  NDIAG_PROTO_ALL, SKNLGRP, SS_ALL, XDP_SHOW,
 } from './constants.js';
-import { inetDiagReqV2, inetDiagReq, unixDiagReq, packetDiagReq, netlinkDiagReq, vsockDiagReq } from './schema.js';
-import { decodeInet, decodeUnix, decodePacket, decodeNetlink, decodeVsock } from './decode.js';
+import { inetDiagReqV2, inetDiagReq, unixDiagReq, packetDiagReq, netlinkDiagReq, vsockDiagReq, xdpDiagReq } from './schema.js';
+import { decodeInet, decodeUnix, decodePacket, decodeNetlink, decodeVsock, decodeXdp } from './decode.js';
 import { compileBytecode } from './bytecode.js';
 import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK, type FilterExpr, type FilterSubject, type EvalContext } from './filter.js';
 import { parseFilter, stateMask } from './filter-parser.js';
 import { ephemeralRange } from './names.js';
 import { procNetInet, ephemeralRangeOf } from './proc-net.js';
-import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, Socket } from './types.js';
+import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket } from './types.js';
 
 /** The kernel does not support a socket table (module not loaded / too old). */
 export class UnsupportedSocketTableError extends Error {
@@ -139,6 +139,8 @@ export function filterSubject(s: Socket): FilterSubject {
       new DataView(b.buffer).setUint32(0, s.protocol, true);
       return { family: AF_NETLINK, lport: s.portid, rport: -1, local: b, remote: new Uint8Array(4), iface: 0, mark: 0, cgroupId: 0n };
     }
+    case 'xdp':
+      return { family: 44, lport: s.queueId, rport: 0, local: new Uint8Array(4), remote: new Uint8Array(4), iface: s.ifindex, mark: 0, cgroupId: 0n };
     case 'vsock': {
       const l = new Uint8Array(4);
       new DataView(l.buffer).setUint32(0, s.localCid, true);
@@ -339,6 +341,18 @@ export class SockDiag implements AsyncDisposable {
     return new SocketStream([part], keep, 'netlink');
   }
 
+  /** AF_XDP sockets (empty, with `unsupported` set, without xsk_diag). */
+  xdp(q: QueryOptions = {}): SocketStream<XdpSocket> {
+    const expr = this.filterOf(q.filter, false, false);
+    const ctx = this.evalCtx;
+    const show = XDP_SHOW.INFO | XDP_SHOW.RING_CFG | XDP_SHOW.UMEM | XDP_SHOW.MEMINFO | XDP_SHOW.STATS;
+    const part = () => this.socket.dump<XdpSocket>((w, seq) => buildXdpRequest(w, seq, show),
+      (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeXdp(m.buf, m.off, m.len) : undefined), 'dump xdp sockets', { interrupted: 'partial' });
+    const uid = q.uid;
+    const keep = expr || uid !== undefined ? (s: XdpSocket) => (uid === undefined || s.uid === uid) && (!expr || evaluate(expr, filterSubject(s), ctx)) : null;
+    return new SocketStream([part], keep, 'xdp');
+  }
+
   /** vsock sockets (empty, with `unsupported` set, without vsock_diag). */
   vsock(q: QueryOptions & { readonly types?: readonly number[] } = {}): SocketStream<VsockSocket> {
     const states = statesToMask(q.states, SS_CONN);
@@ -504,5 +518,12 @@ export function buildNetlinkRequest(w: Writer, seq: number, protocol: number, sh
 export function buildVsockRequest(w: Writer, seq: number, states: number): void {
   const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
   vsockDiagReq.encode(w, { family: AF_VSOCK, protocol: 0, states, ino: 0, show: 0, cookie: 0n }, {});
+  w.endMessage(start);
+}
+
+/** An xdp_diag dump request (ss's xdp_show). */
+export function buildXdpRequest(w: Writer, seq: number, show: number): void {
+  const start = w.beginMessage(SOCK_DIAG.SOCK_DIAG_BY_FAMILY, NLM_F.REQUEST | NLM_F.DUMP, seq);
+  xdpDiagReq.encode(w, { family: 44, protocol: 0, ino: 0, show, cookie: 0n }, {});
   w.endMessage(start);
 }

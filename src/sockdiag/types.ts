@@ -182,5 +182,20 @@ export interface VsockSocket extends SocketCommon {
   shutdown: number;
 }
 
+/** An AF_XDP socket. */
+export interface XdpSocket extends SocketCommon {
+  readonly kind: 'xdp';
+  netid: 'xdp';
+  type: number;
+  /** Bound device and queue (0 when unbound). */
+  ifindex: number;
+  queueId: number;
+  /** Ring sizes (entries). */
+  rxRing?: number; txRing?: number; fillRing?: number; completionRing?: number;
+  umem?: { size: bigint; id: number; numPages: number; chunkSize: number; headroom: number; ifindex: number; queueId: number; flags: number; refs: number };
+  stats?: { rxDropped: bigint; rxInvalid: bigint; rxFull: bigint; fillRingEmpty: bigint; txInvalid: bigint; txRingEmpty: bigint };
+  skmem?: SkMemInfo;
+}
+
 /** Any socket a query returns. */
-export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo | VsockSocket;
+export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo | VsockSocket | XdpSocket;

@@ -1,6 +1,6 @@
 /**
  * Socket tables this machine's kernel lacks (raw_diag, sctp_diag, MPTCP,
- * vsock_diag): library queries and `ss` parity with iproute2 in the
+ * vsock_diag, xsk_diag): library queries and `ss` parity with iproute2 in the
  * full-kernel VM (`npm run test:vm`). Skipped here with the reason.
  */
 import { test } from 'node:test';
@@ -24,6 +24,9 @@ except OSError as e: print('nomptcp', e, flush=True)
 try:
     v = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM); v.bind((socket.VMADDR_CID_ANY, 1234)); v.listen(4); S.append(v)
 except (OSError, AttributeError) as e: print('novsock', e, flush=True)
+try:
+    x = socket.socket(44, socket.SOCK_RAW); S.append(x)
+except OSError as e: print('noxdp', e, flush=True)
 print('ready', flush=True)
 sys.stdin.read()
 `;
@@ -31,7 +34,7 @@ sys.stdin.read()
 /** Does the running kernel have raw_diag (a raw dump does not fail with ENOENT)? */
 function hasRawDiag(): boolean {
   if (!inVm()) return false;
-  for (const m of ['raw_diag', 'sctp', 'sctp_diag', 'vsock_diag', 'vsock_loopback', 'mptcp_diag']) spawnSync('modprobe', ['-q', m]);
+  for (const m of ['raw_diag', 'sctp', 'sctp_diag', 'vsock_diag', 'vsock_loopback', 'mptcp_diag', 'xsk_diag']) spawnSync('modprobe', ['-q', m]);
   const r = spawnSync('ss', ['-wan'], { encoding: 'utf8' });
   return r.status === 0 && spawnSync('sh', ['-c', 'ls /sys/module | grep -q raw_diag']).status === 0;
 }
@@ -47,7 +50,7 @@ async function withHelper(ns: TestNetns, fn: () => Promise<void>): Promise<void>
 }
 
 test('raw, sctp, mptcp and vsock tables through sock_diag, and ss parity', { timeout: 600_000 }, async (t) => {
-  if (!requireKernelFeature(t, hasRawDiag, 'raw_diag/sctp_diag/mptcp/vsock_diag')) return;
+  if (!requireKernelFeature(t, hasRawDiag, 'raw_diag/sctp_diag/mptcp/vsock_diag/xsk_diag')) return;
   await withNetns(t, async (ns) => {
     await withHelper(ns, async () => {
       await using sd = await SockDiag.open({ netns: ns.name });
@@ -61,7 +64,10 @@ test('raw, sctp, mptcp and vsock tables through sock_diag, and ss parity', { tim
       assert.ok(mptcp.some((s) => s.localPort === 9200 && s.netid === 'mptcp'));
       const vs = await sd.vsock({ states: ['all'] }).toArray();
       assert.ok(vs.some((s) => s.localPort === 1234 && s.netid === 'v_str' && s.stateName === 'LISTEN'));
-      for (const args of [['-wan'], ['-wa'], ['-Sln'], ['-Mln'], ['--vsock', '-a'], ['-A', 'vsock_stream', '-an'], ['-an', '-A', 'raw,sctp,mptcp']]) {
+      const xdp = await sd.xdp().toArray();
+      assert.equal(xdp.length, 1, 'the helper\'s unbound AF_XDP socket');
+      assert.equal(xdp[0]!.ifindex, 0);
+      for (const args of [['-wan'], ['-wa'], ['-Sln'], ['-Mln'], ['--vsock', '-a'], ['-A', 'vsock_stream', '-an'], ['-an', '-A', 'raw,sctp,mptcp'], ['--xdp'], ['--xdp', '-e'], ['-A', 'xdp', '-m']]) {
         const ref = spawnSync('ss', ['-N', ns.name, ...args], { encoding: 'utf8' });
         const sink = new StringSink();
         const status = await ssMain(['-N', ns.name, ...args], sink, () => {});

@@ -6,7 +6,7 @@
  */
 import { sprintf } from '../../output/printf.js';
 import { COL, type ColumnRenderer } from './render.js';
-import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
+import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
 import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js';
 import { formatOwners, type SocketOwner } from '../../sockdiag/procs.js';
@@ -451,4 +451,39 @@ function mptcpInfoPrint(ctx: FormatContext, s: InetSocket): void {
   if (m.writeSeq) r.outA(` write_seq:${m.writeSeq.toString(16)}`);
   if (m.sndUna) r.outA(` snd_una:${m.sndUna.toString(16)}`);
   if (m.rcvNxt) r.outA(` rcv_nxt:${m.rcvNxt.toString(16)}`);
+}
+
+/** xdp_show_sock */
+export function printXdp(ctx: FormatContext, s: XdpSocket): void {
+  const r = ctx.r;
+  const o = ctx.o;
+  statePrint(ctx, 'xdp', s);
+  if (s.ifindex) addrPrint(r, ctx.links.name(s.ifindex), ':', `q${s.queueId | 0}`, null);
+  else addrPrint(r, '', '*', '', null);
+  addrPrint(r, '', '*', '', null);
+  procPrint(ctx, s.inode);
+  if (o.details) detailsPrint(ctx, s.uid ?? 0, s.inode, s.cookie, 0, 0n);
+  if (o.details) {
+    const ring = (name: string, n: number | undefined): void => {
+      if (n === undefined) return;
+      r.out(o.oneline ? ` ${name}(` : `\n\t${name}(`);
+      r.out(`entries:${n}`);
+      r.out(')');
+    };
+    ring('rx', s.rxRing);
+    ring('tx', s.txRing);
+    if (s.umem) {
+      const u = s.umem;
+      r.out(o.oneline ? ' tumem(' : '\n\tumem(');
+      r.out(`id:${u.id},size:${u.size},num_pages:${u.numPages},chunk_size:${u.chunkSize},headroom:${u.headroom},ifindex:${u.ifindex},qid:${u.queueId},zc:${u.flags & 1},refs:${u.refs})`);
+      ring('fr', s.fillRing);
+      ring('cr', s.completionRing);
+    }
+    if (s.stats) {
+      const t = s.stats;
+      r.out(o.oneline ? ' stats(' : '\n\tstats(');
+      r.out(`rx dropped:${t.rxDropped},rx invalid:${t.rxInvalid},rx queue full:${t.rxFull},rx fill ring empty:${t.fillRingEmpty},tx invalid:${t.txInvalid},tx ring empty:${t.txRingEmpty})`);
+    }
+  }
+  if (o.memory) skmemPrint(r, s.skmem);
 }

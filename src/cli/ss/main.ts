@@ -26,7 +26,7 @@ import {
   parseOptions, finishTables, applyExprFamily, afGet, DB, AF, USAGE, UsageError, EarlyExit, type SsOptions,
 } from './options.js';
 import { ColumnRenderer, COL } from './render.js';
-import { printInet, printInetProc, printUnix, printPacket, printNetlink, printVsock, type FormatContext } from './format.js';
+import { printInet, printInetProc, printUnix, printPacket, printNetlink, printVsock, printXdp, type FormatContext } from './format.js';
 import { LinkNames, CgroupPaths, resolveHostSync } from './lookup.js';
 import { JsonSocketWriter } from './json.js';
 
@@ -159,6 +159,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       else if (s.kind === 'unix') printUnix(ctx, s);
       else if (s.kind === 'packet') printPacket(ctx, s);
       else if (s.kind === 'vsock') printVsock(ctx, s);
+      else if (s.kind === 'xdp') printXdp(ctx, s);
       else printNetlink(ctx, s);
     };
     const keep = (s: Socket): boolean => !expr || evaluate(expr, filterSubject(s), evalCtx);
@@ -206,6 +207,14 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
         for (const s of b) {
           if (s.type === 1 && !(f.dbs & (1 << DB.VSOCK_ST))) continue;
           if (s.type === 2 && !(f.dbs & (1 << DB.VSOCK_DG))) continue;
+          if (keep(s)) show(s);
+        }
+      }
+    }
+    if ((f.dbs & (1 << DB.XDP)) && afGet(f, AF.XDP) && (f.states & (1 << 7))) {
+      for await (const b of sd.xdp().batches()) {
+        for (const s of b) {
+          if (s.ifindex && !links.isLoaded) await links.load();
           if (keep(s)) show(s);
         }
       }
