@@ -352,7 +352,7 @@ export function evaluate(e: FilterExpr, s: FilterSubject, ctx: EvalContext): boo
   }
 }
 
-/** Families an expression is restricted to by `unix:`/`inet6:`… prefixes, as ss applies them. */
+/** A compact text form of an expression (for messages and debugging). */
 export function describeExpr(e: FilterExpr): string {
   switch (e.type) {
     case 'and': case 'or': return `(${describeExpr(e.left)} ${e.type} ${describeExpr(e.right)})`;

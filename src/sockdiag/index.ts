@@ -17,7 +17,7 @@ export type {
   StateSelection, SockDiagEvent,
 } from './sockdiag.js';
 export * from './types.js';
-export { F, evaluate, parsePrefix, fnmatch } from './filter.js';
+export { F, evaluate, parsePrefix, fnmatch, describeExpr } from './filter.js';
 export type { FilterExpr, HostCond, FilterSubject, PortOp, EvalContext, PortRange } from './filter.js';
 export { parseFilter, parseStateWords, stateMask, STATE_GROUPS, FilterParseError, filterFileWords, cgroupIdOf } from './filter-parser.js';
 export type { FilterParseContext, ParsedFilter } from './filter-parser.js';
