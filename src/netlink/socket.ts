@@ -471,13 +471,16 @@ export class NetlinkSocket {
       // Messages sent but unanswered count against the window: queuedEnds holds unsent ones only.
       let end = this.sentUpTo;
       let n = 0;
-      const budget = Math.max(1, this.window - (this.inflight - this.queuedEnds.length));
+      const budget = this.window - (this.inflight - this.queuedEnds.length);
+      // Window full: wait for replies (each answered request schedules a flush).
+      // Sending one message per sendmsg instead would ignore the window and
+      // cost a syscall per request.
+      if (budget <= 0) return;
       while (n < this.queuedEnds.length && n < budget && this.queuedEnds[n]! - this.sentUpTo <= SEND_CHUNK) {
         end = this.queuedEnds[n]!;
         n++;
       }
       if (n === 0) {
-        if (this.inflight - this.queuedEnds.length >= this.window) return; // wait for replies
         end = this.queuedEnds[0]!; // one message bigger than a chunk
         n = 1;
       }

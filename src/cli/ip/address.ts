@@ -31,7 +31,7 @@ import { isatty } from 'node:tty';
 import { addressMessage } from '../../netlink/rtnetlink/address-schema.js';
 import { decodeAddress } from '../../netlink/address.js';
 import { kernelErrorText } from '../common/errors.js';
-import { netnsTarget, type MessageView } from '../../netlink/socket.js';
+import { netnsTarget, type MessageView, type RequestBuilder } from '../../netlink/socket.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -874,13 +874,14 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
   const links = await nl.link.list({ skipStats: true }, { interrupted: 'partial' }).toArray();
   const names = new Map(links.map((l) => [l.ifindex, l.ifname] as const));
   const nameOf = (i: number): string => names.get(i) ?? `if${i}`;
-  const fam = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : undefined;
   f.flushing = true;
   const stats = ctx.opts.stats;
   const p = ctx.printer;
   for (let round = 0; ; ) {
-    const found = (await nl.address.list({ ...(fam ? { family: fam } : {}), ...(f.ifindex ? { dev: f.ifindex } : {}) }, { interrupted: 'partial' }).toArray())
-      .filter((a) => addressMatches(a, f, nameOf));
+    const found: MessageView[] = [];
+    for (const msgs of (await dumpAddrMessages(nl, f)).values()) {
+      for (const m of msgs) if (addressMatches(decodeAddrRecord(m), f, nameOf)) found.push(m);
+    }
     if (!found.length) {
       if (stats) {
         if (round === 0) p.text('Nothing to flush.\n');
@@ -889,11 +890,15 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
       p.flush();
       return 0;
     }
-    if (stats >= 2) for (const a of found) printAddrInfo(ctx, a, f, nameOf);
-    await Promise.all(found.map(async (a) => {
+    if (stats >= 2) for (const m of found) printAddrInfo(ctx, decodeAddrRecord(m), f, nameOf);
+    // All deletes in flight at once on the one socket (it sends them in large
+    // batches within its window), each the dumped message sent back as
+    // RTM_DELADDR byte for byte, as iproute2's flush does.
+    await Promise.all(found.map(async (m) => {
       try {
-        await nl.address.delExact(a);
+        await nl.socket.request(resendAs(m, RTM.DELADDR, NLM_F.ACK), 'flush address');
       } catch (e) {
+        // Deleting a primary may already have removed its secondaries.
         if (!(e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL')) throw new CliError(`Failed to send flush request: ${e instanceof NetlinkError ? e.reason : String(e)}`, 1);
       }
     }));
@@ -910,6 +915,15 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
       return 1;
     }
   }
+}
+
+/** A request that is the received message `m` again, with a new type and flags (NLM_F_REQUEST added). */
+function resendAs(m: MessageView, type: number, flags: number): RequestBuilder {
+  return (w, seq) => {
+    const start = w.beginMessage(type, flags | NLM_F.REQUEST, seq);
+    w.bytes(m.buf.subarray(m.off, m.off + m.len));
+    w.endMessage(start);
+  };
 }
 
 // ------------------------------------------------------------------ save / showdump / restore
