@@ -7,12 +7,14 @@
 import { attrs, attr, struct, s32, u8, fixedBytes, type Codec, type Infer } from '../../netlink/codec/schema.js';
 import { ParseError } from '../../netlink/codec/errors.js';
 import { align4 } from '../../netlink/codec/writer.js';
-import { constants } from '../../netlink/constants.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { registerQdiscKind } from '../kind.js';
 
-/** TCA_PRIO_* (nested after struct tc_prio_qopt, "nested compat"). */
-export const TCA_PRIO = constants('TCA_PRIO_', ['linux/pkt_sched.h'], { UNSPEC: 0, MQ: 1 });
+/**
+ * TCA_PRIO_* (nested after struct tc_prio_qopt, "nested compat"). Not from
+ * constants(): the UAPI headers no longer define it (the kernel still reads 1 as MQ).
+ */
+export const TCA_PRIO = { UNSPEC: 0, MQ: 1 } as const;
 
 /** struct tc_prio_qopt */
 export const prioQopt = struct('tc_prio_qopt', { bands: s32, priomap: fixedBytes(16) });
@@ -42,7 +44,8 @@ export const prioOptions: Codec<PrioOptions> = {
   },
   arbitrary(rng, ctx) {
     const base = prioQopt.arbitrary(rng, ctx);
-    return rng.bool() ? { ...base, nested: prioCompatAttrs.arbitrary(rng, ctx) } : base;
+    // An empty nest encodes to nothing, so only generate one that carries MQ.
+    return rng.bool() ? { ...base, nested: { mq: rng.int(256) } } : base;
   },
 };
 
