@@ -15,6 +15,7 @@ import type { NdMsg } from '../../netlink/structs.js';
 import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { getAddr, getPrefix, getUnsigned, type InetPrefix } from './inet-args.js';
 import { protoId, protoName } from './rtnl-names.js';
+import { dumpTerminated } from './rule.js';
 import { LinkMap, llAddrText } from './ll-map.js';
 
 const USAGE = `Usage: ip neigh { add | del | change | replace }
@@ -150,16 +151,27 @@ export function neighModifyRequest(args: Args, family: number, type: number, fla
   }
   if (!devOk || !dst || dst.family === 0) throw new CliError('Device and destination are required arguments.');
   header.family = dst.family;
-  const body: NeighAttrs = {};
-  if (attrs.protocol !== undefined) body.protocol = attrs.protocol;
-  if (dst.bytes.length) body.dst = formatAddress(dst.bytes);
-  if (extFlags) body.flags_ext = extFlags;
-  if (lla !== undefined && lla !== 'null') body.lladdr = formatLladdr(llAddrA2n(lla));
+  const before: NeighAttrs = attrs.protocol !== undefined ? { protocol: attrs.protocol } : {};
+  const after: NeighAttrs = {};
+  if (extFlags) after.flags_ext = extFlags;
+  if (lla !== undefined && lla !== 'null') after.lladdr = formatLladdr(llAddrA2n(lla));
   if (dev !== undefined) {
     header.ifindex = index(dev);
     if (!header.ifindex) throw new CliError(`Cannot find device "${dev}"`, 1);
   }
-  return rtRequest(neighMessage, type, flags | NLM_F.ACK, header, body);
+  const dstBytes = dst.bytes;
+  return (w, seq) => {
+    const start = w.beginMessage(type, flags | NLM_F.REQUEST | NLM_F.ACK, seq);
+    neighMessage.header.encode(w, header, {});
+    w.pad4();
+    neighMessage.attrs.encode(w, before, {});
+    // NDA_DST raw: `any`/`all` send it empty, which the address codec cannot express.
+    const at = w.beginAttr(neighMessage.attrs.fields.dst!.type);
+    w.bytes(dstBytes);
+    w.endAttr(at);
+    neighMessage.attrs.encode(w, after, {});
+    w.endMessage(start);
+  };
 }
 
 /** print_neigh() for one entry. */
@@ -344,9 +356,13 @@ async function showOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise
 
   const p = ctx.printer;
   p.start();
-  for await (const { m, type } of dump()) {
-    if (!passes(f, m)) continue;
-    printNeigh(ctx, p, m, links, f.index, type);
+  try {
+    for await (const { m, type } of dump()) {
+      if (!passes(f, m)) continue;
+      printNeigh(ctx, p, m, links, f.index, type);
+    }
+  } catch (e) {
+    return dumpTerminated(ctx, e, 1);
   }
   p.finish();
   return 0;

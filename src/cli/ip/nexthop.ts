@@ -19,6 +19,7 @@ import { reportError } from '../common/errors.js';
 import { getAddr, getUnsigned, getU16 } from './inet-args.js';
 import { protoId, protoName, scopeName } from './rtnl-names.js';
 import { LinkMap } from './ll-map.js';
+import { dumpTerminated } from './rule.js';
 import { readFamily } from './main.js';
 
 const USAGE = `Usage: ip nexthop { list | flush } [ protocol ID ] SELECTOR
@@ -470,9 +471,13 @@ async function listOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise
   const links = await LinkMap.load(ctx);
   const p = ctx.printer;
   p.start();
-  for await (const x of dump(f)) {
-    if (f.proto && f.proto !== x.header.protocol) continue;
-    printNexthop(ctx, p, x.header, x.attrs, links, x.type === RTM.DELNEXTHOP);
+  try {
+    for await (const x of dump(f)) {
+      if (f.proto && f.proto !== x.header.protocol) continue;
+      printNexthop(ctx, p, x.header, x.attrs, links, x.type === RTM.DELNEXTHOP);
+    }
+  } catch (e) {
+    return dumpTerminated(ctx, e, 2);
   }
   p.finish();
   return 0;
@@ -525,7 +530,11 @@ async function bucket(ctx: CliContext, args: Args): Promise<number> {
       (m: MessageView) => (m.type === RTM.NEWNEXTHOPBUCKET || m.type === RTM.DELNEXTHOPBUCKET ? nexthopMessage.decode(m.buf, m.off, m.len) : undefined),
       'dump nexthop buckets', { interrupted: 'partial' },
     );
-    for await (const x of items) printBucket(p, x.header, x.attrs);
+    try {
+      for await (const x of items) printBucket(p, x.header, x.attrs);
+    } catch (e) {
+      return dumpTerminated(ctx, e, 2);
+    }
     p.finish();
     return 0;
   }

@@ -14,6 +14,7 @@ import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { decodeRule, type Rule } from '../../netlink/rule.js';
 import { fibRuleHdr, type FibRuleHdr } from '../../netlink/structs.js';
 import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
+import { NetlinkError } from '../../netlink/errors.js';
 import { getAddr1, getPrefix, getUnsigned, getS32, getU64, scanRange, checkIfname, type InetPrefix } from './inet-args.js';
 import {
   protoId, protoName, tableId, tableName, dsfieldId, dsfieldName, groupId, groupName, parseRealms, realmName,
@@ -336,11 +337,24 @@ async function listFlushOrSave(ctx: CliContext, args: Args, action: ListAction):
 
   const p = ctx.printer;
   p.start();
-  for await (const { rule, type } of items) {
-    if (filterRule(f, af, rule)) printRule(ctx, p, rule, type);
+  try {
+    for await (const { rule, type } of items) {
+      if (filterRule(f, af, rule)) printRule(ctx, p, rule, type);
+    }
+  } catch (e) {
+    return dumpTerminated(ctx, e, 255);
   }
   p.finish();
   return 0;
+}
+
+/** rtnl_dump_filter() failing: perror("RTNETLINK answers"), then "Dump terminated"; `status` is what the caller exits with. */
+export function dumpTerminated(ctx: CliContext, e: unknown, status: number): number {
+  if (!(e instanceof NetlinkError)) throw e;
+  ctx.printer.flush();
+  ctx.warn(`RTNETLINK answers: ${e.reason}`);
+  ctx.warn('Dump terminated');
+  return status;
 }
 
 /** iprule_restore(): replay a `ip rule save` stream from stdin (existing rules are skipped). */

@@ -135,7 +135,7 @@ function identify(ctx: CliContext, args: Args): number {
   const vrf = vrfOfPid(pid);
   if (vrf === null) {
     ctx.warn('Failed to lookup vrf association: No such file or directory');
-    return 255;
+    return 1;
   }
   if (vrf) {
     ctx.printer.text('%s\n', vrf);
