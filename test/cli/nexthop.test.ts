@@ -33,7 +33,7 @@ const LIST = [
   'nexthop', 'nexthop list', 'nexthop show', '-j nexthop', '-p -j nexthop', '-d nexthop', '-4 nexthop', '-6 nexthop',
   'nexthop list groups', 'nexthop list dev veth0', 'nexthop list dev veth1', 'nexthop list fdb', 'nexthop list protocol 4',
   'nexthop list id 11', 'nexthop get id 10', '-j nexthop get id 11', '-p -j nexthop get id 1', 'nexthop get id 999', 'nh',
-  '-N -d nexthop', 'nexthop bucket list id 11 nhid 1', 'nexthop bucket list dev veth1',
+  '-N -d nexthop', '-M nexthop', 'nexthop bucket list id 11 nhid 1', 'nexthop bucket list dev veth1',
 ];
 
 const BAD = [

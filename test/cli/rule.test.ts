@@ -39,7 +39,7 @@ const LIST = [
   'rule list not', 'rule list fwmark 5/0xff', 'rule list fwmark 7', 'rule list iif veth0', 'rule list oif veth1', 'rule list l3mdev',
   'rule list uidrange 100-200', 'rule list sport 80', 'rule list dport 1000-2000', 'rule list ipproto tcp', 'rule list tun_id 42',
   'rule list to 10.1.0.0/16', 'rule list tos 0x10', 'rule list protocol static', '-6 rule list from 2001:db8::/32', 'rule list priority 32766',
-  'ru l ta 5000',
+  'ru l ta 5000', '-M rule', '-0 rule',
 ];
 
 const BAD = [
