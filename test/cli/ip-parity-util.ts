@@ -18,7 +18,7 @@ export const RIP = path.join(repoRoot(), 'dist', 'src', 'cli', 'rip.js');
 
 function run(cmd: string, args: readonly string[]): Outcome {
   // The full-kernel VM emulates the CPU: allow for a much slower node start-up there.
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: inVm() ? 300_000 : 30_000 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: inVm() ? 900_000 : 30_000 });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
 }
 
