@@ -3,9 +3,9 @@
  * notifications as iproute2's ip/ipmonitor.c does, with `-t`/`-ts`
  * timestamps. Built on the library's typed {@link Monitor}.
  *
- * Links and addresses are printed here; other objects are printed by their
- * CLI module's `print…` export when it has one (the table below), so a new
- * printer is one line.
+ * Links and addresses are printed here; neighbours, nexthops, multicast
+ * routes and prefixes by ./monitor-print.js; routes and rules by their CLI
+ * module's `print…` export (the tables below).
  * @module
  */
 import { Args, CliError, matches, invarg } from '../common/args.js';
@@ -18,6 +18,10 @@ import { familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { ANY, FP } from '../../output/printer.js';
 import * as netns from '../../netlink/netns.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
+import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent } from './monitor-print.js';
+import { decodeNeighbor } from '../../netlink/neighbor.js';
+import { decodeNexthop } from '../../netlink/nexthop.js';
+import type { MessageView } from '../../netlink/socket.js';
 
 const USAGE = `Usage: ip monitor [ all | OBJECTS ] [ FILE ] [ label ] [ all-nsid ]
                   [ dev DEVICE ]
@@ -57,10 +61,7 @@ const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
 /** Where other objects' printers live: module (relative to this file) and export names to try. */
 const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonly exports: readonly string[] }>> = {
   route: { module: './route.js', exports: ['printRouteEvent', 'printRoute'] },
-  neigh: { module: './neighbor.js', exports: ['printNeighborEvent', 'printNeighbor'] },
   rule: { module: './rule.js', exports: ['printRuleEvent', 'printRule'] },
-  nexthop: { module: './nexthop.js', exports: ['printNexthopEvent', 'printNexthop'] },
-  mroute: { module: './mroute.js', exports: ['printMrouteEvent', 'printMroute'] },
 };
 
 async function loadPrinters(types: readonly MonitorObject[]): Promise<Map<MonitorObject, ObjectPrinter>> {
@@ -175,7 +176,9 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
       // ll_index_to_name() asks the kernel about an index it has not seen (and remembers the answer).
       const index = ev.type === 'address' ? (ev.message as Address).index
         : ev.type === 'route' ? (ev.message as { oif?: number }).oif
-          : ev.type === 'netconf' ? (ev.message as NetconfMessage).ifindex : undefined;
+          : ev.type === 'netconf' ? (ev.message as NetconfMessage).ifindex
+            : ev.type === 'neigh' ? (ev.message as { ifindex?: number }).ifindex
+              : ev.type === 'nexthop' ? (ev.message as { oif?: number }).oif : undefined;
       if (index && !links.has(index)) {
         const l = await nl.link.get(index).catch(() => undefined);
         if (l) links.set(index, l);
@@ -204,6 +207,12 @@ interface PrintState {
   nsidNames: Map<number, string>;
   /** netns_get_name(): the name of an nsid right now (read after a NEWNSID event). */
   lookupNsid: ((nsid: number) => string | undefined) | undefined;
+}
+
+/** The message as decoded by the monitor, or decoded here when its decoder was not loaded. */
+function decoded<T>(m: object, decode: (v: MessageView) => T): T {
+  if (!isRaw(m)) return m as T;
+  return decode({ type: m.nlmsgType, flags: m.nlmsgFlags, seq: 0, pid: 0, buf: m.payload, off: 0, len: m.payload.length });
 }
 
 function isRaw(m: object): m is RawRtMessage {
@@ -297,13 +306,39 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       p.closeObject();
       return;
     }
+    case 'neigh': {
+      const n = decoded(ev.message, decodeNeighbor);
+      // accept_msg(): -4/-6 drop other families before the header.
+      if (s.family && n.raw.header.family !== s.family) return;
+      s.header('neigh');
+      printNeighEvent(ctx, n, ev.action, s.ifindex, s.nameOf);
+      return;
+    }
+    case 'nexthop': {
+      const nh = decoded(ev.message, decodeNexthop);
+      s.header('nexthop');
+      printNexthopEvent(ctx, nh, deleted, s.nameOf);
+      return;
+    }
+    case 'mroute': {
+      const m = ev.message;
+      if (!isRaw(m)) return;
+      // accept_msg(): cloned routes are skipped before the header.
+      if (m.payload.length >= 12 && m.payload.readUInt32LE(8) & 0x200 /* RTM_F_CLONED */) return;
+      s.header('mroute');
+      printMrouteEvent(ctx, m.payload, deleted, s.ifindex, s.nameOf);
+      return;
+    }
+    case 'prefix': {
+      const m = ev.message;
+      if (!isRaw(m)) return;
+      s.header('prefix');
+      printPrefixEvent(ctx, m.payload, s.nameOf);
+      return;
+    }
     default: {
       const print = s.printers.get(ev.type);
       if (!print || isRaw(ev.message)) return;
-      if (ev.type === 'neigh' && s.family) {
-        const fam = (ev.message as { family?: unknown }).family;
-        if (typeof fam === 'number' && fam !== s.family) return;
-      }
       if (ev.type === 'route' && ((ev.message as { flags?: number }).flags ?? 0) & 0x200 /* RTM_F_CLONED */) return;
       s.header(ev.type);
       // iproute_reset_filter(ifindex): print_route() drops routes of other devices (after the header).

@@ -1,0 +1,312 @@
+/**
+ * `ip monitor` lines for neighbours, nexthops, multicast routes and IPv6
+ * prefixes, as iproute2 6.1 prints them from ipmonitor.c's accept_msg():
+ * print_neigh() (ip/ipneigh.c), print_cache_nexthop() (ip/ipnexthop.c),
+ * print_mroute() (ip/ipmroute.c) and print_prefix() (ip/ipprefix.c), with
+ * the filters ipmonitor.c resets them to (only `dev` is set).
+ *
+ * Multicast routes and prefixes have no library decoder, so they are decoded
+ * here from the raw payload with schemas declared in this file.
+ * @module
+ */
+import type { CliContext } from '../common/context.js';
+import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import type { Neighbor } from '../../netlink/neighbor.js';
+import type { Nexthop } from '../../netlink/nexthop.js';
+import { attrs, attr, u32, u64, ipaddr, bytes, struct, message, u8, pad, s32, type Infer } from '../../netlink/codec/schema.js';
+import { protoName, scopeName, tableName } from './rtnl-names.js';
+import { sprintf } from '../../output/printf.js';
+
+/** Names of devices by index (ll_index_to_name: `ifN` when unknown). */
+export type NameOf = (index: number) => string;
+
+const NUD_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [0x01, 'INCOMPLETE'], [0x02, 'REACHABLE'], [0x04, 'STALE'], [0x08, 'DELAY'],
+  [0x10, 'PROBE'], [0x20, 'FAILED'], [0x40, 'NOARP'], [0x80, 'PERMANENT'],
+];
+const NTF_ROUTER = 0x80, NTF_PROXY = 0x08, NTF_EXT_LEARNED = 0x10, NTF_OFFLOADED = 0x20;
+const NTF_EXT_MANAGED = 0x01;
+/** USER_HZ (get_user_hz(): sysconf(_SC_CLK_TCK) is 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * print_neigh() for a notification: `nlmsgType` tells new (RTM_NEWNEIGH),
+ * deleted (RTM_DELNEIGH) and a resolution miss (RTM_GETNEIGH); `ifindex` is
+ * `ip monitor dev`'s filter (0 for none).
+ */
+export function printNeighEvent(ctx: CliContext, n: Neighbor, action: 'new' | 'del' | 'get', ifindex: number, nameOf: NameOf): void {
+  const p = ctx.printer;
+  const h = n.raw.header;
+  if (ifindex && ifindex !== h.ifindex) return;
+  // filter.state = ~0: only entries without a state (NUD_NONE) are dropped, unless proxy/extern_learn.
+  if (!h.state && !(h.flags & NTF_PROXY) && !(h.flags & NTF_EXT_LEARNED)) return;
+  p.openObject();
+  if (action === 'del') p.bool(ANY, 'deleted', 'Deleted ', true);
+  else if (action === 'get') p.null(ANY, 'miss', '%s ', 'miss');
+  const dst = n.raw.attrs.dst;
+  if (ctx.opts.brief) {
+    if (dst !== undefined) p.string(ANY, 'dst', '%-39s ', dst);
+    if (!ifindex && h.ifindex) p.string(ANY, 'dev', '%-16s ', nameOf(h.ifindex));
+    if (n.lladdr !== undefined) p.string(ANY, 'lladdr', '%s', n.lladdr);
+    p.string(FP, null, '%s', '\n');
+    p.closeObject();
+    return;
+  }
+  if (dst !== undefined) p.string(ANY, 'dst', '%s ', dst);
+  if (!ifindex && h.ifindex) {
+    p.text('dev ');
+    p.string(ANY, 'dev', '%s ', nameOf(h.ifindex));
+  }
+  if (n.lladdr !== undefined) {
+    p.text('lladdr ');
+    p.string(ANY, 'lladdr', '%s ', n.lladdr);
+  }
+  if (h.flags & NTF_ROUTER) p.null(ANY, 'router', '%s ', 'router');
+  if (h.flags & NTF_PROXY) p.null(ANY, 'proxy', '%s ', 'proxy');
+  if (n.extFlags & NTF_EXT_MANAGED) p.null(ANY, 'managed', '%s ', 'managed');
+  if (h.flags & NTF_EXT_LEARNED) p.null(ANY, 'extern_learn', '%s ', 'extern_learn');
+  if (h.flags & NTF_OFFLOADED) p.null(ANY, 'offload', '%s ', 'offload');
+  if (ctx.opts.stats) {
+    const ci = n.cacheinfo;
+    if (ci) {
+      if (ci.ndm_refcnt) p.uint(ANY, 'refcnt', ' ref %u', ci.ndm_refcnt);
+      p.uint(ANY, 'used', ' used %u', Math.floor(ci.ndm_used / USER_HZ));
+      p.uint(ANY, 'confirmed', '/%u', Math.floor(ci.ndm_confirmed / USER_HZ));
+      p.uint(ANY, 'updated', '/%u', Math.floor(ci.ndm_updated / USER_HZ));
+    }
+    if (n.probes !== undefined) p.uint(ANY, 'probes', 'probes %u ', n.probes);
+  }
+  if (h.state) {
+    p.openArray(JSON_ONLY, p.inJson ? 'state' : '');
+    for (const [bit, name] of NUD_NAMES) if (h.state & bit) p.string(ANY, null, '%s ', name);
+    p.closeArray(JSON_ONLY, '');
+  }
+  if (n.protocol) p.string(ANY, 'protocol', 'proto %s ', protoName(n.protocol, ctx.opts.numeric > 0));
+  p.string(FP, null, '\n', '');
+  p.closeObject();
+}
+
+/** RTNH_F_* and RTM_F_* flag names in print_rt_flags() order. */
+const RT_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [0x01, 'dead'], [0x04, 'onlink'], [0x02, 'pervasive'], [0x08, 'offload'], [0x40, 'trap'],
+  [0x100, 'notify'], [0x10, 'linkdown'], [0x20, 'unresolved'],
+  [0x2000, 'rt_offload'], [0x4000, 'rt_trap'], [0x20000000, 'rt_offload_failed'],
+];
+const NEXTHOP_GRP_TYPE_MPATH = 0, NEXTHOP_GRP_TYPE_RES = 1;
+const LWTUNNEL_ENCAP_MPLS = 1;
+/** read_encap_type() names by LWTUNNEL_ENCAP_* value. */
+const ENCAP_TYPES = ['none', 'mpls', 'ip', 'ila', 'ip6', 'seg6', 'bpf', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
+
+/** clock_t ticks → seconds as __jiffies_to_tv() + print_tv() read them (%g). */
+function ticks(t: number | bigint | undefined): number {
+  const us = BigInt(t ?? 0) * 10000n;
+  const sec = us / 1000000n;
+  return Number(sec) + Number(us - sec * 1000000n) / 1000000;
+}
+
+/** print_cache_nexthop(): __print_nexthop_entry() and the newline. */
+export function printNexthopEvent(ctx: CliContext, nh: Nexthop, deleted: boolean, nameOf: NameOf): void {
+  const p = ctx.printer;
+  const h = nh.raw.header;
+  const a = nh.raw.attrs;
+  const numeric = ctx.opts.numeric > 0;
+  p.openObject();
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+  p.uint(ANY, 'id', 'id %u ', a.id ?? 0);
+  if (a.group && a.group.length) {
+    p.openArray(JSON_ONLY, 'group');
+    p.string(FP, null, '%s', 'group ');
+    a.group.forEach((g, i) => {
+      p.openObject();
+      if (i) p.string(FP, null, '%s', '/');
+      p.uint(ANY, 'id', '%u', g.id);
+      if (g.weight) p.uint(ANY, 'weight', ',%u', g.weight + 1);
+      p.closeObject();
+    });
+    p.string(FP, null, '%s', ' ');
+    p.closeArray(JSON_ONLY, '');
+  }
+  const gt = a.group_type ?? NEXTHOP_GRP_TYPE_MPATH;
+  if (gt !== NEXTHOP_GRP_TYPE_MPATH) p.string(ANY, 'type', 'type %s ', gt === NEXTHOP_GRP_TYPE_RES ? 'resilient' : '<unknown type>');
+  const r = a.res_group;
+  if (r) {
+    p.openObject('resilient_args');
+    p.uint(ANY, 'buckets', 'buckets %u ', r.buckets ?? 0);
+    p.float(ANY, 'idle_timer', 'idle_timer %g ', ticks(r.idle_timer));
+    p.float(ANY, 'unbalanced_timer', 'unbalanced_timer %g ', ticks(r.unbalanced_timer));
+    p.float(ANY, 'unbalanced_time', 'unbalanced_time %g ', ticks(r.unbalanced_time));
+    p.closeObject();
+  }
+  if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
+  if (a.gateway !== undefined) {
+    if (p.inJson) p.string(JSON_ONLY, 'gateway', '', a.gateway);
+    else p.text('via %s ', a.gateway);
+  }
+  if (a.oif) {
+    if (p.inJson) p.string(JSON_ONLY, 'dev', '', nameOf(a.oif));
+    else p.text('dev %s ', nameOf(a.oif));
+  }
+  if (h.scope !== 0 || ctx.opts.details > 0) p.string(ANY, 'scope', 'scope %s ', scopeName(h.scope, numeric));
+  if (a.blackhole) p.null(ANY, 'blackhole', 'blackhole ', '');
+  if (h.protocol !== 0 || ctx.opts.details > 0) p.string(ANY, 'protocol', 'proto %s ', protoName(h.protocol, numeric));
+  p.openArray(JSON_ONLY, 'flags');
+  for (const [bit, name] of RT_FLAG_NAMES) if (h.flags & bit) p.string(ANY, null, '%s ', name);
+  p.closeArray(JSON_ONLY, '');
+  if (a.fdb) p.null(ANY, 'fdb', 'fdb', '');
+  p.closeObject();
+  p.string(FP, null, '%s', '\n');
+}
+
+/** lwt_print_encap(): the type, and the label stack and TTL for MPLS. */
+function printEncap(p: Printer, type: number, data: Buffer | undefined): void {
+  p.string(ANY, 'encap', ' encap %s ', ENCAP_TYPES[type] ?? 'unknown');
+  if (type !== LWTUNNEL_ENCAP_MPLS || !data) return;
+  let off = 0;
+  while (data.length - off >= 4) {
+    const len = data.readUInt16LE(off);
+    if (len < 4 || len > data.length - off) break;
+    const t = data.readUInt16LE(off + 2) & 0x3fff;
+    if (t === 1 /* MPLS_IPTUNNEL_DST */) {
+      const labels: string[] = [];
+      for (let i = off + 4; i + 4 <= off + len; i += 4) {
+        const e = data.readUInt32BE(i);
+        labels.push(String(e >>> 12));
+        if (e & 0x100) break;
+      }
+      p.string(ANY, 'dst', ' %s ', labels.join('/'));
+    } else if (t === 2 /* MPLS_IPTUNNEL_TTL */ && len >= 5) {
+      p.uint(ANY, 'ttl', 'ttl %u ', data[off + 4]!);
+    }
+    off += (len + 3) & ~3;
+  }
+}
+
+/** struct rtmsg (as a multicast route notification carries it). */
+const mrtmsg = struct('rtmsg', {
+  family: u8, dst_len: u8, src_len: u8, tos: u8, table: u8, protocol: u8, scope: u8, type: u8, flags: u32,
+});
+/** struct rta_mfc_stats */
+const mfcStats = struct('rta_mfc_stats', { packets: u64, bytes: u64, wrong_if: u64 });
+/** The RTA_* attributes print_mroute() reads. */
+const mrouteAttrs = attrs('RTA', {
+  dst: attr(1, ipaddr),
+  src: attr(2, ipaddr),
+  iif: attr(3, u32),
+  multipath: attr(9, bytes),
+  table: attr(15, u32),
+  mfc_stats: attr(17, mfcStats),
+  expires: attr(23, u64),
+});
+/** A multicast route notification (RTM_NEWROUTE/DELROUTE of family RTNL_FAMILY_IPMR/IP6MR). */
+const mrouteMessage = message('RTM_NEWROUTE', mrtmsg, mrouteAttrs);
+/** Decoded multicast route notification. */
+export type MrouteMessage = Infer<typeof mrouteMessage>;
+
+const RTN_MULTICAST = 5;
+const RTNH_F_OFFLOAD = 0x08, RTNH_F_UNRESOLVED = 0x20;
+const RT_TABLE_MAIN = 254;
+
+/**
+ * print_mroute() for a notification's payload; `iif` is `ip monitor dev`'s
+ * filter (0 for none). Writes iproute2's complaint to stderr for a
+ * non-multicast route, as it does.
+ */
+export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: boolean, iifFilter: number, nameOf: NameOf): void {
+  const p = ctx.printer;
+  const { header: r, attrs: tb } = mrouteMessage.decode(payload, 0, payload.length);
+  if (r.type !== RTN_MULTICAST) {
+    ctx.warn('Non multicast route received, kernel does support IP multicast?');
+    return;
+  }
+  const table = tb.table ?? r.table;
+  const iif = tb.iif ?? 0;
+  if (iifFilter && iifFilter !== iif) return;
+  p.openObject();
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+  const src = tb.src ?? 'unknown';
+  const dst = tb.dst ?? 'unknown';
+  if (p.inJson) {
+    p.string(JSON_ONLY, 'src', '', src);
+    p.string(JSON_ONLY, 'dst', '', dst);
+  } else {
+    p.string(FP, null, '%-32s Iif: ', `(${src},${dst})`);
+  }
+  if (iif) p.string(ANY, 'iif', '%-10s ', nameOf(iif));
+  else p.string(ANY, 'iif', '%s ', 'unresolved');
+  if (tb.multipath) {
+    const mp = tb.multipath;
+    p.openArray(JSON_ONLY, 'multipath');
+    let first = true;
+    // struct rtnexthop: u16 len, u8 flags, u8 hops, s32 ifindex.
+    for (let off = 0; mp.length - off >= 8;) {
+      const len = mp.readUInt16LE(off);
+      if (len > mp.length - off) break;
+      p.openObject();
+      if (first) { p.string(FP, null, 'Oifs: ', null); first = false; }
+      p.string(ANY, 'oif', '%s', nameOf(mp.readInt32LE(off + 4)));
+      const hops = mp[off + 3]!;
+      if (hops > 1) p.uint(ANY, 'ttl', '(ttl %u) ', hops);
+      else p.string(FP, null, ' ', null);
+      p.closeObject();
+      if (len < 8) break;
+      off += (len + 3) & ~3;
+    }
+    p.closeArray(JSON_ONLY, '');
+  }
+  p.string(ANY, 'state', ' State: %s', r.flags & RTNH_F_UNRESOLVED ? 'unresolved' : 'resolved');
+  if (r.flags & RTNH_F_OFFLOAD) p.null(ANY, 'offload', ' offload', '');
+  if (ctx.opts.stats && tb.mfc_stats) {
+    const s = tb.mfc_stats;
+    p.nl();
+    p.u64(ANY, 'packets', '  %u packets,', s.packets);
+    p.u64(ANY, 'bytes', ' %u bytes', s.bytes);
+    if (s.wrong_if) p.u64(ANY, 'wrong_if', ', %u arrived on wrong iif.', s.wrong_if);
+  }
+  if (ctx.opts.stats && tb.expires !== undefined) p.float(ANY, 'expires', ', Age %.2f', ticks(tb.expires));
+  if (table && (table !== RT_TABLE_MAIN || ctx.opts.details > 0)) p.string(ANY, 'table', ' Table: %s', tableName(table, ctx.opts.numeric > 0));
+  p.string(FP, null, '\n', null);
+  p.closeObject();
+}
+
+/** struct prefixmsg (linux/rtnetlink.h). */
+const prefixmsg = struct('prefixmsg', {
+  family: u8, _pad1: pad(1), _pad2: pad(2), ifindex: s32, type: u8, len: u8, flags: u8, _pad3: pad(1),
+});
+/** struct prefix_cacheinfo */
+const prefixCacheinfo = struct('prefix_cacheinfo', { preferred_time: u32, valid_time: u32 });
+/** PREFIX_* attributes. */
+const prefixAttrs = attrs('PREFIX', {
+  address: attr(1, ipaddr),
+  cacheinfo: attr(2, prefixCacheinfo),
+});
+/** An RTM_NEWPREFIX notification (a prefix learnt from a router advertisement). */
+const prefixMessage = message('RTM_NEWPREFIX', prefixmsg, prefixAttrs);
+
+const AF_INET6 = 10;
+const ND_OPT_PREFIX_INFORMATION = 3;
+const IF_PREFIX_ONLINK = 0x01, IF_PREFIX_AUTOCONF = 0x02;
+
+/**
+ * print_prefix() for a notification's payload. iproute2 prints it with
+ * fprintf (text even under -j), including its missing space between the
+ * prefix length and `dev`; so do we.
+ */
+export function printPrefixEvent(ctx: CliContext, payload: Buffer, nameOf: NameOf): void {
+  const family = ctx.opts.family || AF_INET6;
+  if (family !== AF_INET6) return;
+  const { header: h, attrs: tb } = prefixMessage.decode(payload, 0, payload.length);
+  if (h.family !== AF_INET6) { ctx.warn(`incorrect protocol family: ${h.family}`); return; }
+  if (h.type !== ND_OPT_PREFIX_INFORMATION) { ctx.warn(`wrong ND type ${h.type}`); return; }
+  let s = '';
+  if (tb.address !== undefined) s += `prefix ${tb.address}/${h.len}`;
+  s += `dev ${nameOf(h.ifindex)} `;
+  if (h.flags & IF_PREFIX_ONLINK) s += 'onlink ';
+  if (h.flags & IF_PREFIX_AUTOCONF) s += 'autoconf ';
+  if (tb.cacheinfo) s += sprintf('valid %u preferred %u ', tb.cacheinfo.valid_time, tb.cacheinfo.preferred_time);
+  ctx.printer.rawText(s + '\n');
+}
+
+/** Whether a neighbour notification's family passes `ip -4/-6 monitor` (accept_msg's preferred_family check). */
+export function neighFamilyMatches(n: Neighbor, family: number): boolean {
+  return !family || n.raw.header.family === family;
+}
