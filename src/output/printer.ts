@@ -66,6 +66,10 @@ export interface PrinterOptions {
   readonly lineSep?: string;
 }
 
+/** Escaped JSON keys with their separator, by key: the same few keys are written for every object. */
+const KEYS = new Map<string, string>();
+const PRETTY_KEYS = new Map<string, string>();
+
 /** The iproute2-style field printer. */
 export class Printer {
   readonly json: boolean;
@@ -106,7 +110,13 @@ export class Printer {
     this.eor();
     this.eol();
     this.sep = '';
-    this.sink.write(jsonString(key) + (this.pretty ? ': ' : ':'));
+    let k = (this.pretty ? PRETTY_KEYS : KEYS).get(key);
+    if (k === undefined) {
+      k = jsonString(key) + (this.pretty ? ': ' : ':');
+      const cache = this.pretty ? PRETTY_KEYS : KEYS;
+      if (cache.size < 4096) cache.set(key, k); // keys come from code; the cap only guards odd callers
+    }
+    this.sink.write(k);
   }
   private raw(s: string): void {
     this.eor();
