@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { withNetns, createTestNetns, type TestNetns } from '../helpers/netns.js';
+import { withNetns, createTestNetns, type TestNetns, requireRoot } from '../helpers/netns.js';
 
 const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
 
@@ -85,6 +85,7 @@ link lst br0
 `.trim().split('\n');
 
 test('ip link show: text and JSON identical to iproute2 on the same state', async (t) => {
+  if (!requireRoot(t)) return;
   const peerNs = createTestNetns('rip-link-peer');
   t.after(() => peerNs.cleanup());
   await withNetns(t, async (ns) => {

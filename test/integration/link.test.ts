@@ -13,7 +13,7 @@ import { linkData, slaveData, type Link } from '../../src/netlink/link.js';
 import { NetlinkError, ValidationError, isExists, isNotFound } from '../../src/netlink/errors.js';
 import { IFF } from '../../src/netlink/rtnetlink/link-schema.js';
 import { MACVLAN_MODE } from '../../src/netlink/rtnetlink/kinds/macvlan.js';
-import { withNetns, createTestNetns, type TestNetns } from '../helpers/netns.js';
+import { withNetns, createTestNetns, type TestNetns, requireRoot } from '../helpers/netns.js';
 
 const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
 
@@ -91,6 +91,7 @@ test('veth: add with typed peer, read back, set, delete', async (t) => {
 });
 
 test('veth with the peer in another namespace (library and CLI), moved back with netns', async (t) => {
+  if (!requireRoot(t)) return;
   const other = createTestNetns('rip-link-other');
   t.after(() => other.cleanup());
   await withNetns(t, async (ns) => {
