@@ -10,12 +10,13 @@
  * @module
  */
 import type { CliContext } from '../common/context.js';
-import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
 import type { Neighbor } from '../../netlink/neighbor.js';
 import type { Nexthop } from '../../netlink/nexthop.js';
 import { attrs, attr, u32, u64, ipaddr, bytes, struct, message, u8, pad, s32, type Infer } from '../../netlink/codec/schema.js';
-import { protoName, scopeName, tableName } from './rtnl-names.js';
+import { protoName, tableName } from './rtnl-names.js';
 import { sprintf } from '../../output/printf.js';
+import { printNexthop } from './nexthop.js';
 
 /** Names of devices by index (ll_index_to_name: `ifN` when unknown). */
 export type NameOf = (index: number) => string;
@@ -86,17 +87,6 @@ export function printNeighEvent(ctx: CliContext, n: Neighbor, action: 'new' | 'd
   p.closeObject();
 }
 
-/** RTNH_F_* and RTM_F_* flag names in print_rt_flags() order. */
-const RT_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [0x01, 'dead'], [0x04, 'onlink'], [0x02, 'pervasive'], [0x08, 'offload'], [0x40, 'trap'],
-  [0x100, 'notify'], [0x10, 'linkdown'], [0x20, 'unresolved'],
-  [0x2000, 'rt_offload'], [0x4000, 'rt_trap'], [0x20000000, 'rt_offload_failed'],
-];
-const NEXTHOP_GRP_TYPE_MPATH = 0, NEXTHOP_GRP_TYPE_RES = 1;
-const LWTUNNEL_ENCAP_MPLS = 1;
-/** read_encap_type() names by LWTUNNEL_ENCAP_* value. */
-const ENCAP_TYPES = ['none', 'mpls', 'ip', 'ila', 'ip6', 'seg6', 'bpf', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
-
 /** clock_t ticks → seconds as __jiffies_to_tv() + print_tv() read them (%g). */
 function ticks(t: number | bigint | undefined): number {
   const us = BigInt(t ?? 0) * 10000n;
@@ -104,82 +94,11 @@ function ticks(t: number | bigint | undefined): number {
   return Number(sec) + Number(us - sec * 1000000n) / 1000000;
 }
 
-/** print_cache_nexthop(): __print_nexthop_entry() and the newline. */
+/** print_cache_nexthop(): the nexthop module's printer, with monitor's device names. */
 export function printNexthopEvent(ctx: CliContext, nh: Nexthop, deleted: boolean, nameOf: NameOf): void {
-  const p = ctx.printer;
-  const h = nh.raw.header;
-  const a = nh.raw.attrs;
-  const numeric = ctx.opts.numeric > 0;
-  p.openObject();
-  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
-  p.uint(ANY, 'id', 'id %u ', a.id ?? 0);
-  if (a.group && a.group.length) {
-    p.openArray(JSON_ONLY, 'group');
-    p.string(FP, null, '%s', 'group ');
-    a.group.forEach((g, i) => {
-      p.openObject();
-      if (i) p.string(FP, null, '%s', '/');
-      p.uint(ANY, 'id', '%u', g.id);
-      if (g.weight) p.uint(ANY, 'weight', ',%u', g.weight + 1);
-      p.closeObject();
-    });
-    p.string(FP, null, '%s', ' ');
-    p.closeArray(JSON_ONLY, '');
-  }
-  const gt = a.group_type ?? NEXTHOP_GRP_TYPE_MPATH;
-  if (gt !== NEXTHOP_GRP_TYPE_MPATH) p.string(ANY, 'type', 'type %s ', gt === NEXTHOP_GRP_TYPE_RES ? 'resilient' : '<unknown type>');
-  const r = a.res_group;
-  if (r) {
-    p.openObject('resilient_args');
-    p.uint(ANY, 'buckets', 'buckets %u ', r.buckets ?? 0);
-    p.float(ANY, 'idle_timer', 'idle_timer %g ', ticks(r.idle_timer));
-    p.float(ANY, 'unbalanced_timer', 'unbalanced_timer %g ', ticks(r.unbalanced_timer));
-    p.float(ANY, 'unbalanced_time', 'unbalanced_time %g ', ticks(r.unbalanced_time));
-    p.closeObject();
-  }
-  if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
-  if (a.gateway !== undefined) {
-    if (p.inJson) p.string(JSON_ONLY, 'gateway', '', a.gateway);
-    else p.text('via %s ', a.gateway);
-  }
-  if (a.oif) {
-    if (p.inJson) p.string(JSON_ONLY, 'dev', '', nameOf(a.oif));
-    else p.text('dev %s ', nameOf(a.oif));
-  }
-  if (h.scope !== 0 || ctx.opts.details > 0) p.string(ANY, 'scope', 'scope %s ', scopeName(h.scope, numeric));
-  if (a.blackhole) p.null(ANY, 'blackhole', 'blackhole ', '');
-  if (h.protocol !== 0 || ctx.opts.details > 0) p.string(ANY, 'protocol', 'proto %s ', protoName(h.protocol, numeric));
-  p.openArray(JSON_ONLY, 'flags');
-  for (const [bit, name] of RT_FLAG_NAMES) if (h.flags & bit) p.string(ANY, null, '%s ', name);
-  p.closeArray(JSON_ONLY, '');
-  if (a.fdb) p.null(ANY, 'fdb', 'fdb', '');
-  p.closeObject();
-  p.string(FP, null, '%s', '\n');
+  printNexthop(ctx, ctx.printer, nh.raw.header, nh.raw.attrs, { name: nameOf }, deleted);
 }
 
-/** lwt_print_encap(): the type, and the label stack and TTL for MPLS. */
-function printEncap(p: Printer, type: number, data: Buffer | undefined): void {
-  p.string(ANY, 'encap', ' encap %s ', ENCAP_TYPES[type] ?? 'unknown');
-  if (type !== LWTUNNEL_ENCAP_MPLS || !data) return;
-  let off = 0;
-  while (data.length - off >= 4) {
-    const len = data.readUInt16LE(off);
-    if (len < 4 || len > data.length - off) break;
-    const t = data.readUInt16LE(off + 2) & 0x3fff;
-    if (t === 1 /* MPLS_IPTUNNEL_DST */) {
-      const labels: string[] = [];
-      for (let i = off + 4; i + 4 <= off + len; i += 4) {
-        const e = data.readUInt32BE(i);
-        labels.push(String(e >>> 12));
-        if (e & 0x100) break;
-      }
-      p.string(ANY, 'dst', ' %s ', labels.join('/'));
-    } else if (t === 2 /* MPLS_IPTUNNEL_TTL */ && len >= 5) {
-      p.uint(ANY, 'ttl', 'ttl %u ', data[off + 4]!);
-    }
-    off += (len + 3) & ~3;
-  }
-}
 
 /** struct rtmsg (as a multicast route notification carries it). */
 const mrtmsg = struct('rtmsg', {

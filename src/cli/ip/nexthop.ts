@@ -76,8 +76,8 @@ function printResGroup(p: Printer, r: ResGroupAttrs): void {
   p.closeObject();
 }
 
-/** __print_nexthop_entry() + the trailing newline of print_cache_nexthop(). */
-function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAttrs, links: LinkMap, deleted: boolean): void {
+/** __print_nexthop_entry() + the trailing newline of print_cache_nexthop() (also used by ip monitor). */
+export function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAttrs, links: Pick<LinkMap, 'name'>, deleted: boolean): void {
   const numeric = ctx.opts.numeric > 0;
   p.openObject();
   if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
