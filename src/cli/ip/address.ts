@@ -9,7 +9,7 @@ import { Args, CliError, matches, invarg, duparg, duparg2, parseUnsigned } from 
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
-import { OPER_STATES, decodeLink, type Link } from '../../netlink/link.js';
+import { decodeLink, type Link } from '../../netlink/link.js';
 import { linkMessage, type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
 import { kindCli } from './link-kinds/index.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
@@ -21,7 +21,7 @@ import {
 import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { formatAddress, parseIPv6 } from '../../netlink/addr.js';
-import { printLinkFlags, printStats64 } from './link.js';
+import { printLinkFlags, printStats64, printNameAndLink, printOperstate } from './link.js';
 import { linkTypeName, groupName, readNameTable } from './names.js';
 import type { Netlink } from '../../netlink/netlink.js';
 import { native } from '../../netlink/native.js';
@@ -232,48 +232,6 @@ export async function nsNameResolver(ctx: CliContext, links: readonly Link[] | '
   return (id) => list.find((x) => x.id === id)?.name;
 }
 
-function printNameAndLink(p: Printer, fmt: string, l: Link, idx: ReadonlyMap<number, Link>): boolean {
-  let name = l.ifname;
-  let mflag = false;
-  const a = l.raw.attrs;
-  if (a.link !== undefined) {
-    const iflink = a.link;
-    let link: string | undefined;
-    if (iflink) {
-      if (a.link_netnsid !== undefined) {
-        if (p.inJson) p.int(JSON_ONLY, 'link_index', '', iflink);
-        else link = `if${iflink}`;
-      } else {
-        const peer = idx.get(iflink);
-        link = peer ? peer.ifname : `if${iflink}`;
-        if (p.inJson) { p.string(JSON_ONLY, 'link', '', link); link = undefined; }
-        mflag = peer ? !(peer.flags & IFF.UP) : true;
-      }
-    } else if (p.inJson) {
-      p.null(JSON_ONLY, 'link', '', '');
-    } else {
-      link = 'NONE';
-    }
-    if (link) name = `${name}@${link}`;
-  }
-  p.string(ANY, 'ifname', fmt, name);
-  return mflag;
-}
-
-function printOperstate(p: Printer, state: number, brief: boolean): void {
-  const name = OPER_STATES[state];
-  if (name === undefined) {
-    if (p.inJson) p.uint(JSON_ONLY, 'operstate_index', '', state);
-    else p.hex0x(FP, null, 'state %#llx', state);
-  } else if (brief) {
-    p.string(ANY, 'operstate', '%-14s ', name);
-  } else if (p.inJson) {
-    p.string(JSON_ONLY, 'operstate', '', name);
-  } else {
-    p.text('state %s ', name);
-  }
-}
-
 const SIOCGIFTXQLEN = 0x8942;
 
 /**
@@ -343,7 +301,7 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
   if (o.slaveKind !== undefined && (a.linkinfo?.slave_kind ?? '') !== o.slaveKind) return -1;
   if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
   if (ctx.opts.brief) {
-    const mflag = printNameAndLink(p, '%-16s ', l, o.byIndex);
+    const mflag = printNameAndLink(p, '%-16s ', l, { byIndex: o.byIndex });
     if (a.operstate !== undefined) printOperstate(p, a.operstate, true);
     if (o.family === AF_PACKET) {
       if (a.address !== undefined) p.string(ANY, 'address', '%s ', a.address);
@@ -353,7 +311,7 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
     return 0;
   }
   p.int(ANY, 'ifindex', '%d: ', l.ifindex);
-  const mflag = printNameAndLink(p, '%s: ', l, o.byIndex);
+  const mflag = printNameAndLink(p, '%s: ', l, { byIndex: o.byIndex });
   printLinkFlags(p, l.flags, mflag);
   if (a.mtu !== undefined) p.int(ANY, 'mtu', 'mtu %u ', a.mtu);
   if (a.qdisc !== undefined) p.string(ANY, 'qdisc', 'qdisc %s ', a.qdisc);

@@ -46,7 +46,7 @@ export interface LinkIndex {
 }
 
 /** print_name_and_link(): name[@link]; returns the M-DOWN flag. */
-function printNameAndLink(p: Printer, fmt: string, l: Link, idx: LinkIndex): boolean {
+export function printNameAndLink(p: Printer, fmt: string, l: Link, idx: LinkIndex): boolean {
   let name = l.ifname;
   let mflag = false;
   const a = l.raw.attrs;
@@ -75,7 +75,8 @@ function printNameAndLink(p: Printer, fmt: string, l: Link, idx: LinkIndex): boo
   return mflag;
 }
 
-function printOperstate(p: Printer, state: number, brief: boolean): void {
+/** print_operstate() (also used by ip address's link lines). */
+export function printOperstate(p: Printer, state: number, brief: boolean): void {
   const name = OPER_STATES[state];
   if (name === undefined) {
     if (p.inJson) p.uint(JSON_ONLY, 'operstate_index', '', state);
