@@ -1,3 +1,72 @@
 #!/usr/bin/env node
-// Entry point for rip, rip-ip, rip-tc, rip-ss, and symlinks named ip/tc/ss.
-import '../dist/src/cli/rip.js';
+// Entry point for rip, rip-ip, rip-tc, rip-ss, and symlinks named ip/tc/ss:
+// `rip ip …` or, invoked as `rip-ip`/`ip`, the `ip` command itself.
+//
+// Start-up is most of a small command's run time, so this file stays tiny: it
+// loads the command's bundle (dist/cli/<name>.cjs, made by scripts/bundle.js)
+// through a V8 code cache kept next to it, so that neither module resolution
+// nor compilation of already-seen code is paid again. Without a bundle, or
+// when dist/src was recompiled after it was made, it runs the compiled ES
+// modules in dist/src instead (same code, slower start).
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const PROGRAMS = { ip: 'ipMain', tc: 'tcMain', ss: 'ssMain' };
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/** mtime of a file, or -1 if it does not exist. */
+function mtime(file) {
+  try { return statSync(file).mtimeMs; } catch { return -1; }
+}
+
+/** Runs a CommonJS bundle with a code cache; returns its exports. */
+function loadBundle(file) {
+  const cacheFile = `${file}.cache`;
+  let cachedData;
+  try { cachedData = readFileSync(cacheFile); } catch { /* first run */ }
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    // Written at exit so that it includes the functions this run compiled;
+    // best effort (the package may be read-only), atomically (runs race).
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch { /* no cache then */ }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, fileURLToPath(new URL('.', `file://${file}`)));
+  return module.exports;
+}
+
+async function loadMain(name) {
+  const bundle = `${dist}cli/${name}.cjs`;
+  const bundled = mtime(bundle);
+  if (bundled >= 0 && bundled >= mtime(`${dist}.tsbuildinfo`)) return loadBundle(bundle).main;
+  return (await import(`${dist}src/cli/${name}/main.js`))[PROGRAMS[name]];
+}
+
+async function main() {
+  const invoked = basename(process.argv[1] ?? 'rip').replace(/\.js$/, '');
+  let name = invoked.startsWith('rip-') ? invoked.slice(4) : invoked;
+  let argv = process.argv.slice(2);
+  if (!Object.hasOwn(PROGRAMS, name)) {
+    name = argv[0] ?? '';
+    argv = argv.slice(1);
+  }
+  if (!Object.hasOwn(PROGRAMS, name)) {
+    process.stderr.write('Usage: rip { ip | tc | ss } [ OPTIONS ] ...\n');
+    return 1;
+  }
+  return (await loadMain(name))(argv);
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`rip: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

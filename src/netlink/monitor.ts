@@ -145,8 +145,12 @@ export interface MonitorObjectSpec {
   classify(m: MessageView): MonitorAction | undefined;
   /** Decoder; undefined until a module provides one (events then carry raw messages). */
   decode?: ((m: MessageView) => object) | undefined;
-  /** Module and export names to try for a decoder, relative to this file. */
-  lazy?: { readonly modules: readonly string[]; readonly exports: readonly string[] };
+  /**
+   * Loads the decoder from the object's own module on first use (a static
+   * import() so bundlers see it; monitoring links alone then skips the route,
+   * neighbour, rule and nexthop modules).
+   */
+  lazy?: () => Promise<(m: MessageView) => object>;
 }
 
 const byFamily = (family: number, v4: number, v6: number, other: readonly number[] = []): number[] => [
@@ -166,18 +170,17 @@ export const MONITOR_OBJECTS: { [K in MonitorObject]: MonitorObjectSpec } = {
   route: {
     groups: (f) => byFamily(f, RTNLGRP.IPV4_ROUTE, RTNLGRP.IPV6_ROUTE, [RTNLGRP.MPLS_ROUTE]),
     classify: (m) => (isMrouteFamily(m) ? undefined : pair(RTM.NEWROUTE, RTM.DELROUTE)(m)),
-    lazy: { modules: ['./route-decode.js', './route.js'], exports: ['decodeRoute'] },
+    lazy: async () => (await import('./route-decode.js')).decodeRoute,
   },
   mroute: {
     groups: (f) => byFamily(f, RTNLGRP.IPV4_MROUTE, RTNLGRP.IPV6_MROUTE),
     classify: (m) => (isMrouteFamily(m) ? pair(RTM.NEWROUTE, RTM.DELROUTE)(m) : undefined),
-    lazy: { modules: ['./mroute.js'], exports: ['decodeMroute'] },
   },
   prefix: { groups: (f) => (f === 0 || f === 10 ? [RTNLGRP.IPV6_PREFIX] : []), classify: (m) => (m.type === RTM.NEWPREFIX ? 'new' : undefined) },
   neigh: {
     groups: () => [RTNLGRP.NEIGH],
     classify: (m) => (m.type === RTM.GETNEIGH ? 'get' : pair(RTM.NEWNEIGH, RTM.DELNEIGH)(m)),
-    lazy: { modules: ['./neighbor.js'], exports: ['decodeNeighbor', 'decodeNeigh'] },
+    lazy: async () => (await import('./neighbor.js')).decodeNeighbor,
   },
   netconf: {
     groups: (f) => byFamily(f, RTNLGRP.IPV4_NETCONF, RTNLGRP.IPV6_NETCONF, [RTNLGRP.MPLS_NETCONF]),
@@ -187,13 +190,13 @@ export const MONITOR_OBJECTS: { [K in MonitorObject]: MonitorObjectSpec } = {
   rule: {
     groups: (f) => byFamily(f, RTNLGRP.IPV4_RULE, RTNLGRP.IPV6_RULE),
     classify: pair(RTM.NEWRULE, RTM.DELRULE),
-    lazy: { modules: ['./rule.js'], exports: ['decodeRule'] },
+    lazy: async () => (await import('./rule.js')).decodeRule,
   },
   nsid: { groups: () => [RTNLGRP.NSID], classify: pair(RTM.NEWNSID, RTM.DELNSID), decode: decodeNsid },
   nexthop: {
     groups: () => [RTNLGRP.NEXTHOP],
     classify: pair(RTM.NEWNEXTHOP, RTM.DELNEXTHOP),
-    lazy: { modules: ['./nexthop.js'], exports: ['decodeNexthop', 'decodeNextHop'] },
+    lazy: async () => (await import('./nexthop.js')).decodeNexthop,
   },
 };
 
@@ -215,24 +218,12 @@ function rawMessage(m: MessageView): RawRtMessage {
   return { undecoded: true, nlmsgType: m.type, nlmsgFlags: m.flags, payload: Buffer.from(m.buf.subarray(m.off, m.off + m.len)) };
 }
 
-/** Try to load the decoders of objects whose modules are written separately. */
+/** Load the decoders of the selected objects that live in their own modules. */
 async function loadLazyDecoders(types: readonly MonitorObject[]): Promise<void> {
   await Promise.all(types.map(async (t) => {
     const spec = MONITOR_OBJECTS[t];
     if (spec.decode || !spec.lazy) return;
-    const lazy = spec.lazy;
-    for (const path of lazy.modules) {
-      let mod: Record<string, unknown>;
-      try {
-        mod = (await import(path)) as Record<string, unknown>;
-      } catch {
-        continue; // Module not there (yet): events of this object stay raw.
-      }
-      for (const name of lazy.exports) {
-        const f = mod[name];
-        if (typeof f === 'function') { spec.decode = f as (m: MessageView) => object; return; }
-      }
-    }
+    spec.decode = await spec.lazy();
   }));
 }
 

@@ -119,10 +119,16 @@ export interface NativeBinding {
   readonly constants: NativeConstants;
 }
 
-const require = createRequire(import.meta.url);
+/**
+ * Where the addon is, relative to this module: this compiled file is
+ * dist/src/netlink/native.js. The bundled CLI (scripts/bundle.js) lives
+ * elsewhere and defines RIP_ADDON_PATH relative to itself.
+ */
+declare const RIP_ADDON_PATH: string | undefined;
+const addonPath = typeof RIP_ADDON_PATH === 'string' ? RIP_ADDON_PATH : '../../../build/Release/rip.node';
 
-/** The loaded addon (compiled file: dist/src/netlink/native.js). */
-export const native: NativeBinding = require('../../../build/Release/rip.node') as NativeBinding;
+/** The loaded addon. */
+export const native: NativeBinding = createRequire(import.meta.url)(addonPath) as NativeBinding;
 
 /** Type guard for errors thrown by the addon. */
 export function isNativeError(e: unknown): e is NativeError {

@@ -1,6 +1,6 @@
 /**
  * CLI parity helpers for the ip neigh/rule/nexthop/vrf tests: run our `ip`
- * (dist/src/cli/rip.js ip) and iproute2's `ip` against the same namespace and
+ * (bin/rip.js ip) and iproute2's `ip` against the same namespace and
  * compare stdout, stderr and exit status; snapshot a namespace's state to prove
  * that a rejected command changed nothing.
  */
@@ -13,8 +13,8 @@ import { inVm, type TestNetns } from '../helpers/netns.js';
 /** Output of one command. */
 export interface Outcome { readonly stdout: string; readonly stderr: string; readonly status: number | null }
 
-/** Path of the compiled multi-call entry point. */
-export const RIP = path.join(repoRoot(), 'dist', 'src', 'cli', 'rip.js');
+/** Path of the multi-call entry point. */
+export const RIP = path.join(repoRoot(), 'bin', 'rip.js');
 
 function run(cmd: string, args: readonly string[]): Outcome {
   // The full-kernel VM emulates the CPU: allow for a much slower node start-up there.

@@ -38,7 +38,7 @@ const LABELS: Readonly<Record<MonitorObject, string>> = {
 /** A printer for an object's decoded notification, from another CLI module. */
 type ObjectPrinter = (ctx: CliContext, message: object, deleted: boolean, names: ReadonlyMap<number, string>) => void;
 
-/** Printers assembled here from other modules' exported pieces (loaded lazily: those modules may be absent). */
+/** Printers assembled here from other modules' exported pieces (loaded on first use: start-up time). */
 const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
   route: async () => {
     const [print, lib] = await Promise.all([import('./route-print.js'), import('../../netlink/route.js')]);
@@ -58,30 +58,11 @@ const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
   },
 };
 
-/** Where other objects' printers live: module (relative to this file) and export names to try. */
-const PRINTERS: Partial<Record<MonitorObject, { readonly module: string; readonly exports: readonly string[] }>> = {
-  route: { module: './route.js', exports: ['printRouteEvent', 'printRoute'] },
-  rule: { module: './rule.js', exports: ['printRuleEvent', 'printRule'] },
-};
-
 async function loadPrinters(types: readonly MonitorObject[]): Promise<Map<MonitorObject, ObjectPrinter>> {
   const out = new Map<MonitorObject, ObjectPrinter>();
   await Promise.all(types.map(async (t) => {
     const builtin = BUILTIN[t];
-    if (builtin) {
-      try { out.set(t, await builtin()); return; } catch { /* fall through to the module's own export */ }
-    }
-    const where = PRINTERS[t];
-    if (!where) return;
-    try {
-      const mod = (await import(where.module)) as Record<string, unknown>;
-      for (const name of where.exports) {
-        const f = mod[name];
-        if (typeof f === 'function') { out.set(t, f as ObjectPrinter); return; }
-      }
-    } catch {
-      // No CLI module for this object yet.
-    }
+    if (builtin) out.set(t, await builtin());
   }));
   return out;
 }

@@ -11,6 +11,7 @@ import type { CliContext } from '../common/context.js';
 import { NetlinkSocket, type MessageView, type RequestBuilder, type RequestOptions } from '../../netlink/socket.js';
 import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
 import { qdiscKind } from '../../tc/kind.js';
+import { KIND_LOADERS } from '../../tc/kinds/loaders.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import type { TcEnv } from '../../tc/kind.js';
 import { TcArgError } from '../../tc/kind.js';
@@ -144,27 +145,20 @@ export async function linkMap(ctx: CliContext): Promise<TcLinks> {
 
 // ---------------------------------------------------------------- kinds on demand
 
-/** Kinds whose module file is not named after them. */
-const KIND_FILES: Readonly<Record<string, string>> = { pfifo: 'fifo', bfifo: 'fifo' };
-/** Files in kinds/ that are not kind modules. */
-const NOT_KINDS = new Set(['util', 'unknown', 'index', 'args']);
 const tried = new Set<string>();
 
 /**
- * Load the kind modules named by `names` (src/tc/kinds/<kind>.js) unless
- * registered already; names without a module are left to tc's unknown-kind
- * behaviour. Loading only what a command needs keeps start-up short.
+ * Load the kind modules named by `names` unless registered already; names
+ * without a module are left to tc's unknown-kind behaviour. Loading only what
+ * a command needs keeps start-up short.
  */
 export async function ensureKinds(names: Iterable<string>): Promise<void> {
   const loads: Array<Promise<unknown>> = [];
   for (const name of names) {
     if (tried.has(name) || qdiscKind(name)) continue;
     tried.add(name);
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) continue;
-    const file = KIND_FILES[name] ?? name;
-    if (NOT_KINDS.has(file)) continue;
-    const url = new URL(`../../tc/kinds/${file}.js`, import.meta.url);
-    if (existsSync(url)) loads.push(import(url.href));
+    const load = Object.hasOwn(KIND_LOADERS, name) ? KIND_LOADERS[name] : undefined;
+    if (load) loads.push(load());
   }
   await Promise.all(loads);
 }

@@ -1,7 +1,7 @@
 /**
  * `tc`: global options, object dispatch and -batch, as iproute2's tc/tc.c.
  * Objects other than qdisc/class/monitor (filter, chain, actions, exec) are
- * loaded from ./<object>.js when their modules exist.
+ * not implemented yet and say so.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -21,25 +21,15 @@ const missing = (name: string): Loader => async () => ({
   default: async () => { throw new CliError(`tc ${name}: not supported by rip yet`, 1); },
 });
 
-/** Load ./NAME.js if another module provides it. */
-const optional = (name: string, file: string): Loader => async () => {
-  try {
-    return (await import(file)) as { default: TcHandler };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return missing(name)();
-    throw e;
-  }
-};
-
 /** do_cmd()'s object table, in tc's matching order. */
 const OBJECTS: ReadonlyArray<readonly [string, Loader]> = [
   ['qdisc', () => import('./qdisc.js')],
   ['class', () => import('./class.js')],
-  ['filter', optional('filter', './filter.js')],
-  ['chain', optional('chain', './chain.js')],
-  ['actions', optional('actions', './actions.js')],
+  ['filter', missing('filter')],
+  ['chain', missing('chain')],
+  ['actions', missing('actions')],
   ['monitor', () => import('./monitor.js')],
-  ['exec', optional('exec', './exec.js')],
+  ['exec', missing('exec')],
 ];
 
 const USAGE = `Usage:	tc [ OPTIONS ] OBJECT { COMMAND | help }

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Bundles each command (ip, tc, ss) of the compiled CLI into one CommonJS
+// file, dist/cli/<name>.cjs, that bin/rip.js loads through a V8 code cache.
+//
+// Why: `ip addr show` used to load ~120 ES modules; resolving, reading and
+// compiling them one by one was most of rip's start-up (≈100 ms above
+// `node -e 0`). One file plus a code cache makes it ≈25 ms.
+//
+// Run after `tsc` (npm run build does both); it reads dist/src, not src.
+import { build } from 'esbuild';
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/cli`;
+const PROGRAMS = { ip: 'ipMain', tc: 'tcMain', ss: 'ssMain' };
+
+mkdirSync(outdir, { recursive: true });
+await Promise.all(Object.entries(PROGRAMS).map(async ([name, main]) => {
+  const outfile = `${outdir}/${name}.cjs`;
+  rmSync(`${outfile}.cache`, { force: true }); // compiled for the previous bundle
+  await build({
+    stdin: { contents: `export { ${main} as main } from './${name}/main.js';`, resolveDir: `${root}dist/src/cli`, sourcefile: `${name}-entry.js` },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    // import.meta does not exist in CommonJS: give native.ts this file's URL
+    // and the addon's path relative to it (dist/cli/ → build/Release/).
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bundleUrl', RIP_ADDON_PATH: JSON.stringify('../../build/Release/rip.node') },
+  });
+}));
