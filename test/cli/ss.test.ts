@@ -88,6 +88,11 @@ test('ss CLI parity with iproute2 on the same sockets', { timeout: 600_000 }, as
         const ours = await ripSs(ns.name, args);
         let a = normalize(ref.stdout);
         let b = normalize(ours.stdout);
+        if (a.includes('timer:(T)')) {
+          // The timers' own text (e.g. 1min vs 59sec) sizes the last column, whose padding then differs.
+          a = a.replace(/ +$/gm, '');
+          b = b.replace(/ +$/gm, '');
+        }
         if (LOOSE.has(c)) {
           a = a.split('\n').map((l) => l.trim().split(/\s+/).join(' ')).join('\n');
           b = b.split('\n').map((l) => l.trim().split(/\s+/).join(' ')).join('\n');
