@@ -407,6 +407,126 @@ POLLER_METHOD(poller_ref, uv_ref((uv_handle_t *)&p->h))
 POLLER_METHOD(poller_unref, uv_unref((uv_handle_t *)&p->h))
 POLLER_METHOD(poller_close, poller_release(p))
 
+/* ---------- Sender: sendmsg on a background thread ----------
+ * A netlink request is processed by the kernel synchronously inside the
+ * sender's sendmsg, so a large batch of requests costs its kernel time in
+ * whichever thread sends it. A Sender owns one thread that performs one
+ * send at a time for JS, so the kernel works through batch N on another
+ * core while JS prepares batch N+1. JS hands over a Buffer (referenced until
+ * the send is collected, so it cannot be collected or must not be reused)
+ * and collects the result with wait(): non-blocking (null while busy) or
+ * blocking. One send in flight at most keeps the requests in order. */
+typedef struct {
+  pthread_t th; pthread_mutex_t mu; pthread_cond_t cv;
+  napi_env env; napi_ref buf;
+  const char *data; size_t len;
+  int fd, state, quit, joined, err; /* state: 0 idle, 1 sending, 2 done (result not collected) */
+  ssize_t result;
+} sender;
+enum { S_IDLE, S_BUSY, S_DONE };
+static void *sender_thread(void *arg) {
+  sender *s = arg;
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    while (s->state != S_BUSY && !s->quit) pthread_cond_wait(&s->cv, &s->mu);
+    if (s->state != S_BUSY) break; /* quit with nothing to send */
+    const char *data = s->data; size_t len = s->len; int fd = s->fd;
+    pthread_mutex_unlock(&s->mu);
+    ssize_t n;
+    do n = send(fd, data, len, 0); while (n < 0 && errno == EINTR);
+    int e = n < 0 ? errno : 0;
+    pthread_mutex_lock(&s->mu);
+    s->result = n; s->err = e; s->state = S_DONE;
+    pthread_cond_broadcast(&s->cv);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+static void sender_stop(sender *s) { /* joins the thread (after any send in progress) */
+  if (s->joined) return;
+  pthread_mutex_lock(&s->mu);
+  s->quit = 1;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->th, NULL);
+  s->joined = 1;
+  if (s->buf) { napi_delete_reference(s->env, s->buf); s->buf = NULL; }
+}
+static void sender_finalize(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  sender *s = data;
+  sender_stop(s);
+  pthread_mutex_destroy(&s->mu); pthread_cond_destroy(&s->cv);
+  free(s);
+}
+static sender *sender_unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  sender *s = NULL;
+  napi_get_cb_info(env, info, argc, argv, &self, NULL);
+  if (napi_unwrap(env, self, (void **)&s) != napi_ok || !s) type_err(env, "not a Sender");
+  return s;
+}
+FN(sender_new) { ARGS(1); INT(0, fd);
+  sender *s = calloc(1, sizeof *s);
+  if (!s) return throw_errno(env, "pthread_create", ENOMEM);
+  s->fd = fd; s->env = env;
+  pthread_mutex_init(&s->mu, NULL); pthread_cond_init(&s->cv, NULL);
+  int rc = pthread_create(&s->th, NULL, sender_thread, s);
+  if (rc != 0) {
+    pthread_mutex_destroy(&s->mu); pthread_cond_destroy(&s->cv); free(s);
+    return throw_errno(env, "pthread_create", rc);
+  }
+  if (napi_wrap(env, self, s, sender_finalize, NULL, NULL) != napi_ok) {
+    sender_finalize(env, s, NULL);
+    return type_err(env, "napi_wrap failed");
+  }
+  return self;
+}
+FN(sender_send) {
+  size_t argc = 1; napi_value argv[1];
+  sender *s = sender_unwrap(env, info, &argc, argv);
+  if (!s) return NULL;
+  void *data; size_t len;
+  if (argc < 1 || napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok)
+    return type_err(env, "argument 0 must be a Buffer");
+  if (s->joined) return throw_errno(env, "send", EBADF);
+  pthread_mutex_lock(&s->mu);
+  int busy = s->state != S_IDLE;
+  if (!busy) {
+    s->data = data; s->len = len; s->state = S_BUSY;
+    pthread_cond_signal(&s->cv);
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (busy) return throw_errno(env, "send", EBUSY);
+  napi_create_reference(env, argv[0], 1, &s->buf);
+  return undef(env);
+}
+/* wait(block): the collected result of the send in flight (bytes sent, or
+ * throws its errno); null if none is in flight, or (block false) if it has
+ * not finished yet. */
+FN(sender_wait) {
+  size_t argc = 1; napi_value argv[1];
+  sender *s = sender_unwrap(env, info, &argc, argv);
+  if (!s) return NULL;
+  bool block = false;
+  if (argc > 0) napi_get_value_bool(env, argv[0], &block);
+  pthread_mutex_lock(&s->mu);
+  if (block) while (s->state == S_BUSY) pthread_cond_wait(&s->cv, &s->mu);
+  int state = s->state, e = s->err;
+  ssize_t n = s->result;
+  if (state == S_DONE) s->state = S_IDLE;
+  pthread_mutex_unlock(&s->mu);
+  if (state != S_DONE) return null_(env);
+  if (s->buf) { napi_delete_reference(env, s->buf); s->buf = NULL; }
+  if (n < 0) return throw_errno(env, "sendmsg", e);
+  return num(env, (double)n);
+}
+FN(sender_close) { size_t argc = 0;
+  sender *s = sender_unwrap(env, info, &argc, NULL);
+  if (s) sender_stop(s);
+  return undef(env);
+}
+
 /* ---------- namespaces and mounts ---------- */
 FN(js_netns_create) { ARGS(1); STR(0, path);
   ns_job j = { .op = 1, .path = path };
@@ -561,6 +681,14 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_class(env, "Poller", NAPI_AUTO_LENGTH, poller_new, NULL,
                     sizeof methods / sizeof methods[0], methods, &cls);
   setp(env, exports, "Poller", cls);
+  napi_property_descriptor smethods[] = {
+    {"send", NULL, sender_send, NULL, NULL, NULL, napi_default, NULL},
+    {"wait", NULL, sender_wait, NULL, NULL, NULL, napi_default, NULL},
+    {"close", NULL, sender_close, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_class(env, "Sender", NAPI_AUTO_LENGTH, sender_new, NULL,
+                    sizeof smethods / sizeof smethods[0], smethods, &cls);
+  setp(env, exports, "Sender", cls);
 #define C(x) {#x, (long)(x)}
   static const struct { const char *name; long v; } consts[] = {
     C(AF_NETLINK), C(AF_INET), C(AF_INET6), C(AF_UNIX), C(AF_PACKET),

@@ -33,6 +33,29 @@ export interface NativePollerConstructor {
   new (fd: number, callback: PollCallback): NativePoller;
 }
 
+/**
+ * A background thread that performs send(2) on one fd for JS, one buffer at
+ * a time. A netlink request is processed by the kernel inside the sender's
+ * sendmsg, so a batch sent by the Sender is worked through on another core
+ * while JS prepares the next one. The buffer is referenced (and must not be
+ * modified) until its result is collected with wait().
+ */
+export interface NativeSender {
+  /** Start sending `data`; throws EBUSY while a send has not been collected. */
+  send(data: Buffer): void;
+  /**
+   * Collect the send in flight: bytes sent (throws its errno if it failed),
+   * or null when none is in flight or, with `block` false, it has not finished.
+   */
+  wait(block: boolean): number | null;
+  /** Stop the thread (after the send in progress, if any). Does not close the fd. */
+  close(): void;
+}
+
+export interface NativeSenderConstructor {
+  new (fd: number): NativeSender;
+}
+
 export interface NativeConstants {
   readonly AF_NETLINK: number;
   readonly AF_INET: number;
@@ -103,6 +126,7 @@ export interface NativeBinding {
   open(path: string, flags: number): number;
   close(fd: number): void;
   Poller: NativePollerConstructor;
+  Sender: NativeSenderConstructor;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

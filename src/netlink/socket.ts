@@ -170,6 +170,30 @@ function abortReason(signal: AbortSignal): Error {
   return new DOMException('The operation was aborted', 'AbortError');
 }
 
+/**
+ * Open, configure and bind a raw netlink socket (nonblocking, close-on-exec)
+ * as {@link NetlinkSocket.open} does: receive buffer (forced when privileged),
+ * 1 MiB send buffer, extended and capped ACKs, multicast groups. Returns the fd.
+ */
+export function openNetlinkFd(protocol: number, opts: Pick<SocketOptions, 'netns' | 'rcvbuf' | 'groups'> = {}): number {
+  const fd = native.socket(AF_NETLINK, SOCK_RAW, protocol, opts.netns === undefined ? null : netnsTarget(opts.netns));
+  try {
+    const rcv = opts.rcvbuf ?? 4 * 1024 * 1024;
+    try { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcv); } catch { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcv); }
+    try { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, 1024 * 1024); } catch { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1024 * 1024); }
+    native.setsockopt(fd, SOL_NETLINK, NETLINK.EXT_ACK, 1);
+    try { native.setsockopt(fd, SOL_NETLINK, NETLINK.CAP_ACK, 1); } catch { /* older kernels */ }
+    const addr = Buffer.alloc(12);
+    addr.writeUInt16LE(AF_NETLINK, 0);
+    native.bind(fd, addr);
+    for (const g of opts.groups ?? []) native.setsockopt(fd, SOL_NETLINK, NETLINK.ADD_MEMBERSHIP, g);
+  } catch (e) {
+    native.close(fd);
+    throw e;
+  }
+  return fd;
+}
+
 /** Options for {@link NetlinkSocket.open}. */
 export interface SocketOptions {
   /** Namespace to create the socket in (the process never switches its own). */
@@ -240,21 +264,7 @@ export class NetlinkSocket {
 
   /** Open, configure (extended ACK, strict checking, buffer size) and bind a netlink socket. */
   static open(protocol: number, opts: SocketOptions = {}): NetlinkSocket {
-    const fd = native.socket(AF_NETLINK, SOCK_RAW, protocol, opts.netns === undefined ? null : netnsTarget(opts.netns));
-    try {
-      const rcv = opts.rcvbuf ?? 4 * 1024 * 1024;
-      try { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcv); } catch { native.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcv); }
-      try { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, 1024 * 1024); } catch { native.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1024 * 1024); }
-      native.setsockopt(fd, SOL_NETLINK, NETLINK.EXT_ACK, 1);
-      try { native.setsockopt(fd, SOL_NETLINK, NETLINK.CAP_ACK, 1); } catch { /* older kernels */ }
-      const addr = Buffer.alloc(12);
-      addr.writeUInt16LE(AF_NETLINK, 0);
-      native.bind(fd, addr);
-      for (const g of opts.groups ?? []) native.setsockopt(fd, SOL_NETLINK, NETLINK.ADD_MEMBERSHIP, g);
-    } catch (e) {
-      native.close(fd);
-      throw e;
-    }
+    const fd = openNetlinkFd(protocol, opts);
     return new NetlinkSocket(fd, protocol, opts.window ?? 2048, opts.recvBatch ?? RECV_BATCH);
   }
 

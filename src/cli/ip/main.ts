@@ -8,6 +8,9 @@ import { Args, CliError, invarg, matches } from '../common/args.js';
 import { CliContext, defaultGlobals, type GlobalOptions } from '../common/context.js';
 import { reportError } from '../common/errors.js';
 import { splitBatchLine } from '../common/batch.js';
+import { RequestBatch } from '../../netlink/batch.js';
+import { NETLINK } from '../../netlink/constants.js';
+import type { MessageCodec } from '../../netlink/codec/schema.js';
 
 /** An `ip OBJECT …` handler: returns the exit status. */
 export type IpHandler = (ctx: CliContext, args: Args) => Promise<number>;
@@ -173,9 +176,6 @@ async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?:
   }
   return undefined;
 }
-/** A rejection handler that does nothing (shared, so no closure per batch line). */
-const ignore = (): void => {};
-
 /** Modules already loaded, by the word that named them (a batch names the same object on every line). */
 const loadedObjects = new Map<string, { default: IpHandler; pipeline?: IpPipeline }>();
 
@@ -201,36 +201,46 @@ export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Pr
 export class ReturnedError extends CliError {}
 
 /**
- * An optional export of an object module for `-batch`: validate and send one
- * command, and return its pending answer without waiting for it, wrapped in
- * an object (an async function cannot return a bare promise unresolved);
- * undefined when the command is not one it pipelines. It may answer
- * synchronously (the common case: no lookup needed), sparing a promise per line.
+ * Where a pipelined `-batch` line puts its request: encoded straight into
+ * the batch's send buffer, sent later with other lines' requests, and its
+ * failure reported against the line.
  */
-export type IpPipeline = (ctx: CliContext, args: Args) =>
-  { readonly answer: Promise<unknown> } | undefined | Promise<{ readonly answer: Promise<unknown> } | undefined>;
+export interface BatchSink {
+  /** Queue one request (NLM_F_REQUEST/NLM_F_ACK are the batch's business) whose body `codec` encodes. */
+  request<H, A>(codec: MessageCodec<H, A>, type: number, flags: number, header: H, attrs: A): void;
+}
 
 /**
- * How many pipelined lines may await their answer at once (without -force
- * fewer, see runBatch). Kept below the socket's window (2048) so requests
- * never queue inside the socket, where each answer would release one send.
+ * An optional export of an object module for `-batch`: validate one command
+ * and queue its request into `sink` (returning true) without waiting for the
+ * kernel's answer; false when the command is not one it pipelines (the
+ * runner then runs it normally). Synchronous in the common case, a promise
+ * when it needs a lookup first.
  */
-const PIPELINE_DEPTH_FORCE = 1024;
-const PIPELINE_DEPTH = 256;
+export type IpPipeline = (ctx: CliContext, args: Args, sink: BatchSink) => boolean | Promise<boolean>;
+
+/**
+ * Pipelined requests per sendmsg without -force (see runBatch): lines after
+ * a failing one and in the same chunk have been applied by the time its
+ * error is seen.
+ */
+const CHUNK_STOP_ON_ERROR = 256;
+/** With -force every line runs anyway: larger chunks, fewer hand-offs. */
+const CHUNK_FORCE = 1024;
 
 /**
  * `ip -batch FILE`: every line a command; errors name the line; stop at the first unless -force.
  *
  * Pipelining: when an object module exports `pipeline` (route add/del/… do),
- * its lines are sent without awaiting each answer, so many requests are in
- * flight on one socket and bulk work is bounded by the kernel, not by round
- * trips. Answers are awaited in line order, so errors print in order with
- * their own line numbers; everything pending is settled before any other
- * command runs or a pipelined line's own parse error is printed. Without
- * -force, nothing more is sent after a failure is seen and at most
- * PIPELINE_DEPTH lines are in flight: lines sent after the failing one and
- * before its answer came back may have been applied (the kernel answers each
- * request on its own), which is the one difference from iproute2.
+ * its lines are validated and encoded into a {@link RequestBatch}, which
+ * sends them in chunks from a background thread, so the kernel works through
+ * one chunk on another core while the next lines are parsed. Failures are
+ * reported in line order with their own line numbers; everything queued is
+ * sent and answered before any other command runs or a pipelined line's own
+ * parse error is printed. Without -force, nothing more is sent after a
+ * failure is seen: lines of the failing line's chunk (at most
+ * CHUNK_STOP_ON_ERROR) that follow it have been applied, which is the one
+ * difference from iproute2.
  */
 async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let text: string;
@@ -241,78 +251,72 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   }
   const ctx = new CliContext(opts);
   let status = 0;
-  let stop = false;
-  const depth = opts.force ? PIPELINE_DEPTH_FORCE : PIPELINE_DEPTH;
-  // Pending answers, oldest first: a queue as two parallel arrays and a head index (no shift()).
-  let lineQ: number[] = [];
-  let answerQ: Array<Promise<unknown>> = [];
-  let head = 0;
-  const pending = (): number => lineQ.length - head;
-  const fail = (line: number): void => {
-    ctx.warn(`Command failed ${file}:${line}`);
+  let line = 0;
+  const fail = (n: number): boolean => {
+    ctx.warn(`Command failed ${file}:${n}`);
     status = 1;
-    if (!opts.force) stop = true;
+    return !opts.force;
   };
-  /** Await pending answers (oldest first) until at most `keep` remain. */
-  const settle = async (keep: number): Promise<void> => {
-    while (pending() > keep) {
-      const line = lineQ[head]!;
-      const answer = answerQ[head]!;
-      head++;
-      if (head > 4096 && head * 2 > lineQ.length) { lineQ = lineQ.slice(head); answerQ = answerQ.slice(head); head = 0; }
-      try {
-        await answer;
-      } catch (e) {
-        if (stop) continue; // iproute2 would not have run this line
-        reportError(ctx, e);
-        fail(line);
-      }
-    }
+  let batch: RequestBatch | undefined;
+  const sink: BatchSink = {
+    request(codec, type, flags, header, attrs) {
+      batch ??= RequestBatch.open(NETLINK.ROUTE, {
+        ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
+        chunk: opts.force ? CHUNK_FORCE : CHUNK_STOP_ON_ERROR,
+        // Completion is known without ACKs (see RequestBatch), and a failure is
+        // answered anyway: ACKs would only cost the kernel and us one message
+        // per line. (A success's warning comes only with an ACK; route
+        // requests are not known to carry one.)
+        ack: false,
+        onError: (n, e) => { reportError(ctx, e); return fail(n); },
+      });
+      batch.add(codec, type, flags, header, attrs, line);
+    },
   };
-  // Sends go out per event-loop turn, so pipelined lines leave in large sendmsg calls.
-  const sock = (await ctx.netlink()).socket;
-  sock.cork();
+  /** Send and settle everything queued; true if a failure stops the batch. */
+  const drain = (): boolean => {
+    if (!batch) return false;
+    batch.drain();
+    return batch.stopped;
+  };
   try {
     const lines = text.split('\n');
-    for (let n = 0; n < lines.length && !stop; n++) {
+    for (let n = 0; n < lines.length; n++) {
       const argv = splitBatchLine(lines[n]!);
       if (!argv.length) continue;
+      line = n + 1;
       const mod = loadedObjects.get(argv[0]!) ?? await findObject(argv[0]!);
       if (mod?.pipeline) {
-        let answer: Promise<unknown> | undefined;
+        let queued: boolean;
         try {
-          const res = mod.pipeline(ctx, new Args(argv.slice(1)));
-          answer = (res instanceof Promise ? await res : res)?.answer;
+          const args = new Args(argv);
+          args.next(); // the object
+          const res = mod.pipeline(ctx, args, sink);
+          queued = res instanceof Promise ? await res : res;
         } catch (e) {
-          await settle(0);
-          if (stop) break;
+          if (drain()) break;
           const rc = reportError(ctx, e);
           if (e instanceof CliError && !(e instanceof ReturnedError)) return rc; // exit() in iproute2
-          fail(n + 1);
+          if (fail(line)) break;
           continue;
         }
-        if (answer) {
-          answer.catch(ignore); // awaited in order by settle(); avoid an unhandled-rejection report meanwhile
-          lineQ.push(n + 1);
-          answerQ.push(answer);
-          // Settle half the window at a time: one wait per many lines, not one per line.
-          if (pending() >= depth) await settle(depth >> 1);
+        if (queued) {
+          if (batch?.stopped) break;
           continue;
         }
       }
-      await settle(0);
-      if (stop) break;
+      if (drain()) break;
       let rc: number;
       try {
         rc = await runIpCommand(ctx, argv);
       } catch (e) {
         rc = reportError(ctx, e);
       }
-      if (rc !== 0) fail(n + 1);
+      if (rc !== 0 && fail(line)) break;
     }
-    await settle(0);
+    drain();
   } finally {
-    sock.uncork();
+    batch?.close();
     ctx.close();
   }
   return status;

@@ -11,7 +11,7 @@ import type { CliContext } from '../common/context.js';
 import { reportError, kernelErrorText } from '../common/errors.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import type { Netlink } from '../../netlink/netlink.js';
-import { nameRoute, routeDumpRequest, decodeRoute, type Route } from '../../netlink/route.js';
+import { nameRoute, routeDumpRequest, decodeRoute, ROUTE_OPS, type Route } from '../../netlink/route.js';
 import { decodeRouteInto, type MutableRoute } from '../../netlink/route-decode.js';
 import { routeMessage } from '../../netlink/rtnetlink/route-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
@@ -28,7 +28,7 @@ import { dsfieldId, protoId, scopeId, tableId, routeTypeId, parseRealms, setNume
 import { routeText, routeJson, routeJsonText, defaultPrintOptions, type RoutePrintOptions, type NexthopInfo } from './route-print.js';
 import { routeUsage } from './route-usage.js';
 import { savePrep, saveMessage, showdumpMessages, viewOf, restore } from './route-save.js';
-import { readFamily, ReturnedError } from './main.js';
+import { readFamily, ReturnedError, type BatchSink } from './main.js';
 
 const RT_TABLE_MAIN = 254;
 const RT_SCOPE_NOWHERE = 255;
@@ -88,45 +88,49 @@ async function resolveModify(ctx: CliContext, p: ParsedModify): Promise<void> {
   applyIfindexes(p, (d) => idx.get(d)!);
 }
 
-/** Parse, validate, resolve names, then send; resolves/rejects with the kernel's answer. */
-async function startModify(ctx: CliContext, verb: string, args: Args): Promise<{ answer: Promise<unknown> }> {
+/** `ip route add|del|…`: parse, validate, resolve names, send, and wait for the kernel's answer. */
+async function modify(ctx: CliContext, verb: string, args: Args): Promise<void> {
   const op = modifyOp(verb)!;
   const p = parseModify(op, args.rest(), ctx.opts.family);
   await resolveModify(ctx, p);
   const nl = await ctx.netlink();
-  openHandles.set(ctx, nl);
-  return { answer: nl.route.modify(op, p.header, p.attrs, {}, p.what) };
+  await nl.route.modify(op, p.header, p.attrs, {}, p.what);
 }
 
-/** The netlink handle of a context once opened (so the batch fast path needs no await). */
-const openHandles = new WeakMap<CliContext, Netlink>();
+/** Queue a parsed modification into a batch (RTA_OIF etc. already resolved). */
+function queueModify(p: ParsedModify, sink: BatchSink): true {
+  const o = ROUTE_OPS[p.op];
+  sink.request(routeMessage, o.type, o.flags, p.header, p.attrs);
+  return true;
+}
+
+/** The `-batch` slow path: resolve names (loading or refreshing the name cache), then queue. */
+async function resolveAndQueue(ctx: CliContext, p: ParsedModify, sink: BatchSink): Promise<boolean> {
+  await resolveModify(ctx, p);
+  return queueModify(p, sink);
+}
 
 /**
- * The `-batch` hook: for a route modification, parse and validate the line,
- * send it, and return the pending answer without waiting for it, so many
- * lines are in flight on one socket. Anything else returns undefined and is
- * run normally by the batch runner. Synchronous when every interface name is
+ * The `-batch` hook: for a route modification, parse and validate the line
+ * and queue its request into the batch without waiting for the answer, so
+ * many lines are in flight at once. Anything else returns false and is run
+ * normally by the batch runner. Synchronous when every interface name is
  * already known (the common case), asynchronous when one needs a lookup.
  */
-export function pipeline(ctx: CliContext, args: Args): { answer: Promise<unknown> } | undefined | Promise<{ answer: Promise<unknown> }> {
+export function pipeline(ctx: CliContext, args: Args, sink: BatchSink): boolean | Promise<boolean> {
   const verb = args.peek();
-  if (verb === undefined || ctx.opts.echo) return undefined;
+  if (verb === undefined || ctx.opts.echo) return false;
   const op = modifyOp(verb);
-  if (op === undefined) return undefined;
+  if (op === undefined) return false;
   args.next();
-  const nl = openHandles.get(ctx);
-  const names = nameCache.get(ctx);
-  if (!nl || !names) return startModify(ctx, verb, args);
   const p = parseModify(op, args.rest(), ctx.opts.family);
-  const devs = p.nexthopDevs.length ? [p.dev, ...p.nexthopDevs] : [p.dev];
-  for (const d of devs) if (d !== undefined && !names.byName.has(d)) return finishModify(ctx, nl, p);
-  applyIfindexes(p, (d) => names.byName.get(d)!);
-  return { answer: nl.route.modify(op, p.header, p.attrs, {}, p.what) };
-}
-
-async function finishModify(ctx: CliContext, nl: Netlink, p: ParsedModify): Promise<{ answer: Promise<unknown> }> {
-  await resolveModify(ctx, p);
-  return { answer: nl.route.modify(p.op, p.header, p.attrs, {}, p.what) };
+  const names = nameCache.get(ctx);
+  if (!names) return resolveAndQueue(ctx, p, sink);
+  const byName = names.byName;
+  if (p.dev !== undefined && !byName.has(p.dev)) return resolveAndQueue(ctx, p, sink);
+  for (const d of p.nexthopDevs) if (d !== undefined && !byName.has(d)) return resolveAndQueue(ctx, p, sink);
+  applyIfindexes(p, (d) => byName.get(d)!);
+  return queueModify(p, sink);
 }
 
 /** With -d, the nexthop objects (for nh_info), by id; one dump, names resolved. */
@@ -734,7 +738,7 @@ export default async function ipRoute(ctx: CliContext, args: Args): Promise<numb
   const verb = args.next();
   if (verb === undefined) return list(ctx, []);
   if (modifyOp(verb) !== undefined) {
-    await (await startModify(ctx, verb, args)).answer;
+    await modify(ctx, verb, args);
     return 0;
   }
   if (matches(verb, 'list') || matches(verb, 'show') || matches(verb, 'lst')) return list(ctx, args.rest());

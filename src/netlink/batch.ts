@@ -1,0 +1,231 @@
+/**
+ * Sending a long run of netlink requests fast, for bulk work such as
+ * `ip -batch`: requests are encoded back to back into one buffer and sent in
+ * chunks, each chunk in one sendmsg by a background thread
+ * ({@link NativeSender}). The kernel processes a request synchronously inside
+ * the sendmsg that carries it, so it works through chunk N on the sender
+ * thread's core while the caller encodes chunk N+1, and when that sendmsg
+ * returns, every answer of chunk N is already in the receive queue: no
+ * promise, timer or pending-map entry per request, and no waiting on the
+ * event loop. Failures are reported in request order by a tag the caller
+ * chose (e.g. a line number).
+ *
+ * The socket is a separate one of the same protocol and namespace, read only
+ * here (synchronously), so its answers never mix with a {@link NetlinkSocket}'s.
+ * @module
+ */
+import { native, type NativeSender } from './native.js';
+import { openNetlinkFd, parseNlmsgerr, ackWarning, type NetnsRef, type MessageView } from './socket.js';
+import { Writer } from './codec/writer.js';
+import type { MessageCodec } from './codec/schema.js';
+import { NLMSG, NLM_F } from './constants.js';
+import type { NetlinkError } from './errors.js';
+
+const SOL_SOCKET = 1;
+const SO_RCVBUF = 8;
+/** Bytes per sendmsg at most (the send buffer is 1 MiB, doubled by the kernel). */
+const CHUNK_BYTES = 256 * 1024;
+/**
+ * Receive-buffer charge assumed per answer (an skb's truesize: the message,
+ * skb_shared_info and sk_buff; an error with an extended-ACK text stays
+ * below this). A chunk is never larger than the receive buffer can hold
+ * answers for, so no answer is dropped (ENOBUFS) even if every request fails.
+ */
+const ANSWER_TRUESIZE = 2048;
+
+/** Options of {@link RequestBatch.open}. */
+export interface RequestBatchOptions {
+  /** Namespace of the socket (see {@link NetnsRef}). */
+  readonly netns?: NetnsRef;
+  /**
+   * Ask the kernel to acknowledge every request (NLM_F_ACK, default true).
+   * Errors are reported either way; only an ACK carries a success's warning
+   * (extended ACK text), which {@link RequestBatchOptions.onWarning} receives.
+   */
+  readonly ack?: boolean;
+  /** Requests per sendmsg at most (default 1024; also bounded by the receive buffer). */
+  readonly chunk?: number;
+  /**
+   * A request failed. Called in request order; return true to stop: later
+   * requests are dropped unsent and later failures are not reported.
+   */
+  readonly onError: (tag: number, error: NetlinkError) => boolean | void;
+  /** A request succeeded with a warning (only with `ack`). */
+  readonly onWarning?: (tag: number, message: string) => void;
+}
+
+/** One chunk: the encoded requests, their first sequence number, and their tags in order. */
+interface Chunk {
+  readonly w: Writer;
+  firstSeq: number;
+  tags: number[];
+}
+
+/**
+ * Requests sent in pipelined chunks on a sender thread (see the module
+ * comment). All methods are synchronous; {@link RequestBatch.drain} blocks
+ * until the kernel has processed everything queued.
+ *
+ * ```ts
+ * const b = RequestBatch.open(NETLINK.ROUTE, { netns: 'blue', onError: (line, e) => { … } });
+ * b.add(routeMessage, RTM.NEWROUTE, NLM_F.CREATE | NLM_F.EXCL, header, attrs, 1);
+ * b.drain();
+ * b.close();
+ * ```
+ */
+export class RequestBatch {
+  private readonly fd: number;
+  private readonly sender: NativeSender;
+  private readonly ackFlag: number;
+  private readonly maxRequests: number;
+  private readonly onError: RequestBatchOptions['onError'];
+  private readonly onWarning: RequestBatchOptions['onWarning'];
+  private building: Chunk = { w: new Writer(CHUNK_BYTES + 4096), firstSeq: 1, tags: [] };
+  /** The chunk handed to the sender thread, if its result is not collected yet. */
+  private inflight: Chunk | undefined;
+  private spare: Chunk = { w: new Writer(CHUNK_BYTES + 4096), firstSeq: 0, tags: [] };
+  private seq = 1;
+  private stop = false;
+  private closed = false;
+
+  private constructor(fd: number, opts: RequestBatchOptions) {
+    this.fd = fd;
+    this.ackFlag = opts.ack === false ? 0 : NLM_F.ACK;
+    const rcvbuf = native.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, 4).readInt32LE(0);
+    this.maxRequests = Math.max(1, Math.min(opts.chunk ?? 1024, Math.floor(rcvbuf / ANSWER_TRUESIZE)));
+    this.onError = opts.onError;
+    this.onWarning = opts.onWarning;
+    this.sender = new native.Sender(fd);
+  }
+
+  /** Open a socket of `protocol` (e.g. NETLINK.ROUTE) and its sender thread. */
+  static open(protocol: number, opts: RequestBatchOptions): RequestBatch {
+    const fd = openNetlinkFd(protocol, { netns: opts.netns });
+    try {
+      return new RequestBatch(fd, opts);
+    } catch (e) {
+      native.close(fd);
+      throw e;
+    }
+  }
+
+  /** Whether an error handler asked to stop. */
+  get stopped(): boolean {
+    return this.stop;
+  }
+
+  /** Requests per sendmsg (after the receive-buffer bound). */
+  get chunkRequests(): number {
+    return this.maxRequests;
+  }
+
+  /**
+   * Queue one request of `type` with `flags` (NLM_F_REQUEST, and NLM_F_ACK
+   * per the options, are added) and a body encoded by `codec`. A full chunk
+   * is handed to the sender thread, which may first wait for the previous
+   * chunk and report its failures. Dropped once stopped.
+   */
+  add<H, A>(codec: MessageCodec<H, A>, type: number, flags: number, header: H, attrs: A, tag: number): void {
+    if (this.closed) throw new Error('request batch is closed');
+    if (this.stop) return;
+    const c = this.building;
+    // A chunk's sequence numbers never wrap: an answer's index in it is seq - firstSeq.
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
+    const w = c.w;
+    const mark = w.offset;
+    try {
+      const start = w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
+      codec.encode(w, header, attrs);
+      w.endMessage(start);
+    } catch (e) {
+      w.offset = mark; // drop the partial message
+      throw e;
+    }
+    if (c.tags.length === 0) c.firstSeq = this.seq;
+    this.seq++;
+    c.tags.push(tag);
+    if (c.tags.length >= this.maxRequests || w.offset >= CHUNK_BYTES) this.handOff();
+  }
+
+  /**
+   * Send everything queued and wait until the kernel has processed it; every
+   * failure has been reported when this returns.
+   */
+  drain(): void {
+    if (this.building.tags.length) this.handOff();
+    this.collect();
+  }
+
+  /** Stop the sender thread and close the socket; unsent requests are dropped. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sender.close();
+    native.close(this.fd);
+  }
+
+  /** Wait for the chunk in flight (reporting its failures), then send the one being built. */
+  private handOff(): void {
+    this.collect();
+    const c = this.building;
+    if (this.stop || this.closed) {
+      c.w.reset();
+      c.tags.length = 0;
+      return;
+    }
+    this.sender.send(c.w.view());
+    this.inflight = c;
+    this.building = this.spare;
+    this.building.w.reset();
+    this.building.tags.length = 0;
+  }
+
+  /** Block until the chunk in flight is processed, then read and report its answers. */
+  private collect(): void {
+    const c = this.inflight;
+    if (!c) return;
+    this.inflight = undefined;
+    this.spare = c;
+    this.sender.wait(true); // throws if the sendmsg itself failed (nothing of the chunk was processed)
+    // The kernel answered every request of the chunk before sendmsg returned.
+    for (;;) {
+      let data: Buffer | null;
+      try {
+        data = native.recvmany(this.fd, 64);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ENOBUFS') {
+          throw Object.assign(new Error('netlink receive buffer overflowed (ENOBUFS): answers of a batch were lost'), { code: 'ENOBUFS', errno: 105 });
+        }
+        throw e;
+      }
+      if (!data) break;
+      this.answers(data, c);
+    }
+  }
+
+  /** Report the failures (and warnings) among a run of answers to chunk `c`. */
+  private answers(data: Buffer, c: Chunk): void {
+    let p = 0;
+    while (data.length - p >= 20) {
+      const len = data.readUInt32LE(p);
+      if (len < 16 || len > data.length - p) break;
+      const at = p;
+      p += (len + 3) & ~3;
+      if (data.readUInt16LE(at + 4) !== NLMSG.ERROR) continue;
+      const i = data.readUInt32LE(at + 8) - c.firstSeq;
+      if (i < 0 || i >= c.tags.length) continue; // not ours
+      const error = data.readInt32LE(at + 16);
+      const flags = data.readUInt16LE(at + 6);
+      if (error === 0 && !(flags & NLM_F.ACK_TLVS)) continue; // the common plain ACK
+      if (this.stop) continue; // its request would not have run after the stop
+      const m: MessageView = { type: NLMSG.ERROR, flags, seq: c.firstSeq + i, pid: data.readUInt32LE(at + 12), buf: data, off: at + 16, len: len - 16 };
+      if (error === 0) {
+        const text = ackWarning(m);
+        if (text !== undefined) this.onWarning?.(c.tags[i]!, text);
+        continue;
+      }
+      const err = parseNlmsgerr(m, `request ${c.tags[i]!}`);
+      if (err && this.onError(c.tags[i]!, err) === true) this.stop = true;
+    }
+  }
+}
