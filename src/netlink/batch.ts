@@ -75,7 +75,8 @@ interface Chunk {
  */
 export class RequestBatch {
   private readonly fd: number;
-  private readonly sender: NativeSender;
+  /** Undefined with an addon built before the Sender existed: chunks are then sent synchronously. */
+  private readonly sender: NativeSender | undefined;
   private readonly ackFlag: number;
   private readonly maxRequests: number;
   private readonly onError: RequestBatchOptions['onError'];
@@ -95,7 +96,7 @@ export class RequestBatch {
     this.maxRequests = Math.max(1, Math.min(opts.chunk ?? 1024, Math.floor(rcvbuf / ANSWER_TRUESIZE)));
     this.onError = opts.onError;
     this.onWarning = opts.onWarning;
-    this.sender = new native.Sender(fd);
+    this.sender = typeof native.Sender === 'function' ? new native.Sender(fd) : undefined;
   }
 
   /** Open a socket of `protocol` (e.g. NETLINK.ROUTE) and its sender thread. */
@@ -160,7 +161,7 @@ export class RequestBatch {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.sender.close();
+    this.sender?.close();
     native.close(this.fd);
   }
 
@@ -173,7 +174,8 @@ export class RequestBatch {
       c.tags.length = 0;
       return;
     }
-    this.sender.send(c.w.view());
+    if (this.sender) this.sender.send(c.w.view());
+    else native.sendmsg(this.fd, c.w.view(), null);
     this.inflight = c;
     this.building = this.spare;
     this.building.w.reset();
@@ -186,7 +188,7 @@ export class RequestBatch {
     if (!c) return;
     this.inflight = undefined;
     this.spare = c;
-    this.sender.wait(true); // throws if the sendmsg itself failed (nothing of the chunk was processed)
+    this.sender?.wait(true); // throws if the sendmsg itself failed (nothing of the chunk was processed)
     // The kernel answered every request of the chunk before sendmsg returned.
     for (;;) {
       let data: Buffer | null;

@@ -126,7 +126,8 @@ export interface NativeBinding {
   open(path: string, flags: number): number;
   close(fd: number): void;
   Poller: NativePollerConstructor;
-  Sender: NativeSenderConstructor;
+  /** Missing from an addon built before it was added (callers fall back to sendmsg). */
+  Sender?: NativeSenderConstructor;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

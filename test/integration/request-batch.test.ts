@@ -141,6 +141,7 @@ test('native Sender: sends on its thread, one buffer at a time (EBUSY), results 
     const addr = Buffer.alloc(12);
     addr.writeUInt16LE(native.constants.AF_NETLINK, 0);
     native.bind(fd, addr);
+    assert.ok(native.Sender, 'the addon has the Sender (rebuild it: npx node-gyp rebuild)');
     const s = new native.Sender(fd);
     try {
       assert.equal(s.wait(true), null, 'nothing in flight');
@@ -159,7 +160,7 @@ test('native Sender: sends on its thread, one buffer at a time (EBUSY), results 
       assert.ok(got && got.readUInt32LE(8) === 77, 'the kernel answered before the send returned');
       // A failing sendmsg throws its errno from wait().
       const fd2 = native.socket(native.constants.AF_NETLINK, native.constants.SOCK_RAW, NETLINK.ROUTE, null);
-      const s2 = new native.Sender(fd2);
+      const s2 = new native.Sender!(fd2);
       native.close(fd2);
       s2.send(req);
       assert.throws(() => s2.wait(true), (e: unknown) => isNativeError(e) && e.code === 'EBADF');
