@@ -84,6 +84,14 @@ export interface InetQueryOptions extends QueryOptions {
   readonly userspaceFilter?: boolean;
   /** Called with every raw reply message (for `ss -D`). */
   readonly onRaw?: (m: MessageView) => void;
+  /**
+   * Called with each socket's reply before it is decoded; returning true
+   * means the caller handled (or dropped) it: no socket object is made and
+   * the query's own filters (`family`, `uid`, `filter` in user space) are not
+   * applied to it, so the callback must apply them. For printing very large
+   * dumps without an object per socket.
+   */
+  readonly consume?: (m: MessageView) => boolean;
 }
 
 /** Options of Unix queries. */
@@ -216,6 +224,12 @@ export type SockDiagEvent =
 export interface SockDiagOpenOptions {
   readonly netns?: NetnsRef;
   readonly rcvbuf?: number;
+  /**
+   * The namespace's ephemeral port range (what `autobound` is checked
+   * against), when the caller already knows it; otherwise it is read from
+   * the namespace (which, for another namespace, takes a helper process).
+   */
+  readonly ephemeral?: { readonly min: number; readonly max: number };
 }
 
 /**
@@ -239,7 +253,7 @@ export class SockDiag implements AsyncDisposable {
     so.rcvbuf = opts.rcvbuf ?? 8 * 1024 * 1024;
     const sock = NetlinkSocket.open(NETLINK.SOCK_DIAG, so);
     // `autobound` is decided against the namespace's own ephemeral port range.
-    const eph = opts.netns === undefined ? ephemeralRange() : await ephemeralRangeOf(opts.netns);
+    const eph = opts.ephemeral ?? (opts.netns === undefined ? ephemeralRange() : await ephemeralRangeOf(opts.netns));
     return new SockDiag(sock, opts, eph);
   }
 
@@ -262,11 +276,13 @@ export class SockDiag implements AsyncDisposable {
     const families = q.legacy ? [0] : q.family === 'inet' ? [AF_INET] : q.family === 'inet6' ? [AF_INET6] : [AF_INET, AF_INET6];
     const dumpOpts: DumpOptions = { interrupted: q.interrupted ?? 'partial', ...(q.signal ? { signal: q.signal } : {}), ...(q.timeout !== undefined ? { timeout: q.timeout } : {}) };
     const onRaw = q.onRaw;
+    const consume = q.consume;
     const parts = families.map((family) => () => this.socket.dump<InetSocket>(
       (w, seq) => buildInetRequest(w, seq, family, proto, states, ext, bc, q.rawProtocol ?? 0),
       (m) => {
         if (m.type === NLMSG.DONE || m.type === NLMSG.ERROR) return undefined;
         onRaw?.(m);
+        if (consume?.(m)) return undefined;
         return decodeInet(m.buf, m.off, m.len, proto);
       },
       `dump ${protoLabel(proto)} sockets`, dumpOpts));

@@ -63,3 +63,6 @@ export function decodeTcpInfo(buf: Buffer, off: number, len: number): TcpInfo {
   raw.length = len;
   return raw;
 }
+
+/** Byte offset of every tcp_info member (from the one declaration above), for in-place readers. */
+export const TCP_INFO_OFFSETS = Object.fromEntries(tcpInfo.members.map((m) => [m.name, m.offset])) as { readonly [K in keyof TcpInfoRaw]: number };

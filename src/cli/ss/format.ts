@@ -4,7 +4,7 @@
  * show functions). Everything goes through the {@link ColumnRenderer}.
  * @module
  */
-import { sprintf } from '../../output/printf.js';
+import { sprintf, formatG } from '../../output/printf.js';
 import { COL, type ColumnRenderer } from './render.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
@@ -51,16 +51,27 @@ export function msTimer(timeout: number): string {
 
 /** sprint_bw */
 export function sprintBw(bw: number, numeric: boolean): string {
-  if (numeric) return sprintf('%.0f', bw);
-  if (bw >= 1e12) return sprintf('%.3gT', bw / 1e12);
-  if (bw >= 1e9) return sprintf('%.3gG', bw / 1e9);
-  if (bw >= 1e6) return sprintf('%.3gM', bw / 1e6);
-  if (bw >= 1e3) return sprintf('%.3gk', bw / 1e3);
-  return sprintf('%g', bw);
+  if (numeric) return bw.toFixed(0);
+  if (bw >= 1e12) return g3(bw / 1e12) + 'T';
+  if (bw >= 1e9) return g3(bw / 1e9) + 'G';
+  if (bw >= 1e6) return g3(bw / 1e6) + 'M';
+  if (bw >= 1e3) return g3(bw / 1e3) + 'k';
+  return formatG(bw, 6);
+}
+
+/** `%.3g`; values that print without an exponent skip the general formatter (-i prints three rates per socket). */
+function g3(v: number): string {
+  if (!(v >= 1 && v < 999.5)) return formatG(v, 3);
+  const s = v.toPrecision(3);
+  if (s.indexOf('.') < 0) return s;
+  let n = s.length;
+  while (s.charCodeAt(n - 1) === 48) n--;
+  if (s.charCodeAt(n - 1) === 46) n--;
+  return n === s.length ? s : s.slice(0, n);
 }
 
 /** C's %g; the common range is done without the general printf (it runs ~10 times per socket with -i). */
-function g(v: number): string {
+export function g(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
   if (a >= 1e-4 && a < 1e6) {
@@ -73,7 +84,8 @@ function g(v: number): string {
 
 const serviceCaches = new WeakMap<FormatContext, Map<string, Map<number, string>>>();
 
-function resolveService(ctx: FormatContext, port: number): string {
+/** A port as ss prints it: `*` for 0, the number with -n or in the ephemeral range, else its service name. */
+export function resolveService(ctx: FormatContext, port: number): string {
   if (port === 0) return '*';
   if (ctx.o.numeric) return String(port);
   if (ctx.dgProto === 'raw') return protocolName(port) ?? `ipproto-${port}`;

@@ -7,7 +7,8 @@
  */
 import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { FdSink, type Sink } from '../../output/printer.js';
+import type { Sink } from '../../output/printer.js';
+import { FdByteSink } from './sink.js';
 import { SockDiag, filterSubject, UnsupportedSocketTableError } from '../../sockdiag/sockdiag.js';
 import { evaluate, type FilterExpr, type EvalContext } from '../../sockdiag/filter.js';
 import { parseFilter, parseStateWords, FilterParseError } from '../../sockdiag/filter-parser.js';
@@ -29,6 +30,7 @@ import { ColumnRenderer, COL } from './render.js';
 import { printInet, printInetProc, printUnix, printPacket, printNetlink, printVsock, printXdp, type FormatContext } from './format.js';
 import { LinkNames, CgroupPaths, resolveHostSync } from './lookup.js';
 import { JsonSocketWriter } from './json.js';
+import { InetLinePrinter } from './inet-fast.js';
 
 const VERSION = 'ss utility, iproute2-6.1.0';
 
@@ -46,7 +48,7 @@ let errOut: (s: string) => void = (s) => { process.stderr.write(s); };
  * Run ss with `argv` (without the program name); resolves to the exit status.
  * `sink` receives stdout, `stderr` the diagnostics (default: the process's).
  */
-export async function ssMain(argv: string[], sink: Sink = new FdSink(1), stderr?: (s: string) => void): Promise<number> {
+export async function ssMain(argv: string[], sink: Sink = new FdByteSink(1), stderr?: (s: string) => void): Promise<number> {
   const prevErr = errOut;
   if (stderr) errOut = stderr;
   try {
@@ -106,7 +108,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
   try {
     if (o.diagFile !== undefined) {
       if (!(f.dbs & (1 << DB.TCP))) return stderrExit('ss: tcpdiag dump requested and no tcp in filter.', 0, sink);
-      sd = await SockDiag.open(o.netns !== undefined ? { netns: o.netns } : {});
+      sd = await SockDiag.open(o.netns !== undefined ? { netns: o.netns, ephemeral: UNUSED_RANGE } : { ephemeral: UNUSED_RANGE });
       await dumpRaw(sd, o, o.diagFile === '-' || o.diagFile.startsWith('-') ? null : o.diagFile, sink);
       return 0;
     }
@@ -138,14 +140,19 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
     const r = new ColumnRenderer(sink, screenWidth());
     if (!(f.dbs & (f.dbs - 1))) r.disable(COL.NETID);
     if (!(f.states & (f.states - 1))) r.disable(COL.STATE);
+    // The ephemeral port range is only read where it is used (service names, `autobound`):
+    // for another namespace reading it takes a helper process.
+    const ephemeral = !o.numeric || (expr !== null && hasAutobound(expr))
+      ? (o.netns !== undefined ? await ephemeralRangeOf(o.netns) : ephemeralRange())
+      : UNUSED_RANGE;
     const ctx: FormatContext = {
-      o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral: o.netns !== undefined ? await ephemeralRangeOf(o.netns) : ephemeralRange(), dgProto: 'tcp',
+      o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral, dgProto: 'tcp',
       serviceCache: new Map(),
     };
     const json = o.json ? new JsonSocketWriter(sink, o.pretty, owners, o.threads > 0) : null;
     if (o.header && !json) r.header();
 
-    sd = await SockDiag.open(o.netns !== undefined ? { netns: o.netns } : {});
+    sd = await SockDiag.open(o.netns !== undefined ? { netns: o.netns, ephemeral } : { ephemeral });
     if (o.events) {
       return await followEvents(sd, o, expr, ctx, json);
     }
@@ -236,6 +243,18 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
   }
 }
 
+/** An empty port range, for runs that never look at the ephemeral range. */
+const UNUSED_RANGE = { min: 1, max: 0 };
+
+function hasAutobound(e: FilterExpr): boolean {
+  switch (e.type) {
+    case 'autobound': return true;
+    case 'and': case 'or': return hasAutobound(e.left) || hasAutobound(e.right);
+    case 'not': return hasAutobound(e.expr);
+    default: return false;
+  }
+}
+
 function pad9(n: number): string { return String(n).padEnd(9); }
 
 function readFilterFile(path: string): string {
@@ -281,13 +300,41 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
   show: (s: Socket) => void, ctx: FormatContext): Promise<void> {
   const f = o.filter;
   const fams: Array<'inet' | 'inet6'> = o.preferredFamily === AF.INET6 ? ['inet6'] : o.preferredFamily === AF.INET ? ['inet'] : ['inet', 'inet6'];
-  const stream = (family: 'inet' | 'inet6') => sd.inet(proto, {
-    family, states: f.states, filter: expr, bytecodeMode: 'ss',
-    info: o.info, memory: o.memory, tos: o.tos,
-  });
-  void ctx;
+  // Text output is printed from the replies as they arrive, without socket objects, where it can be.
+  const fast = !o.kill && InetLinePrinter.supports(ctx) ? new InetLinePrinter(ctx) : null;
+  const evalCtx: EvalContext = { ephemeral: ctx.ephemeral };
+  const v4 = afGet(f, AF.INET), v6 = afGet(f, AF.INET6);
   for (const fam of fams) {
-    const st = stream(fam);
+    const wantFamily = fam === 'inet' ? AF.INET : AF.INET6;
+    // Once a socket needs something asynchronous (interface names), the rest
+    // of the dump goes through the stream, so that the order is kept.
+    let passthrough = false;
+    const consume = (m: MessageView): boolean => {
+      if (passthrough) return false;
+      const b = m.buf, off = m.off, len = m.len;
+      if (fast!.scan(b, off, len, proto)) {
+        const family = fast!.family;
+        if (family !== wantFamily) return true;
+        if (expr && !evaluate(expr, fast!.subject(), evalCtx)) return true;
+        if (!(family === AF.INET ? v4 : family === AF.INET6 ? v6 : afGet(f, family))) return true;
+        if (fast!.ifindex && !ctx.links.isLoaded) { passthrough = true; return false; }
+        fast!.print();
+        return true;
+      }
+      // What the stream and the loop below would do with it, in place (same order, same errors).
+      const s = decodeInet(b, off, len, proto);
+      if (s.family !== wantFamily) return true;
+      if (expr && !evaluate(expr, filterSubject(s), evalCtx)) return true;
+      if (!afGet(f, s.family)) return true;
+      if (s.ifindex && !ctx.links.isLoaded) { passthrough = true; return false; }
+      show(s);
+      return true;
+    };
+    const st = sd.inet(proto, {
+      family: fam, states: f.states, filter: expr, bytecodeMode: 'ss',
+      info: o.info, memory: o.memory, tos: o.tos,
+      ...(fast ? { consume } : {}),
+    });
     st.strict = true;
     const showProc = (c: FormatContext, s: InetSocket): void => { if (c.o.json) show(s); else printInetProc(c, s); };
     try {

@@ -6,6 +6,12 @@
  * spare width is spread over the columns. As in ss, the buffer is rendered
  * early once it holds five 1 MiB chunks (at a line boundary), so very long
  * outputs are aligned per batch exactly as iproute2 aligns them.
+ *
+ * Tokens are kept as UTF-8 bytes in one growing buffer (as ss keeps them),
+ * not as strings: a dump of 100,000 sockets then leaves no long-lived
+ * objects for the garbage collector to copy, and widths are byte counts as in
+ * ss. Numbers and IPv4 addresses can be written as digits straight into the
+ * buffer ({@link ColumnRenderer.outUint}, {@link ColumnRenderer.outIPv4}).
  * @module
  */
 import type { Sink } from '../../output/printer.js';
@@ -19,16 +25,27 @@ interface Column { align: number; header: string; ldelim: string; disabled: bool
 
 const BUF_CHUNK_DATA = 1024 * 1024 - 16;
 const BUF_CHUNKS_MAX = 5;
+/** Initial token buffer: a full render batch of ss. */
+const DATA_SIZE = (BUF_CHUNKS_MAX + 1) * (BUF_CHUNK_DATA + 16);
+/** Initial token count (a batch of -tan lines has about 500,000). */
+const TOKENS = 1 << 20;
+/** Rendered output is handed to the sink in pieces of about this size (at line ends). */
+const OUT_FLUSH = 64 * 1024;
 
-const SPACES: string[] = [];
-function spaces(n: number): string {
-  if (n < 256) return (SPACES[n] ??= ' '.repeat(n));
-  return ' '.repeat(n);
+/** A sink that also takes bytes (written, or copied, before `writeBytes` returns). */
+export interface ByteSink extends Sink {
+  writeBytes(b: Uint8Array): void;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-function byteLen(s: string): number {
-  return NON_ASCII.test(s) ? Buffer.byteLength(s) : s.length;
+function isByteSink(s: Sink): s is ByteSink {
+  return typeof (s as Partial<ByteSink>).writeBytes === 'function';
+}
+
+/** Decimal digits of `n` (a non-negative integer below 2^53). */
+function digitCount(n: number): number {
+  let d = 1;
+  while (n >= 10) { n = Math.floor(n / 10); d++; }
+  return d;
 }
 
 /** The token buffer and renderer. */
@@ -45,46 +62,142 @@ export class ColumnRenderer {
     { align: LEFT, header: 'Process', ldelim: '', disabled: false, width: 0, maxLen: 0 },
     { align: LEFT, header: '', ldelim: '', disabled: false, width: 0, maxLen: 0 },
   ];
-  /** Finished tokens: text and column, in order. */
-  private texts: string[] = [];
-  private fields: number[] = [];
-  private lens: number[] = [];
-  private cur = '';
+  /** Per column: 1 when disabled (checked on every write). */
+  private readonly dis = new Uint8Array(COL_MAX);
+  /** Token bytes, back to back. */
+  private data: Buffer = Buffer.allocUnsafe(0);
+  private len = 0;
+  /** Per finished token: end offset in `data`, and column. */
+  private ends = new Int32Array(0);
+  private flds = new Uint8Array(0);
+  private ntok = 0;
+  /** Where the current (unfinished) token starts in `data`. */
+  private tokStart = 0;
   private field = 0;
   // Emulation of ss's chunked token buffer (see out/buf_update/field_flush in ss.c):
-  // chunk count, offset of the end of data in the current chunk, length of the
-  // current token, and whether it is the first token of its chunk.
+  // chunk count, offset of the end of data in the current chunk, and whether
+  // the current token is the first of its chunk.
   private chunks = 0;
   private endOff = 0;
-  private curLen = 0;
   private firstInChunk = true;
+  private outBuf: Buffer = Buffer.allocUnsafe(0);
 
   /** @param screenWidth the terminal width, or -1 when stdout is not a terminal (compact output). */
-  constructor(private readonly sink: Sink, private readonly screenWidth: number) {}
+  constructor(private readonly sink: Sink, private readonly screenWidth: number) {
+    // The buffers are replaced when they grow. Storing them once more here
+    // tells V8 so before any code is optimized: otherwise their first growth
+    // throws away every optimized function that assumed them constant.
+    this.data = Buffer.allocUnsafe(64 * 1024);
+    this.ends = new Int32Array(4096);
+    this.flds = new Uint8Array(4096);
+    this.outBuf = Buffer.allocUnsafe(OUT_FLUSH + 4096);
+  }
 
   /** Disable a column (ss disables Netid with one table, State with one state). */
-  disable(col: number): void { this.cols[col]!.disabled = true; }
+  disable(col: number): void { this.cols[col]!.disabled = true; this.dis[col] = 1; }
 
-  /** Append to the current field. */
+  /** Whether column `col` is shown. */
+  enabled(col: number): boolean { return this.dis[col] === 0; }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.data.length) return;
+    // Past the first 64 KiB: room for what ss renders at once (five 1 MiB
+    // chunks), so that it does not grow again in the middle of a dump (pages
+    // never written cost no memory).
+    let size = Math.max(this.data.length * 2, DATA_SIZE);
+    while (size < this.len + n) size *= 2;
+    const d = Buffer.allocUnsafe(size);
+    this.data.copy(d, 0, 0, this.len);
+    this.data = d;
+  }
+
+  /** Append text to the current field. */
   out(s: string): void {
-    this.outLen(s, byteLen(s));
-  }
-
-  /** {@link out} for text known to be ASCII (numbers, fixed words): no byte counting. */
-  outA(s: string): void {
-    this.outLen(s, s.length);
-  }
-
-  private outLen(s: string, len: number): void {
-    if (this.cols[this.field]!.disabled) return;
-    if (this.chunks === 0) this.newChunk(0);
-    if (!(len < BUF_CHUNK_DATA - this.endOff) && !this.firstInChunk) {
-      // The token does not fit: ss moves it (with what it had so far) to a new chunk.
-      this.newChunk(this.curLen);
+    if (this.dis[this.field]) return;
+    const n = s.length;
+    this.reserve(n * 3);
+    const d = this.data;
+    let p = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        // Non-ASCII from here on: let Buffer encode it (UTF-8, as ss measures bytes).
+        p += d.write(i ? s.slice(i) : s, p, 'utf8');
+        break;
+      }
+      d[p++] = c;
     }
-    this.endOff += len;
-    this.curLen += len;
-    this.cur += s;
+    this.len = p;
+  }
+
+  /** {@link out} for text known to be ASCII (numbers, fixed words). */
+  outA(s: string): void { this.out(s); }
+
+  /** Append one byte (ASCII character code). */
+  outByte(c: number): void {
+    if (this.dis[this.field]) return;
+    this.reserve(1);
+    this.data[this.len++] = c;
+  }
+
+  /** Append bytes (e.g. a cached word). */
+  outBytes(b: Uint8Array): void {
+    if (this.dis[this.field]) return;
+    const n = b.length;
+    this.reserve(n);
+    const d = this.data;
+    let p = this.len;
+    for (let i = 0; i < n; i++) d[p++] = b[i]!;
+    this.len = p;
+  }
+
+  /** Append a non-negative integer (below 2^53) in decimal. */
+  outUint(n: number): void {
+    if (this.dis[this.field]) return;
+    this.writeUint(n);
+  }
+
+  private writeUint(n: number): void {
+    const k = digitCount(n);
+    this.reserve(k);
+    const d = this.data;
+    let p = this.len + k;
+    this.len = p;
+    if (n < 0x80000000) {
+      do { d[--p] = 48 + (n % 10); n = (n / 10) | 0; } while (n);
+    } else {
+      do { d[--p] = 48 + (n % 10); n = Math.floor(n / 10); } while (n);
+    }
+  }
+
+  /** Append a signed 32-bit integer in decimal (C's %d of an int). */
+  outInt(n: number): void {
+    if (this.dis[this.field]) return;
+    n |= 0;
+    if (n < 0) { this.reserve(1); this.data[this.len++] = 45; n = -n; }
+    this.writeUint(n);
+  }
+
+  /** C's `%-Nd` of an int: the number, then spaces up to `width` bytes. */
+  outIntLeft(n: number, width: number): void {
+    if (this.dis[this.field]) return;
+    const start = this.len;
+    this.outInt(n);
+    const pad = width - (this.len - start);
+    if (pad > 0) {
+      this.reserve(pad);
+      for (let i = 0; i < pad; i++) this.data[this.len++] = 32;
+    }
+  }
+
+  /** Append 4 bytes at `off` as a dotted quad. */
+  outIPv4(b: Uint8Array, off: number): void {
+    if (this.dis[this.field]) return;
+    this.reserve(15);
+    for (let i = 0; i < 4; i++) {
+      if (i) this.data[this.len++] = 46;
+      this.writeUint(b[off + i]!);
+    }
   }
 
   private newChunk(carried: number): void {
@@ -94,11 +207,18 @@ export class ColumnRenderer {
   }
 
   private flushField(): void {
-    const c = this.cols[this.field]!;
-    if (c.disabled) return;
-    const len = this.curLen;
+    const f = this.field;
+    if (this.dis[f]) return;
+    const c = this.cols[f]!;
+    const len = this.len - this.tokStart;
     if (len > c.maxLen) c.maxLen = len;
     if (this.chunks === 0) this.newChunk(0);
+    // ss checks for room on every out() call and moves a token that does not
+    // fit (with what it had so far) to a new chunk, unless it is the chunk's
+    // first. The outcome only depends on the token's total length, so it is
+    // decided here once.
+    if (!this.firstInChunk && !(this.endOff + len < BUF_CHUNK_DATA)) this.newChunk(len);
+    else this.endOff += len;
     const pad = len % 2;
     if (BUF_CHUNK_DATA - this.endOff - pad < 2) {
       this.newChunk(0);
@@ -106,11 +226,20 @@ export class ColumnRenderer {
       this.endOff += pad + 2;
       this.firstInChunk = false;
     }
-    this.curLen = 0;
-    this.texts.push(this.cur);
-    this.lens.push(len);
-    this.fields.push(this.field);
-    this.cur = '';
+    this.pushToken(f);
+  }
+
+  private pushToken(f: number): void {
+    const k = this.ntok;
+    if (k === this.ends.length) {
+      const n = Math.max(k * 2, TOKENS);
+      const e = new Int32Array(n); e.set(this.ends); this.ends = e;
+      const g = new Uint8Array(n); g.set(this.flds); this.flds = g;
+    }
+    this.ends[k] = this.len;
+    this.flds[k] = f;
+    this.ntok = k + 1;
+    this.tokStart = this.len;
   }
 
   /** Finish the current field and move to the next (ss's field_next). */
@@ -184,53 +313,87 @@ export class ColumnRenderer {
   /** Write out what the sink buffered. */
   flushSink(): void { this.sink.flush(); }
 
+  private emit(n: number): void {
+    if (n === 0) return;
+    const b = this.outBuf.subarray(0, n);
+    if (isByteSink(this.sink)) this.sink.writeBytes(b);
+    else this.sink.write(b.toString('utf8'));
+  }
+
   /** Print everything buffered and reset (ss's render). */
   render(): void {
-    // The current (unflushed) token is printed too, but, as in ss, not measured.
-    const texts = this.texts; const fields = this.fields; const lens = this.lens;
-    const c0 = this.cols[this.field]!;
-    if (!c0.disabled) {
-      texts.push(this.cur); fields.push(this.field); lens.push(this.curLen);
-    }
-    if (texts.length === 0) { this.reset(); return; }
+    // The current (unfinished) token is printed too, but, as in ss, not measured.
+    if (!this.dis[this.field]) this.pushToken(this.field);
+    const ntok = this.ntok;
+    if (ntok === 0) { this.reset(); return; }
     this.calcWidth();
-    const parts: string[] = [];
-    let lineStarted = false;
-    let f = 0;
-    while (this.cols[f]!.disabled || !this.cols[f]!.width) { f++; if (f >= COL_MAX) { f = 0; break; } }
-    f = fields[0]!;
-    for (let k = 0; k < texts.length; k++) {
-      const col = this.cols[fields[k]!]!;
-      f = fields[k]!;
-      let printed = 0;
-      if (lineStarted) { parts.push(col.ldelim); printed = col.ldelim.length; }
-      lineStarted = true;
-      const tlen = lens[k]!;
-      if (col.width && col.align === RIGHT) {
-        const s = col.width - tlen - printed;
-        if (s > 0) { parts.push(spaces(s)); printed += s; }
-      }
-      parts.push(texts[k]!);
-      printed += tlen;
-      if (col.width && col.align === LEFT) {
-        const s = col.width - printed;
-        if (s > 0) parts.push(spaces(s));
-      }
-      if (f === COL_MAX - 1) { parts.push('\n'); lineStarted = false; }
-      if (parts.length > 4096) { this.sink.write(parts.join('')); parts.length = 0; }
+    const cols = this.cols;
+    const widths = new Int32Array(COL_MAX);
+    const right = new Uint8Array(COL_MAX);
+    const delims = new Uint8Array(COL_MAX);
+    for (let i = 0; i < COL_MAX; i++) {
+      widths[i] = cols[i]!.width;
+      right[i] = cols[i]!.align === RIGHT ? 1 : 0;
+      // Every ldelim is '' or ' '.
+      delims[i] = cols[i]!.ldelim.length;
     }
-    if (lineStarted) parts.push('\n');
-    this.sink.write(parts.join(''));
+    const data = this.data, ends = this.ends, flds = this.flds;
+    let out = this.outBuf;
+    let p = 0;
+    let lineStarted = false;
+    let start = 0;
+    for (let k = 0; k < ntok; k++) {
+      const f = flds[k]!;
+      const end = ends[k]!;
+      const tlen = end - start;
+      const w = widths[f]!;
+      // Room for delimiter, spacing, the token and a newline.
+      const need = p + tlen + (w > tlen ? w : 0) + 2;
+      if (need > out.length) {
+        const o = Buffer.allocUnsafe(Math.max(need, out.length * 2));
+        out.copy(o, 0, 0, p);
+        out = this.outBuf = o;
+      }
+      let printed = 0;
+      if (lineStarted && delims[f]) { out[p++] = 32; printed = 1; }
+      lineStarted = true;
+      if (w && right[f]) {
+        const s = w - tlen - printed;
+        for (let i = 0; i < s; i++) out[p++] = 32;
+        if (s > 0) printed += s;
+      }
+      if (tlen < 64) {
+        for (let i = start; i < end; i++) out[p++] = data[i]!;
+      } else {
+        data.copy(out, p, start, end);
+        p += tlen;
+      }
+      printed += tlen;
+      if (w && !right[f]) {
+        const s = w - printed;
+        for (let i = 0; i < s; i++) out[p++] = 32;
+      }
+      start = end;
+      if (f === COL_MAX - 1) {
+        out[p++] = 10;
+        lineStarted = false;
+        if (p >= OUT_FLUSH) { this.emit(p); p = 0; out = this.outBuf; }
+      }
+    }
+    if (lineStarted) out[p++] = 10;
+    this.emit(p);
+    // Do not keep a huge output buffer (a single long token) around.
+    if (this.outBuf.length > 4 * OUT_FLUSH) this.outBuf = Buffer.allocUnsafe(OUT_FLUSH + 4096);
     this.reset();
   }
 
   private reset(): void {
-    this.texts = []; this.fields = []; this.lens = [];
-    this.cur = '';
+    this.len = 0;
+    this.ntok = 0;
+    this.tokStart = 0;
     this.field = 0;
     this.chunks = 0;
     this.endOff = 0;
-    this.curLen = 0;
     this.firstInChunk = true;
   }
 }
