@@ -86,6 +86,9 @@ export class InetLinePrinter {
 
   // The reply last accepted by scan(): where it is and where its attributes are (-1: absent).
   private buf: Buffer = Buffer.alloc(0);
+  /** `buf` as 32-bit words, and the buffer that view was made for. */
+  private w: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private wOf: Buffer | null = null;
   private off = 0;
   private proto = 0;
   private aShutdown = -1; private aV6only = -1; private aMark = -1; private aCgroup = -1; private aProtocol = -1;
@@ -100,6 +103,14 @@ export class InetLinePrinter {
   scan(buf: Buffer, off: number, len: number, proto: number): boolean {
     if (len < HDR) return false;
     if (proto !== IPPROTO.TCP && proto !== IPPROTO.UDP && proto !== IPPROTO.RAW && proto !== IPPROTO.DCCP) return false;
+    // Words are read through a Uint32Array over the receive buffer (host order, as netlink's):
+    // far cheaper than Buffer's read methods before the JIT has optimized anything.
+    if ((buf.byteOffset | off) & 3) return false;
+    let w = this.w;
+    if (buf !== this.wOf) {
+      w = this.w = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+      this.wOf = buf;
+    }
     const end = off + len;
     let seen = 0;
     let aShutdown = -1, aV6only = -1, aMark = -1, aCgroup = -1, aProtocol = -1;
@@ -107,8 +118,9 @@ export class InetLinePrinter {
     let aDctcp = -1, aBbr = -1;
     let p = off + HDR;
     while (end - p >= 4) {
-      const alen = buf[p]! | (buf[p + 1]! << 8);
-      const type = (buf[p + 2]! | (buf[p + 3]! << 8)) & 0x3fff;
+      const h = w[p >>> 2]!;
+      const alen = h & 0xffff;
+      const type = (h >>> 16) & 0x3fff;
       if (alen < 4 || alen > end - p) return false;
       const d = p + 4;
       let bit: number;
@@ -151,7 +163,7 @@ export class InetLinePrinter {
   /** Family of the scanned reply. */
   get family(): number { return this.buf[this.off + O_FAMILY]!; }
   /** Bound interface of the scanned reply (0: none). */
-  get ifindex(): number { return this.buf.readUInt32LE(this.off + O_IF); }
+  get ifindex(): number { return this.w[(this.off + O_IF) >>> 2]!; }
 
   /** What filters evaluate, for the scanned reply (as {@link filterSubject} of the decoded socket). */
   subject(): FilterSubject {
@@ -181,34 +193,35 @@ export class InetLinePrinter {
     r.set(COL.STATE);
     r.outBytes(STATE_BYTES[state] ?? UNKNOWN_STATE);
     r.set(COL.RECVQ);
-    r.outIntLeft(buf.readUInt32LE(off + O_RQUEUE), 6);
+    const w = this.w;
+    r.outIntLeft(w[(off + O_RQUEUE) >>> 2]!, 6);
     r.set(COL.SENDQ);
-    r.outIntLeft(buf.readUInt32LE(off + O_WQUEUE), 6);
+    r.outIntLeft(w[(off + O_WQUEUE) >>> 2]!, 6);
     r.set(COL.ADDR);
     // Addresses and ports.
     const v6only = family === 10 && aV6only >= 0 && buf[aV6only] !== 0;
-    const ifindex = buf.readUInt32LE(off + O_IF);
+    const ifindex = w[(off + O_IF) >>> 2]!;
     this.addr(buf, off + O_SRC, family, v6only, ifindex);
-    r.outBytes(this.service(buf.readUInt16BE(off + O_SPORT)));
+    r.outBytes(this.service((buf[off + O_SPORT]! << 8) | buf[off + O_SPORT + 1]!));
     r.next();
     this.addr(buf, off + O_DST, family, v6only, 0);
-    r.outBytes(this.service(buf.readUInt16BE(off + O_DPORT)));
+    r.outBytes(this.service((buf[off + O_DPORT]! << 8) | buf[off + O_DPORT + 1]!));
     r.next();
-    const inode = buf.readUInt32LE(off + O_INODE);
+    const inode = w[(off + O_INODE) >>> 2]!;
     if (ctx.owners && inode) {
       const list = ctx.owners.get(inode);
       if (list && list.length) r.out(` users:(${formatOwners(list, o.threads > 0)})`);
     }
     const timer = buf[off + O_TIMER]!;
     if (o.options && timer) {
-      r.out(` timer:(${TIMER_NAMES[Math.min(timer, 5)]!},${msTimer(buf.readUInt32LE(off + O_EXPIRES))},${buf[off + O_RETRANS]!})`);
+      r.out(` timer:(${TIMER_NAMES[Math.min(timer, 5)]!},${msTimer(w[(off + O_EXPIRES) >>> 2]!)},${buf[off + O_RETRANS]!})`);
     }
     if (o.details) {
-      const uid = buf.readUInt32LE(off + O_UID);
+      const uid = w[(off + O_UID) >>> 2]!;
       if (uid) r.out(` uid:${uid}`);
       r.out(` ino:${inode}`);
       r.out(` sk:${buf.readBigUInt64LE(off + O_COOKIE).toString(16)}`);
-      const mark = aMark >= 0 ? buf.readUInt32LE(aMark) : 0;
+      const mark = aMark >= 0 ? w[aMark >>> 2]! : 0;
       if (mark) r.out(` fwmark:0x${mark.toString(16)}`);
       if (aCgroup >= 0) {
         const id = buf.readBigUInt64LE(aCgroup);
@@ -246,7 +259,8 @@ export class InetLinePrinter {
     const r = this.r;
     if (a >= 0) {
       const n = alen >>> 2;
-      const at = (i: number): number => (i < n ? buf.readUInt32LE(a + 4 * i) : 0);
+      const w = this.w, base = a >>> 2;
+      const at = (i: number): number => (i < n ? w[base + i]! : 0);
       r.outBytes(S_SKMEM); r.outUint(at(0));
       r.outBytes(S_RB); r.outUint(at(1));
       r.outBytes(S_T); r.outUint(at(2));
@@ -258,10 +272,11 @@ export class InetLinePrinter {
       if (n > 8) { r.outBytes(S_D); r.outUint(at(8)); }
       r.outByte(41);
     } else if (aMeminfo >= 0) {
-      r.outBytes(S_MEM); r.outUint(buf.readUInt32LE(aMeminfo));
-      r.outByte(44); r.outByte(119); r.outUint(buf.readUInt32LE(aMeminfo + 4));
-      r.outByte(44); r.outByte(102); r.outUint(buf.readUInt32LE(aMeminfo + 8));
-      r.outByte(44); r.outByte(116); r.outUint(buf.readUInt32LE(aMeminfo + 12));
+      const w = this.w, m = aMeminfo >>> 2;
+      r.outBytes(S_MEM); r.outUint(w[m]!);
+      r.outByte(44); r.outByte(119); r.outUint(w[m + 1]!);
+      r.outByte(44); r.outByte(102); r.outUint(w[m + 2]!);
+      r.outByte(44); r.outByte(116); r.outUint(w[m + 3]!);
       r.outByte(41);
     }
   }
@@ -320,16 +335,17 @@ export class InetLinePrinter {
       } else r.outA(' dctcp:fallback_mode');
     }
     if (aBbr >= 0) {
-      const bw = buf.readUInt32LE(aBbr + 4) * 4294967296 + buf.readUInt32LE(aBbr);
-      r.outBytes(S_BBR); r.outA(sprintBw(bw * 8, numeric)); r.outBytes(S_MRTT); this.msec(buf.readUInt32LE(aBbr + 8));
-      const pacingGain = buf.readUInt32LE(aBbr + 12), cwndGain = buf.readUInt32LE(aBbr + 16);
+      const w = this.w, b = aBbr >>> 2;
+      const bw = w[b + 1]! * 4294967296 + w[b]!;
+      r.outBytes(S_BBR); r.outA(sprintBw(bw * 8, numeric)); r.outBytes(S_MRTT); this.msec(w[b + 2]!);
+      const pacingGain = w[b + 3]!, cwndGain = w[b + 4]!;
       if (pacingGain) { r.outBytes(S_PACING_GAIN); r.outA(g(pacingGain / 256)); }
       if (cwndGain) { r.outBytes(S_CWND_GAIN); r.outA(g(cwndGain / 256)); }
       r.outByte(41);
     }
     let srtt = rtt;
     if (aVegas >= 0) {
-      const enabled = buf.readUInt32LE(aVegas), vrtt = buf.readUInt32LE(aVegas + 8);
+      const enabled = this.w[aVegas >>> 2]!, vrtt = this.w[(aVegas >>> 2) + 2]!;
       if (enabled && vrtt && vrtt !== 0x7fffffff) srtt = vrtt;
     }
     if (srtt > 0 && sndMss && cwnd) {
@@ -386,9 +402,9 @@ export class InetLinePrinter {
   private ti = 0;
   private tiLen = 0;
   private u8(f: number): number { return f < this.tiLen ? this.buf[this.ti + f]! : 0; }
-  private u32(f: number): number { return f + 4 <= this.tiLen ? this.buf.readUInt32LE(this.ti + f) : 0; }
-  private lo(f: number): number { return f + 8 <= this.tiLen ? this.buf.readUInt32LE(this.ti + f) : 0; }
-  private hi(f: number): number { return f + 8 <= this.tiLen ? this.buf.readUInt32LE(this.ti + f + 4) : 0; }
+  private u32(f: number): number { return f + 4 <= this.tiLen ? this.w[(this.ti + f) >>> 2]! : 0; }
+  private lo(f: number): number { return f + 8 <= this.tiLen ? this.w[(this.ti + f) >>> 2]! : 0; }
+  private hi(f: number): number { return f + 8 <= this.tiLen ? this.w[((this.ti + f) >>> 2) + 1]! : 0; }
   /** A u64 as a number (exact below 2^53, else rounded: only used for rates). */
   private num64(f: number): number { return this.hi(f) * 4294967296 + this.lo(f); }
   private isMax(f: number): boolean { return this.lo(f) === 0xffffffff && this.hi(f) === 0xffffffff; }
