@@ -656,6 +656,73 @@ FN(js_wait_pidfd) { ARGS(1); INT(0, pidfd);
   return obj;
 }
 
+/* ---------- files and sysfs of another netns (tun/tap) ----------
+ * A tun fd belongs to the netns of the thread that opened /dev/net/tun, and
+ * sysfs shows the devices of the netns of the thread that created its
+ * superblock; both are done on a short-lived thread that joined the netns. */
+typedef struct {
+  const char *nspath, *path, *call; int flags, result, err;
+} nsfile_job;
+static void *nsfile_thread(void *arg) {
+  nsfile_job *j = arg;
+  j->result = -1;
+  int nsfd = open(j->nspath, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0) { j->err = errno; j->call = "open"; return NULL; }
+  int rc = setns(nsfd, CLONE_NEWNET);
+  j->err = errno;
+  close(nsfd);
+  if (rc < 0) { j->call = "setns"; return NULL; }
+  if (j->path) { /* a file, e.g. /dev/net/tun */
+    j->result = open(j->path, j->flags | O_CLOEXEC, 0666);
+    if (j->result < 0) { j->err = errno; j->call = "open"; }
+    return NULL;
+  }
+  /* A detached, read-only sysfs mount (new mount API): no mount namespace
+   * is touched, and closing the fd unmounts it. */
+  int fs = (int)syscall(SYS_fsopen, "sysfs", FSOPEN_CLOEXEC);
+  if (fs < 0) { j->err = errno; j->call = "fsopen"; return NULL; }
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+    j->err = errno; j->call = "fsconfig"; close(fs); return NULL;
+  }
+  j->result = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                           MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  if (j->result < 0) { j->err = errno; j->call = "fsmount"; }
+  close(fs);
+  return NULL;
+}
+/* A netns argument: a namespace file path or a pid. */
+static int nsfile_target(napi_env env, napi_value v, char *path, size_t sz) {
+  if (type_of(env, v) == napi_number) {
+    int32_t pid;
+    napi_get_value_int32(env, v, &pid);
+    snprintf(path, sz, "/proc/%d/ns/net", pid);
+    return 1;
+  }
+  return get_str(env, v, path, sz);
+}
+static napi_value nsfile_run(napi_env env, nsfile_job *j) {
+  pthread_t th;
+  int rc = pthread_create(&th, NULL, nsfile_thread, j);
+  if (rc != 0) return throw_errno(env, "pthread_create", rc);
+  pthread_join(th, NULL);
+  if (j->result < 0) return throw_errno(env, j->call, j->err);
+  return num(env, j->result);
+}
+FN(js_open_in_netns) { ARGS(3); STR(0, path); INT(1, flags);
+  char nspath[4096];
+  if (!nsfile_target(env, argv[2], nspath, sizeof nspath))
+    return type_err(env, "netns must be a string or number");
+  nsfile_job j = { .nspath = nspath, .path = path, .flags = flags };
+  return nsfile_run(env, &j);
+}
+FN(js_sysfs_in_netns) { ARGS(1);
+  char nspath[4096];
+  if (!nsfile_target(env, argv[0], nspath, sizeof nspath))
+    return type_err(env, "netns must be a string or number");
+  nsfile_job j = { .nspath = nspath };
+  return nsfile_run(env, &j);
+}
+
 /* ---------- module init ---------- */
 static napi_value init(napi_env env, napi_value exports) {
   static const struct { const char *name; napi_callback fn; } fns[] = {
@@ -665,6 +732,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"read", js_read}, {"write", js_write}, {"ioctl", js_ioctl}, {"open", js_open},
     {"close", js_close}, {"netnsCreate", js_netns_create}, {"umount", js_umount},
     {"mount", js_mount}, {"spawnInNetns", js_spawn_in_netns}, {"waitPidfd", js_wait_pidfd},
+    {"openInNetns", js_open_in_netns}, {"sysfsInNetns", js_sysfs_in_netns},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -141,6 +141,18 @@ export interface NativeBinding {
   spawnInNetns(nsPath: string, argv: string[], etcNetnsName: string | null): { pid: number; pidfd: number };
   /** waitid(P_PIDFD, WEXITED|WNOHANG); null if the child has not exited. */
   waitPidfd(pidfd: number): WaitResult | null;
+  /**
+   * open(2) (O_CLOEXEC added) on a short-lived thread that joined `netns` (a
+   * namespace file path or a pid). A /dev/net/tun fd opened this way creates
+   * its device in that namespace.
+   */
+  openInNetns(path: string, flags: number, netns: string | number): number;
+  /**
+   * A detached read-only sysfs mount made inside `netns` (fsopen/fsmount on a
+   * short-lived thread): its class/net shows that namespace's devices. Read it
+   * through `/proc/self/fd/FD/…`; closing the fd unmounts it.
+   */
+  sysfsInNetns(netns: string | number): number;
   readonly constants: NativeConstants;
 }
 
