@@ -23,7 +23,7 @@ import {
   BOND_MODES, MACVLAN_MODE, IPVLAN_MODE, VLAN_PROTO,
   type BridgeData, type BridgeSlaveData, type BondData, type BondSlaveData, type VlanData, type VxlanData,
   type MacvlanData, type IpvlanData, type VrfData, type GeneveData, type GreData, type IptunData,
-  type Ip6tnlData, type VtiData, type VethData,
+  type Ip6tnlData, type VtiData, type VethData, type TunData,
 } from './rtnetlink/kinds/index.js';
 
 /** Operational states (IF_OPER_*), indexed by value. */
@@ -80,6 +80,7 @@ export interface LinkKindDataMap {
   macvlan: MacvlanData; macvtap: MacvlanData; ipvlan: IpvlanData; ipvtap: IpvlanData; vrf: VrfData;
   geneve: GeneveData; gre: GreData; gretap: GreData; erspan: GreData; ip6gre: GreData; ip6gretap: GreData;
   ip6erspan: GreData; ipip: IptunData; sit: IptunData; ip6tnl: Ip6tnlData; vti: VtiData; vti6: VtiData;
+  tun: TunData;
 }
 /** Typed IFLA_INFO_SLAVE_DATA by master kind (see {@link slaveData}). */
 export interface SlaveKindDataMap { bridge: BridgeSlaveData; bond: BondSlaveData; vrf: { table?: number } }

@@ -15,4 +15,5 @@ export * from './vrf.js';
 export * from './geneve.js';
 export * from './tunnel.js';
 export * from './veth.js';
+export * from './tun.js';
 export { in4, in6, zeroIndexed } from './common.js';
