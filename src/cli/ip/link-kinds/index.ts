@@ -16,12 +16,13 @@ import { ipvlan } from './ipvlan.js';
 import { vrf, vrfSlave } from './vrf.js';
 import { tunnelKinds } from './tunnel.js';
 import { geneve } from './geneve.js';
+import { tun } from './tun.js';
 
 const KINDS = new Map<string, KindCli>([
   ['bridge', bridge], ['bridge_slave', bridgeSlave], ['bond', bond], ['bond_slave', bondSlave],
   ['vlan', vlan], ['vxlan', vxlan], ['macvlan', macvlan('macvlan')], ['macvtap', macvlan('macvtap')],
   ['ipvlan', ipvlan('ipvlan')], ['ipvtap', ipvlan('ipvtap')], ['vrf', vrf], ['vrf_slave', vrfSlave],
-  ['geneve', geneve], ...tunnelKinds(),
+  ['geneve', geneve], ['tun', tun], ...tunnelKinds(),
 ]);
 
 /** The CLI module of a kind (`bridge`, `bridge_slave`, …), if rip has one. */
