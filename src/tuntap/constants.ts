@@ -12,7 +12,7 @@ const TUN_H = ['linux/if_tun.h'];
  * numbers are the `_IOW('T', n, int)` / `_IOR(…)` encodings of x86-64 and
  * every other architecture with the generic ioctl layout.
  */
-export const TUN_IOCTL = constants('TUN', TUN_H, {
+export const TUN_IOCTL = constants('TUN', ['linux/ioctl.h', ...TUN_H], {
   SETIFF: 0x400454ca,
   SETPERSIST: 0x400454cb,
   SETOWNER: 0x400454cc,
