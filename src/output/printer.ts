@@ -8,6 +8,7 @@
  */
 import { writeSync } from 'node:fs';
 import { sprintf, type PrintfArg } from './printf.js';
+import { COLOR_NONE, COLOR_RESET, type ColorAttr, type Palette } from './color.js';
 
 /** Where a field goes: text only, JSON only, or both (iproute2's PRINT_FP/JSON/ANY). */
 export const FP = 1;
@@ -64,6 +65,8 @@ export interface PrinterOptions {
   readonly pretty?: boolean;
   /** Line separator in text mode: "\n", or "\\" for iproute2's -oneline. */
   readonly lineSep?: string;
+  /** Colours of text output (see color.ts); undefined (the default) prints no colour. */
+  readonly palette?: Palette;
 }
 
 /** Escaped JSON keys with their separator, by key: the same few keys are written for every object. */
@@ -75,6 +78,8 @@ export class Printer {
   readonly json: boolean;
   readonly pretty: boolean;
   readonly lineSep: string;
+  /** The text colours, or undefined when colour is off (always off in JSON mode). */
+  readonly palette: Palette | undefined;
   private depth = 0;
   private sep = '';
   private jsonActive = false;
@@ -83,6 +88,7 @@ export class Printer {
     this.json = opts.json ?? false;
     this.pretty = opts.pretty ?? false;
     this.lineSep = opts.lineSep ?? '\n';
+    this.palette = this.json ? undefined : opts.palette;
   }
 
   // ----- JSON writer (lib/json_writer.c) -----
@@ -187,6 +193,27 @@ export class Printer {
     } else if (this.isFp(t)) {
       this.sink.write(sprintf(fmt, value ?? ''));
     }
+  }
+
+  /**
+   * print_color_string: as {@link string}, with the whole formatted text
+   * (format's literal text and padding included) in `color` when colour is on.
+   */
+  colorString(t: OutputType, color: ColorAttr, key: string | null, fmt: string, value: string | null): void {
+    if (this.palette === undefined || color === COLOR_NONE || !this.isFp(t)) this.string(t, key, fmt, value);
+    else this.sink.write(this.palette[color] + sprintf(fmt, value ?? '') + COLOR_RESET);
+  }
+
+  /** color_fprintf(stdout, color, …): text-only output in `color` when colour is on. */
+  colorText(color: ColorAttr, fmt: string, ...args: PrintfArg[]): void {
+    if (this.jsonActive) return;
+    const s = args.length ? sprintf(fmt, ...args) : fmt;
+    this.sink.write(this.palette === undefined || color === COLOR_NONE ? s : this.palette[color] + s + COLOR_RESET);
+  }
+
+  /** Already formatted text in `color` when colour is on (for renderers that build lines as strings). */
+  paint(color: ColorAttr, text: string): string {
+    return this.palette === undefined || color === COLOR_NONE ? text : this.palette[color] + text + COLOR_RESET;
   }
 
   /** print_uint/print_u64/print_int/print_s64/print_hu/...: integers, JSON as bare numbers. */

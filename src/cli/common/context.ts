@@ -6,6 +6,7 @@
 // Loaded on first use: commands that never talk rtnetlink (or use their own socket) skip its module graph.
 import type { Netlink } from '../../netlink/netlink.js';
 import { Printer, FdSink, type Sink } from '../../output/printer.js';
+import { paletteFor } from '../../output/color.js';
 
 /** Global options shared by ip/tc (iproute2 names). */
 export interface GlobalOptions {
@@ -19,6 +20,7 @@ export interface GlobalOptions {
   resolve: boolean;
   numeric: number;
   timestamp: number;
+  /** Colour text output: the outcome of check_enable_color() for -c/-color (never with -j). */
   color: boolean;
   force: boolean;
   all: boolean;
@@ -43,7 +45,10 @@ export class CliContext {
   private nl: Netlink | undefined;
 
   constructor(readonly opts: GlobalOptions, readonly sink: Sink = new FdSink(1)) {
-    this.printer = new Printer(sink, { json: opts.json, pretty: opts.pretty, lineSep: opts.oneline ? '\\' : '\n' });
+    this.printer = new Printer(sink, {
+      json: opts.json, pretty: opts.pretty, lineSep: opts.oneline ? '\\' : '\n',
+      palette: opts.color ? paletteFor(process.env.COLORFGBG) : undefined,
+    });
   }
 
   /** The rtnetlink handle for the selected namespace (opened on first use). */

@@ -11,6 +11,7 @@ import { splitBatchLine } from '../common/batch.js';
 import { RequestBatch } from '../../netlink/batch.js';
 import { NETLINK } from '../../netlink/constants.js';
 import type { MessageCodec } from '../../netlink/codec/schema.js';
+import { matchesColor, colorEnabled, type ColorOption } from '../../output/color.js';
 
 /** An `ip OBJECT …` handler: returns the exit status. */
 export type IpHandler = (ctx: CliContext, args: Args) => Promise<number>;
@@ -98,6 +99,7 @@ export function readFamily(name: string): number {
 /** Parse leading global options; returns the rest of argv. */
 export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): string[] {
   let i = 0;
+  let color: ColorOption = 'never';
   while (i < argv.length) {
     let opt = argv[i]!;
     if (opt === '--') { i++; break; }
@@ -142,10 +144,7 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
       const v = needValue();
       if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new CliError(`Invalid rcvbuf size '${v}'`);
     }
-    else if (opt === '-c' || opt === '-color' || opt.startsWith('-color=')) {
-      const v = opt.startsWith('-color=') ? opt.slice(7) : 'always';
-      opts.color = v === 'always' || (v === 'auto' && process.stdout.isTTY === true);
-    }
+    else if (matchesColor(opt) !== undefined) color = matchesColor(opt)!;
     else if (matches(opt, '-help')) usage();
     else if (matches(opt, '-netns')) {
       const v = argv[++i];
@@ -160,6 +159,8 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
     else throw new CliError(`Option "${opt}" is unknown, try "${prog} -help".`);
     i++;
   }
+  // check_enable_color() runs after all options, so a later -j still turns colour off.
+  opts.color = colorEnabled(color, opts.json, process.stdout.isTTY === true);
   return argv.slice(i);
 }
 

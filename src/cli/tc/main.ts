@@ -9,6 +9,7 @@ import { CliError, matches } from '../common/args.js';
 import { CliContext, defaultGlobals, type GlobalOptions } from '../common/context.js';
 import { reportError } from '../common/errors.js';
 import { splitBatchLine } from '../common/batch.js';
+import { matchesColor, colorEnabled, type ColorOption } from '../../output/color.js';
 import { loadClassNames, unloadClassNames } from '../../tc/handle.js';
 import { TcExit, readBatchFile, closeTcNet, tcOptions } from './common.js';
 
@@ -47,6 +48,7 @@ where  OBJECT := { qdisc | class | filter | chain |
 /** Parse tc's global options (tc.c main); returns the rest, or an exit status. */
 function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
   let i = 0;
+  let color: ColorOption = 'never';
   while (i < argv.length) {
     const a = argv[i]!;
     if (a[0] !== '-') break;
@@ -91,8 +93,9 @@ function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
       // tc's NEXT_ARG() in main() lets a missing path through: no command follows, so it prints usage.
       if (v === undefined) break;
       tcOptions.confFile = v;
-    } else if (a === '-c' || a === '-color' || a.startsWith('-color=') || matches(a, '-color')) {
-      opts.color = false; // tc output is compared without colour; colour is never on for pipes.
+    } else if (matchesColor(a) !== undefined) {
+      // `-c` and `-co` never get here: tc.c tests -cf/-conf first, so they name a class-names file.
+      color = matchesColor(a)!;
     } else if (matches(a, '-timestamp')) opts.timestamp++;
     else if (matches(a, '-tshort')) opts.timestamp += 2;
     else if (matches(a, '-json')) opts.json = true;
@@ -104,6 +107,7 @@ function parseGlobals(argv: string[], opts: GlobalOptions): string[] | number {
     }
     i++;
   }
+  opts.color = colorEnabled(color, opts.json, process.stdout.isTTY === true);
   return argv.slice(i);
 }
 
