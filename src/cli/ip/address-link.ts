@@ -6,6 +6,7 @@
  */
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
+import { COLOR_MAC } from '../../output/color.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { type Link } from '../../netlink/link.js';
 import { type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
@@ -126,7 +127,7 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
     const mflag = printNameAndLink(p, '%-16s ', l, { byIndex: o.byIndex });
     if (a.operstate !== undefined) printOperstate(p, a.operstate, true);
     if (o.family === AF_PACKET) {
-      if (a.address !== undefined) p.string(ANY, 'address', '%s ', a.address);
+      if (a.address !== undefined) p.colorString(ANY, COLOR_MAC, 'address', '%s ', a.address);
       printLinkFlags(p, l.flags, mflag);
       p.string(FP, null, '%s', '\n');
     }
@@ -152,7 +153,7 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
   if (!o.family || o.family === AF_PACKET || details) {
     p.nl();
     p.string(ANY, 'link_type', '    link/%s ', linkTypeName(l.type));
-    if (a.address !== undefined) p.string(ANY, 'address', '%s', a.address);
+    if (a.address !== undefined) p.colorString(ANY, COLOR_MAC, 'address', '%s', a.address);
     if (a.broadcast !== undefined) {
       if (l.flags & IFF.POINTOPOINT) {
         p.string(FP, null, ' peer ', null);
@@ -160,11 +161,11 @@ export function printAddressLinkInfo(ctx: CliContext, l: Link, o: LinkLineOption
       } else {
         p.string(FP, null, ' brd ', null);
       }
-      p.string(ANY, 'broadcast', '%s', a.broadcast);
+      p.colorString(ANY, COLOR_MAC, 'broadcast', '%s', a.broadcast);
     }
     if (a.perm_address !== undefined && a.perm_address !== a.address) {
       p.string(FP, null, ' permaddr ', null);
-      p.string(ANY, 'permaddr', '%s', a.perm_address);
+      p.colorString(ANY, COLOR_MAC, 'permaddr', '%s', a.perm_address);
     }
   }
   if (a.link_netnsid !== undefined) {

@@ -8,6 +8,7 @@
 import { Args, CliError, matches, invarg, duparg, duparg2, parseUnsigned } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { familyColor } from '../../output/color.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { decodeLink, type Link } from '../../netlink/link.js';
 import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
@@ -316,7 +317,8 @@ export function printAddrInfo(ctx: CliContext, a: AddrRecord, f: AddrFilter, nam
   const h = a.raw.header;
   const at = a.raw.attrs;
   if (!addressMatches(a, f, nameOf)) return;
-  if (!p.inJson) { p.text(addrInfoText(a, f, nameOf, ctx.opts.brief, p.lineSep, deleted)); return; }
+  // Coloured text takes the per-field path below (the one-string renderer has no colour).
+  if (!p.inJson && p.palette === undefined) { p.text(addrInfoText(a, f, nameOf, ctx.opts.brief, p.lineSep, deleted)); return; }
   if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
   const brief = ctx.opts.brief;
   if (!brief) {
@@ -336,10 +338,10 @@ export function printAddrInfo(ctx: CliContext, a: AddrRecord, f: AddrFilter, nam
   const local = at.local ?? at.address;
   const peer = at.address ?? at.local;
   if (local !== undefined) {
-    p.string(ANY, 'local', '%s', local);
+    p.colorString(ANY, familyColor(h.family), 'local', '%s', local);
     if (peer !== undefined && peer !== local) {
       p.string(FP, null, ' %s ', 'peer');
-      p.string(ANY, 'address', '%s', peer);
+      p.colorString(ANY, familyColor(h.family), 'address', '%s', peer);
     }
     p.int(ANY, 'prefixlen', '/%d ', h.prefixlen);
     if (at.rt_priority !== undefined) p.uint(ANY, 'metric', 'metric %u ', at.rt_priority);
@@ -347,11 +349,11 @@ export function printAddrInfo(ctx: CliContext, a: AddrRecord, f: AddrFilter, nam
   if (brief) return;
   if (at.broadcast !== undefined) {
     p.string(FP, null, '%s ', 'brd');
-    p.string(ANY, 'broadcast', '%s ', at.broadcast);
+    p.colorString(ANY, familyColor(h.family), 'broadcast', '%s ', at.broadcast);
   }
   if (at.anycast !== undefined) {
     p.string(FP, null, '%s ', 'any');
-    p.string(ANY, 'anycast', '%s ', at.anycast);
+    p.colorString(ANY, familyColor(h.family), 'anycast', '%s ', at.anycast);
   }
   p.string(ANY, 'scope', 'scope %s ', rtScopeName(h.scope));
   printIfaFlags(p, h.family, a.flags);

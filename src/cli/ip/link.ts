@@ -6,6 +6,7 @@
 import { Args, CliError, matches, duparg2, invarg } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { COLOR_IFNAME, COLOR_MAC, operstateColor } from '../../output/color.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { OPER_STATES, type Link } from '../../netlink/link.js';
 import type { LinkStats64 } from '../../netlink/structs.js';
@@ -71,7 +72,7 @@ export function printNameAndLink(p: Printer, fmt: string, l: Link, idx: LinkInde
     }
     if (link) name = `${name}@${link}`;
   }
-  p.string(ANY, 'ifname', fmt, name);
+  p.colorString(ANY, COLOR_IFNAME, 'ifname', fmt, name);
   return mflag;
 }
 
@@ -82,11 +83,12 @@ export function printOperstate(p: Printer, state: number, brief: boolean): void 
     if (p.inJson) p.uint(JSON_ONLY, 'operstate_index', '', state);
     else p.hex0x(FP, null, 'state %#llx', state);
   } else if (brief) {
-    p.string(ANY, 'operstate', '%-14s ', name);
+    p.colorString(ANY, operstateColor(state), 'operstate', '%-14s ', name);
   } else if (p.inJson) {
     p.string(JSON_ONLY, 'operstate', '', name);
   } else {
-    p.text('state %s ', name);
+    p.text('state ');
+    p.colorText(operstateColor(state), '%s ', name);
   }
 }
 
@@ -263,7 +265,7 @@ export function printLink(ctx: CliContext, l: Link, idx: LinkIndex, opts: { read
   if (ctx.opts.brief) {
     const mdown = printNameAndLink(p, '%-16s ', l, idx);
     if (a.operstate !== undefined) printOperstate(p, a.operstate, true);
-    if (a.address !== undefined) p.string(ANY, 'address', '%s ', llAddrText(a.address, l.type));
+    if (a.address !== undefined) p.colorString(ANY, COLOR_MAC, 'address', '%s ', llAddrText(a.address, l.type));
     printLinkFlags(p, l.flags, mdown);
     p.string(FP, null, '%s', '\n');
     p.closeObject();
@@ -290,7 +292,7 @@ export function printLink(ctx: CliContext, l: Link, idx: LinkIndex, opts: { read
   }
   p.nl();
   p.string(ANY, 'link_type', '    link/%s ', linkTypeName(l.type));
-  if (a.address !== undefined) p.string(ANY, 'address', '%s', llAddrText(a.address, l.type));
+  if (a.address !== undefined) p.colorString(ANY, COLOR_MAC, 'address', '%s', llAddrText(a.address, l.type));
   if (a.broadcast !== undefined) {
     if (l.flags & IFF.POINTOPOINT) {
       p.string(FP, null, ' peer ', null);
@@ -298,11 +300,11 @@ export function printLink(ctx: CliContext, l: Link, idx: LinkIndex, opts: { read
     } else {
       p.string(FP, null, ' brd ', null);
     }
-    p.string(ANY, 'broadcast', '%s', llAddrText(a.broadcast, l.type));
+    p.colorString(ANY, COLOR_MAC, 'broadcast', '%s', llAddrText(a.broadcast, l.type));
   }
   if (a.perm_address !== undefined && a.perm_address !== a.address) {
     p.string(FP, null, ' permaddr ', null);
-    p.string(ANY, 'permaddr', '%s', llAddrText(a.perm_address, l.type));
+    p.colorString(ANY, COLOR_MAC, 'permaddr', '%s', llAddrText(a.perm_address, l.type));
   }
   if (a.link_netnsid !== undefined) {
     const id = a.link_netnsid;

@@ -11,6 +11,7 @@ import { Args, CliError, matches, duparg, duparg2, invarg } from '../common/args
 import { llAddrA2n } from './neighbor.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
+import { COLOR_IFNAME, COLOR_MAC, familyColor } from '../../output/color.js';
 import { native } from '../../netlink/native.js';
 import { netnsTarget } from '../../netlink/socket.js';
 import { formatAddress, formatLladdr } from '../../netlink/addr.js';
@@ -147,7 +148,7 @@ async function list(ctx: CliContext, args: Args): Promise<number> {
       if (cur) { p.closeArray(JSON_ONLY, ''); p.closeObject(); }
       p.openObject();
       p.uint(ANY, 'ifindex', '%d:', m.index);
-      p.string(ANY, 'ifname', '\t%s', m.name);
+      p.colorString(ANY, COLOR_IFNAME, 'ifname', '\t%s', m.name);
       p.nl();
       cur = m.index;
       p.openArray(JSON_ONLY, 'maddr');
@@ -156,10 +157,10 @@ async function list(ctx: CliContext, args: Args): Promise<number> {
     p.openObject();
     if (m.family === 17) {
       p.string(FP, null, 'link  ', null);
-      p.string(ANY, 'link', '%s', formatLladdr(m.addr));
+      p.colorString(ANY, COLOR_MAC, 'link', '%s', formatLladdr(m.addr));
     } else {
       p.string(ANY, 'family', '%-5s ', familyWord(m.family));
-      p.string(ANY, 'address', '%s', formatAddress(m.addr));
+      p.colorString(ANY, familyColor(m.family), 'address', '%s', formatAddress(m.addr));
     }
     if (m.users !== 1) p.uint(ANY, 'users', ' users %u', m.users);
     if (m.features) p.string(ANY, 'features', ' %s', m.features);

@@ -11,6 +11,7 @@
  */
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
+import { COLOR_IFNAME, COLOR_MAC, familyColor } from '../../output/color.js';
 import type { Neighbor } from '../../netlink/neighbor.js';
 import type { Nexthop } from '../../netlink/nexthop.js';
 import { attrs, attr, u32, u64, ipaddr, bytes, struct, message, u8, pad, s32, type Infer } from '../../netlink/codec/schema.js';
@@ -46,21 +47,21 @@ export function printNeighEvent(ctx: CliContext, n: Neighbor, action: 'new' | 'd
   else if (action === 'get') p.null(ANY, 'miss', '%s ', 'miss');
   const dst = n.raw.attrs.dst;
   if (ctx.opts.brief) {
-    if (dst !== undefined) p.string(ANY, 'dst', '%-39s ', dst);
-    if (!ifindex && h.ifindex) p.string(ANY, 'dev', '%-16s ', nameOf(h.ifindex));
-    if (n.lladdr !== undefined) p.string(ANY, 'lladdr', '%s', n.lladdr);
+    if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%-39s ', dst);
+    if (!ifindex && h.ifindex) p.colorString(ANY, COLOR_IFNAME, 'dev', '%-16s ', nameOf(h.ifindex));
+    if (n.lladdr !== undefined) p.colorString(ANY, COLOR_MAC, 'lladdr', '%s', n.lladdr);
     p.string(FP, null, '%s', '\n');
     p.closeObject();
     return;
   }
-  if (dst !== undefined) p.string(ANY, 'dst', '%s ', dst);
+  if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%s ', dst);
   if (!ifindex && h.ifindex) {
     p.text('dev ');
-    p.string(ANY, 'dev', '%s ', nameOf(h.ifindex));
+    p.colorString(ANY, COLOR_IFNAME, 'dev', '%s ', nameOf(h.ifindex));
   }
   if (n.lladdr !== undefined) {
     p.text('lladdr ');
-    p.string(ANY, 'lladdr', '%s ', n.lladdr);
+    p.colorString(ANY, COLOR_MAC, 'lladdr', '%s ', n.lladdr);
   }
   if (h.flags & NTF_ROUTER) p.null(ANY, 'router', '%s ', 'router');
   if (h.flags & NTF_PROXY) p.null(ANY, 'proxy', '%s ', 'proxy');
@@ -150,7 +151,7 @@ export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: bool
   } else {
     p.string(FP, null, '%-32s Iif: ', `(${src},${dst})`);
   }
-  if (iif) p.string(ANY, 'iif', '%-10s ', nameOf(iif));
+  if (iif) p.colorString(ANY, COLOR_IFNAME, 'iif', '%-10s ', nameOf(iif));
   else p.string(ANY, 'iif', '%s ', 'unresolved');
   if (tb.multipath) {
     const mp = tb.multipath;
@@ -162,7 +163,7 @@ export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: bool
       if (len > mp.length - off) break;
       p.openObject();
       if (first) { p.string(FP, null, 'Oifs: ', null); first = false; }
-      p.string(ANY, 'oif', '%s', nameOf(mp.readInt32LE(off + 4)));
+      p.colorString(ANY, COLOR_IFNAME, 'oif', '%s', nameOf(mp.readInt32LE(off + 4)));
       const hops = mp[off + 3]!;
       if (hops > 1) p.uint(ANY, 'ttl', '(ttl %u) ', hops);
       else p.string(FP, null, ' ', null);

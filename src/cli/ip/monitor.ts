@@ -16,6 +16,7 @@ import type { Address } from '../../netlink/address.js';
 import type { MonitorEvent, MonitorObject, NetconfMessage, NsidMessage, RawRtMessage } from '../../netlink/monitor.js';
 import { familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { ANY, FP } from '../../output/printer.js';
+import { COLOR_IFNAME } from '../../output/color.js';
 import * as netns from '../../netlink/netns.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
 import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent } from './monitor-print.js';
@@ -45,7 +46,7 @@ const BUILTIN: Partial<Record<MonitorObject, () => Promise<ObjectPrinter>>> = {
     return (ctx, message, _deleted, names) => {
       const r = message as Parameters<typeof print.routeText>[0];
       lib.nameRoute(r, names);
-      const o = print.defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+      const o = print.defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
       if (ctx.printer.inJson) print.routeJson(ctx.printer, r, o);
       else ctx.printer.text('%s', print.routeText(r, o));
     };
@@ -240,7 +241,7 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       p.string(ANY, 'family', '%s ', familyName(n.family));
       if (n.ifindex !== undefined) {
         const dev = ifi === -1 ? 'all' : ifi === -2 ? 'default' : s.nameOf(ifi);
-        p.string(ANY, 'interface', '%s ', dev);
+        p.colorString(ANY, COLOR_IFNAME, 'interface', '%s ', dev);
       }
       const onOff = (key: string, v: number | undefined): void => { if (v !== undefined) p.onOff(ANY, key, `${key} %s `, v !== 0); };
       onOff('forwarding', n.forwarding);

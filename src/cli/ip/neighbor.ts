@@ -6,6 +6,7 @@
 import { Args, CliError, matches, invarg, duparg, duparg2 } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, Printer } from '../../output/printer.js';
+import { COLOR_IFNAME, COLOR_MAC, familyColor } from '../../output/color.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
 import { neighMessage, NUD, NTF, NTF_EXT, type NeighAttrs } from '../../netlink/rtnetlink/neighbor-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
@@ -183,21 +184,21 @@ function printNeigh(ctx: CliContext, p: Printer, n: Neighbor, links: LinkMap, fi
   const dst = a.dst;
   const lladdr = a.lladdr !== undefined ? llAddrText(a.lladdr, links.type(n.ifindex)) : undefined;
   if (ctx.opts.brief) {
-    if (dst !== undefined) p.string(ANY, 'dst', '%-39s ', dst);
-    if (!filterIndex && n.ifindex) p.string(ANY, 'dev', '%-16s ', links.name(n.ifindex));
-    if (lladdr !== undefined) p.string(ANY, 'lladdr', '%s', lladdr);
+    if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%-39s ', dst);
+    if (!filterIndex && n.ifindex) p.colorString(ANY, COLOR_IFNAME, 'dev', '%-16s ', links.name(n.ifindex));
+    if (lladdr !== undefined) p.colorString(ANY, COLOR_MAC, 'lladdr', '%s', lladdr);
     p.string(FP, null, '%s', '\n');
     p.closeObject();
     return;
   }
-  if (dst !== undefined) p.string(ANY, 'dst', '%s ', dst);
+  if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%s ', dst);
   if (!filterIndex && n.ifindex) {
     p.text('dev ');
-    p.string(ANY, 'dev', '%s ', links.name(n.ifindex));
+    p.colorString(ANY, COLOR_IFNAME, 'dev', '%s ', links.name(n.ifindex));
   }
   if (lladdr !== undefined) {
     p.text('lladdr ');
-    p.string(ANY, 'lladdr', '%s ', lladdr);
+    p.colorString(ANY, COLOR_MAC, 'lladdr', '%s ', lladdr);
   }
   if (n.flags & NTF.ROUTER) p.null(ANY, 'router', '%s ', 'router');
   if (n.flags & NTF.PROXY) p.null(ANY, 'proxy', '%s ', 'proxy');

@@ -6,6 +6,7 @@
 import { Args, CliError, matches, invarg, duparg2 } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { COLOR_IFNAME, familyColor } from '../../output/color.js';
 import { RTM, NLM_F, AF } from '../../netlink/constants.js';
 import {
   nexthopMessage, NEXTHOP_GRP_TYPE, RTNH_F, type NexthopAttrs, type ResGroupAttrs,
@@ -101,12 +102,12 @@ export function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAt
   if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
   if (a.gateway !== undefined) {
     if (p.inJson) p.string(JSON_ONLY, 'gateway', '', a.gateway);
-    else { p.text('via '); p.string(FP, null, '%s ', a.gateway); }
+    else { p.text('via '); p.colorString(FP, familyColor(h.family), null, '%s ', a.gateway); }
   }
   if (a.oif) {
     const name = links.name(a.oif);
     if (p.inJson) p.string(JSON_ONLY, 'dev', '', name);
-    else p.text('%s %s ', 'dev', name);
+    else { p.text('dev '); p.colorText(COLOR_IFNAME, '%s ', name); }
   }
   if (h.scope !== 0 || ctx.opts.details > 0) p.string(ANY, 'scope', 'scope %s ', scopeName(h.scope, numeric));
   if (a.blackhole) p.null(ANY, 'blackhole', 'blackhole ', '');

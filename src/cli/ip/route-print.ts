@@ -10,6 +10,7 @@
  * @module
  */
 import { ANY, FP, JSON_ONLY, jsonString, type Printer } from '../../output/printer.js';
+import { COLOR_IFNAME, familyColor, paint, type ColorAttr, type Palette } from '../../output/color.js';
 import type { Route, RouteEncap } from '../../netlink/route.js';
 import type { RtVia } from '../../netlink/rtnetlink/route-schema.js';
 import {
@@ -39,6 +40,8 @@ export interface RoutePrintOptions {
   readonly prefsrcExact: (family: number) => boolean;
   /** With -d: the nexthop object of an `nhid` route, printed as `nh_info` (print_cache_nexthop_id). */
   readonly nhInfo?: (id: number) => NexthopInfo | undefined;
+  /** Text colours (-c), or undefined for none. */
+  readonly palette?: Palette;
 }
 
 /** What `nh_info` prints of a nexthop object (ip/ipnexthop.c __print_nexthop_entry). */
@@ -61,8 +64,8 @@ function nhInfoText(nh: NexthopInfo, o: RoutePrintOptions): string {
   let s = `id ${nh.id} `;
   if (nh.group) s += 'group ' + nh.group.map((g) => `${g.id}${g.weight !== undefined && g.weight > 1 ? `,${g.weight}` : ''}`).join('/') + ' ';
   if (nh.type !== undefined && nh.type !== 'mpath') s += `type ${nh.type} `;
-  if (nh.gateway !== undefined) s += `via ${nh.gateway} `;
-  if (nh.dev !== undefined) s += `dev ${nh.dev} `;
+  if (nh.gateway !== undefined) s += 'via ' + col(o, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), nh.gateway + ' ');
+  if (nh.dev !== undefined) s += 'dev ' + col(o, COLOR_IFNAME, nh.dev + ' ');
   if (nh.scope !== 0 || o.details > 0) s += `scope ${scopeName(nh.scope)} `;
   if (nh.blackhole) s += 'blackhole ';
   if (nh.protocol !== 0 || o.details > 0) s += `proto ${protoName(nh.protocol)} `;
@@ -96,12 +99,23 @@ function nhInfoJson(p: Printer, nh: NexthopInfo, o: RoutePrintOptions): void {
 }
 
 /** Options for a plain `ip route show` / `ip route get`. */
-export function defaultPrintOptions(details: number, stats: number, oneline: boolean): RoutePrintOptions {
+export function defaultPrintOptions(details: number, stats: number, oneline: boolean, palette?: Palette): RoutePrintOptions {
   return {
     details, stats, sl: oneline ? '\\' : '\n', typemask: 0, tableSelected: false,
     protocolPinned: false, scopePinned: false, tosPinned: false, oifPinned: false, iifPinned: false,
-    metricPinned: false, realmPinned: false, viaExact: () => false, prefsrcExact: () => false,
+    metricPinned: false, realmPinned: false, viaExact: () => false, prefsrcExact: () => false, palette,
   };
+}
+
+/** color_fprintf() of a field's text: coloured only with -c. */
+function col(o: RoutePrintOptions, color: ColorAttr, text: string): string {
+  return o.palette === undefined ? text : paint(o.palette, color, text);
+}
+
+/** The colour of dst/from: get_real_family() maps multicast routes of the IPMR/IP6MR families to inet/inet6. */
+function prefixColor(r: Route): ColorAttr {
+  const f = r.typeId === RTN_MULTICAST ? (r.family === RTNL_FAMILY_IPMR ? AF_INET : r.family === RTNL_FAMILY_IP6MR ? AF_INET6 : r.family) : r.family;
+  return familyColor(f);
 }
 
 const RT_TABLE_MAIN = 254;
@@ -111,6 +125,9 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 const AF_MPLS = 28;
 const RTN_UNICAST = 1;
+const RTN_MULTICAST = 5;
+const RTNL_FAMILY_IPMR = 128;
+const RTNL_FAMILY_IP6MR = 129;
 
 const RT_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
   [1, 'dead'], [4, 'onlink'], [2, 'pervasive'], [8, 'offload'], [64, 'trap'], [0x100, 'notify'],
@@ -236,21 +253,23 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   let s = r.deleted ? 'Deleted ' : '';
   if ((r.typeId !== RTN_UNICAST || o.details > 0) && (!o.typemask || (o.typemask & (1 << r.typeId)))) s += routeTypeName(r.typeId) + ' ';
   // iproute2 prints "0/LEN " through "%s " here: two spaces.
-  s += (r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst) + ' ';
-  if (r.from !== undefined) s += `from ${r.from} `;
+  // Only an address (RTA_DST/RTA_SRC) is coloured, not "default" or "0/LEN".
+  if (o.palette !== undefined && r.dst !== 'default' && !r.dst.startsWith('0/')) s += paint(o.palette, prefixColor(r), r.dst + ' ');
+  else s += (r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst) + ' ';
+  if (r.from !== undefined) s += o.palette !== undefined && !r.from.startsWith('0/') ? paint(o.palette, prefixColor(r), `from ${r.from} `) : `from ${r.from} `;
   if (r.nhid !== undefined) s += `nhid ${r.nhid} `;
-  if (r.newdst !== undefined) s += `as to ${r.newdst} `;
+  if (r.newdst !== undefined) s += 'as to ' + col(o, familyColor(r.family), r.newdst + ' ');
   if (r.encap) s += encapText(r.encap);
   if (r.tos && !o.tosPinned) s += `tos ${dsfieldName(r.tos)} `;
-  if (r.gateway !== undefined && !o.viaExact(r.family)) s += `via ${r.gateway} `;
-  if (r.via) s += `via ${familyName(r.via.family)} ${viaHost(r.via)} `;
-  if (r.oif !== undefined && !o.oifPinned) s += `dev ${r.dev ?? `if${r.oif}`} `;
+  if (r.gateway !== undefined && !o.viaExact(r.family)) s += 'via ' + col(o, familyColor(r.family), r.gateway + ' ');
+  if (r.via) s += `via ${familyName(r.via.family)} ` + col(o, familyColor(r.via.family), viaHost(r.via) + ' ');
+  if (r.oif !== undefined && !o.oifPinned) s += 'dev ' + col(o, COLOR_IFNAME, (r.dev ?? `if${r.oif}`) + ' ');
   if (r.table && (r.table !== RT_TABLE_MAIN || o.details > 0) && !o.tableSelected) s += `table ${tableName(r.table)} `;
   if (!(r.flags & RTM_F_CLONED)) {
     if ((r.protocol !== RTPROT_BOOT || o.details > 0) && !o.protocolPinned) s += `proto ${protoName(r.protocol)} `;
     if ((r.scope !== 0 || o.details > 0) && !o.scopePinned) s += `scope ${scopeName(r.scope)} `;
   }
-  if (r.prefsrc !== undefined && !o.prefsrcExact(r.family)) s += `src ${r.prefsrc} `;
+  if (r.prefsrc !== undefined && !o.prefsrcExact(r.family)) s += 'src ' + col(o, familyColor(r.family), r.prefsrc + ' ');
   if (r.metric !== undefined && !o.metricPinned) s += `metric ${r.metric} `;
   s += flagsText(r.flags);
   if (r.mark) s += r.mark >= 16 ? `mark 0x${r.mark.toString(16)} ` : `mark ${r.mark} `;
@@ -263,7 +282,7 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
     s += cacheinfoText(r, o);
   }
   if (r.metrics) s += metricsText(r.metrics);
-  if (r.iif !== undefined && !o.iifPinned) s += `iif ${r.iifName ?? `if${r.iif}`} `;
+  if (r.iif !== undefined && !o.iifPinned) s += 'iif ' + col(o, COLOR_IFNAME, (r.iifName ?? `if${r.iif}`) + ' ');
   if (r.pref !== undefined) s += prefName(r.pref) !== undefined ? `pref ${prefName(r.pref)}` : String(r.pref);
   if (r.ttl_propagate !== undefined) s += `ttl-propogate ${r.ttl_propagate ? 'enabled' : 'disabled'}`;
   if (r.nhid !== undefined && o.details && o.nhInfo) {
@@ -274,9 +293,9 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
     for (const nh of r.nexthops) {
       s += `${o.sl}\tnexthop `;
       if (nh.encap) s += encapText(nh.encap);
-      if (nh.newdst !== undefined) s += `as to ${nh.newdst} `;
-      if (nh.gateway !== undefined) s += `via ${nh.gateway} `;
-      if (nh.via) s += `via ${familyName(nh.via.family)} ${viaHost(nh.via)} `;
+      if (nh.newdst !== undefined) s += 'as to ' + col(o, familyColor(r.family), nh.newdst + ' ');
+      if (nh.gateway !== undefined) s += 'via ' + col(o, familyColor(r.family), nh.gateway + ' ');
+      if (nh.via) s += `via ${familyName(nh.via.family)} ` + col(o, familyColor(nh.via.family), viaHost(nh.via) + ' ');
       if (nh.flow !== undefined) s += realmsText(nh.flow);
       s += `dev ${nh.dev ?? `if${nh.oif}`} `;
       if (r.family !== AF_MPLS) s += `weight ${nh.weight} `;

@@ -378,7 +378,7 @@ function parseSelectors(argv: readonly string[], preferred: number): ListSpec {
 }
 
 function printOptionsFor(ctx: CliContext, f: Filter): RoutePrintOptions {
-  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
   return {
     ...base,
     typemask: f.typemask,
@@ -521,7 +521,7 @@ async function save(ctx: CliContext, argv: readonly string[]): Promise<number> {
 async function showdump(ctx: CliContext): Promise<number> {
   const msgs = showdumpMessages();
   const names = (await linkNames(ctx)).byIndex;
-  const o = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  const o = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
   for (const raw of msgs) {
     const m = viewOf(raw);
     if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) {
@@ -711,7 +711,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   nameRoute(r, names);
   const p = ctx.printer;
   const nhInfo = r.nhid !== undefined ? await nexthopInfos(ctx, names) : undefined;
-  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline);
+  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
   const o: RoutePrintOptions = nhInfo ? { ...base, nhInfo } : base;
   p.start();
   if (p.inJson) routeJson(p, r, o); else ctx.sink.write(routeText(r, o));

@@ -8,6 +8,7 @@ import { isatty } from 'node:tty';
 import { Args, CliError, matches, invarg } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
+import { COLOR_IFNAME, familyColor } from '../../output/color.js';
 import { RTM, NLM_F, AF } from '../../netlink/constants.js';
 import { ruleMessage, FR_ACT, FIB_RULE, type RuleAttrs } from '../../netlink/rtnetlink/rule-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
@@ -121,7 +122,7 @@ export function printRule(ctx: CliContext, p: Printer, r: Rule, msgType: number)
   if (h.flags & FIB_RULE.INVERT) p.null(ANY, 'not', 'not ', '');
   if (a.src !== undefined) {
     p.string(FP, null, 'from ', null);
-    p.string(ANY, 'src', '%s', a.src);
+    p.colorString(ANY, familyColor(h.family), 'src', '%s', a.src);
     if (h.src_len !== hostLen) p.uint(ANY, 'srclen', '/%u', h.src_len);
   } else if (h.src_len) {
     p.string(ANY, 'src', 'from %s', '0');
@@ -131,7 +132,7 @@ export function printRule(ctx: CliContext, p: Printer, r: Rule, msgType: number)
   }
   if (a.dst !== undefined) {
     p.string(FP, null, ' to ', null);
-    p.string(ANY, 'dst', '%s', a.dst);
+    p.colorString(ANY, familyColor(h.family), 'dst', '%s', a.dst);
     if (h.dst_len !== hostLen) p.uint(ANY, 'dstlen', '/%u', h.dst_len);
   } else if (h.dst_len) {
     p.string(ANY, 'dst', ' to %s', '0');
@@ -145,12 +146,12 @@ export function printRule(ctx: CliContext, p: Printer, r: Rule, msgType: number)
   }
   if (a.iifname !== undefined) {
     p.text(' iif ');
-    p.string(ANY, 'iif', '%s', a.iifname);
+    p.colorString(ANY, COLOR_IFNAME, 'iif', '%s', a.iifname);
     if (h.flags & FIB_RULE.IIF_DETACHED) p.null(ANY, 'iif_detached', ' [detached]', '');
   }
   if (a.oifname !== undefined) {
     p.text(' oif ');
-    p.string(ANY, 'oif', '%s', a.oifname);
+    p.colorString(ANY, COLOR_IFNAME, 'oif', '%s', a.oifname);
     if (h.flags & FIB_RULE.OIF_DETACHED) p.null(ANY, 'oif_detached', ' [detached]', '');
   }
   if (a.l3mdev) p.null(ANY, 'l3mdev', ' lookup [l3mdev-table]', '');

@@ -11,6 +11,7 @@ import { NLM_F, RTM } from '../../netlink/constants.js';
 import type { MessageView } from '../../netlink/socket.js';
 import type { TcMsg } from '../../netlink/structs.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
+import { COLOR_IFNAME } from '../../output/color.js';
 import { qdiscKind, type QdiscKind, type TcEnv } from '../../tc/kind.js';
 import { qdiscMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, formatQdiscHandle } from '../../tc/handle.js';
@@ -364,7 +365,7 @@ export function printQdisc(p: Printer, m: MessageView, env: TcEnv, names: TcLink
   p.string(FP, null, ' ', null);
   if (f.ifindex === 0) {
     p.text('dev ');
-    p.string(ANY, 'dev', '%s ', names.name(t.ifindex));
+    p.colorString(ANY, COLOR_IFNAME, 'dev', '%s ', names.name(t.ifindex));
   }
   if (t.parent >>> 0 === TC_H.ROOT) p.bool(ANY, 'root', 'root ', true);
   else if (t.parent) p.string(ANY, 'parent', 'parent %s ', formatClassid(t.parent));
