@@ -64,8 +64,8 @@ function nhInfoText(nh: NexthopInfo, o: RoutePrintOptions): string {
   let s = `id ${nh.id} `;
   if (nh.group) s += 'group ' + nh.group.map((g) => `${g.id}${g.weight !== undefined && g.weight > 1 ? `,${g.weight}` : ''}`).join('/') + ' ';
   if (nh.type !== undefined && nh.type !== 'mpath') s += `type ${nh.type} `;
-  if (nh.gateway !== undefined) s += 'via ' + col(o, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), nh.gateway + ' ');
-  if (nh.dev !== undefined) s += 'dev ' + col(o, COLOR_IFNAME, nh.dev + ' ');
+  if (nh.gateway !== undefined) s += o.palette === undefined ? `via ${nh.gateway} ` : 'via ' + paint(o.palette, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), nh.gateway + ' ');
+  if (nh.dev !== undefined) s += o.palette === undefined ? `dev ${nh.dev} ` : 'dev ' + paint(o.palette, COLOR_IFNAME, nh.dev + ' ');
   if (nh.scope !== 0 || o.details > 0) s += `scope ${scopeName(nh.scope)} `;
   if (nh.blackhole) s += 'blackhole ';
   if (nh.protocol !== 0 || o.details > 0) s += `proto ${protoName(nh.protocol)} `;
@@ -105,11 +105,6 @@ export function defaultPrintOptions(details: number, stats: number, oneline: boo
     protocolPinned: false, scopePinned: false, tosPinned: false, oifPinned: false, iifPinned: false,
     metricPinned: false, realmPinned: false, viaExact: () => false, prefsrcExact: () => false, palette,
   };
-}
-
-/** color_fprintf() of a field's text: coloured only with -c. */
-function col(o: RoutePrintOptions, color: ColorAttr, text: string): string {
-  return o.palette === undefined ? text : paint(o.palette, color, text);
 }
 
 /** The colour of dst/from: get_real_family() maps multicast routes of the IPMR/IP6MR families to inet/inet6. */
@@ -253,23 +248,24 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   let s = r.deleted ? 'Deleted ' : '';
   if ((r.typeId !== RTN_UNICAST || o.details > 0) && (!o.typemask || (o.typemask & (1 << r.typeId)))) s += routeTypeName(r.typeId) + ' ';
   // iproute2 prints "0/LEN " through "%s " here: two spaces.
-  // Only an address (RTA_DST/RTA_SRC) is coloured, not "default" or "0/LEN".
-  if (o.palette !== undefined && r.dst !== 'default' && !r.dst.startsWith('0/')) s += paint(o.palette, prefixColor(r), r.dst + ' ');
+  // With -c (pal), fields are wrapped as color_fprintf() does; only an address (RTA_DST/RTA_SRC) is, not "default" or "0/LEN".
+  const pal = o.palette;
+  if (pal !== undefined && r.dst !== 'default' && !r.dst.startsWith('0/')) s += paint(pal, prefixColor(r), r.dst + ' ');
   else s += (r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst) + ' ';
-  if (r.from !== undefined) s += o.palette !== undefined && !r.from.startsWith('0/') ? paint(o.palette, prefixColor(r), `from ${r.from} `) : `from ${r.from} `;
+  if (r.from !== undefined) s += pal !== undefined && !r.from.startsWith('0/') ? paint(pal, prefixColor(r), `from ${r.from} `) : `from ${r.from} `;
   if (r.nhid !== undefined) s += `nhid ${r.nhid} `;
-  if (r.newdst !== undefined) s += 'as to ' + col(o, familyColor(r.family), r.newdst + ' ');
+  if (r.newdst !== undefined) s += pal === undefined ? `as to ${r.newdst} ` : 'as to ' + paint(pal, familyColor(r.family), r.newdst + ' ');
   if (r.encap) s += encapText(r.encap);
   if (r.tos && !o.tosPinned) s += `tos ${dsfieldName(r.tos)} `;
-  if (r.gateway !== undefined && !o.viaExact(r.family)) s += 'via ' + col(o, familyColor(r.family), r.gateway + ' ');
-  if (r.via) s += `via ${familyName(r.via.family)} ` + col(o, familyColor(r.via.family), viaHost(r.via) + ' ');
-  if (r.oif !== undefined && !o.oifPinned) s += 'dev ' + col(o, COLOR_IFNAME, (r.dev ?? `if${r.oif}`) + ' ');
+  if (r.gateway !== undefined && !o.viaExact(r.family)) s += pal === undefined ? `via ${r.gateway} ` : 'via ' + paint(pal, familyColor(r.family), r.gateway + ' ');
+  if (r.via) s += pal === undefined ? `via ${familyName(r.via.family)} ${viaHost(r.via)} ` : `via ${familyName(r.via.family)} ` + paint(pal, familyColor(r.via.family), viaHost(r.via) + ' ');
+  if (r.oif !== undefined && !o.oifPinned) s += pal === undefined ? `dev ${r.dev ?? `if${r.oif}`} ` : 'dev ' + paint(pal, COLOR_IFNAME, (r.dev ?? `if${r.oif}`) + ' ');
   if (r.table && (r.table !== RT_TABLE_MAIN || o.details > 0) && !o.tableSelected) s += `table ${tableName(r.table)} `;
   if (!(r.flags & RTM_F_CLONED)) {
     if ((r.protocol !== RTPROT_BOOT || o.details > 0) && !o.protocolPinned) s += `proto ${protoName(r.protocol)} `;
     if ((r.scope !== 0 || o.details > 0) && !o.scopePinned) s += `scope ${scopeName(r.scope)} `;
   }
-  if (r.prefsrc !== undefined && !o.prefsrcExact(r.family)) s += 'src ' + col(o, familyColor(r.family), r.prefsrc + ' ');
+  if (r.prefsrc !== undefined && !o.prefsrcExact(r.family)) s += pal === undefined ? `src ${r.prefsrc} ` : 'src ' + paint(pal, familyColor(r.family), r.prefsrc + ' ');
   if (r.metric !== undefined && !o.metricPinned) s += `metric ${r.metric} `;
   s += flagsText(r.flags);
   if (r.mark) s += r.mark >= 16 ? `mark 0x${r.mark.toString(16)} ` : `mark ${r.mark} `;
@@ -282,7 +278,7 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
     s += cacheinfoText(r, o);
   }
   if (r.metrics) s += metricsText(r.metrics);
-  if (r.iif !== undefined && !o.iifPinned) s += 'iif ' + col(o, COLOR_IFNAME, (r.iifName ?? `if${r.iif}`) + ' ');
+  if (r.iif !== undefined && !o.iifPinned) s += pal === undefined ? `iif ${r.iifName ?? `if${r.iif}`} ` : 'iif ' + paint(pal, COLOR_IFNAME, (r.iifName ?? `if${r.iif}`) + ' ');
   if (r.pref !== undefined) s += prefName(r.pref) !== undefined ? `pref ${prefName(r.pref)}` : String(r.pref);
   if (r.ttl_propagate !== undefined) s += `ttl-propogate ${r.ttl_propagate ? 'enabled' : 'disabled'}`;
   if (r.nhid !== undefined && o.details && o.nhInfo) {
@@ -293,9 +289,9 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
     for (const nh of r.nexthops) {
       s += `${o.sl}\tnexthop `;
       if (nh.encap) s += encapText(nh.encap);
-      if (nh.newdst !== undefined) s += 'as to ' + col(o, familyColor(r.family), nh.newdst + ' ');
-      if (nh.gateway !== undefined) s += 'via ' + col(o, familyColor(r.family), nh.gateway + ' ');
-      if (nh.via) s += `via ${familyName(nh.via.family)} ` + col(o, familyColor(nh.via.family), viaHost(nh.via) + ' ');
+      if (nh.newdst !== undefined) s += pal === undefined ? `as to ${nh.newdst} ` : 'as to ' + paint(pal, familyColor(r.family), nh.newdst + ' ');
+      if (nh.gateway !== undefined) s += pal === undefined ? `via ${nh.gateway} ` : 'via ' + paint(pal, familyColor(r.family), nh.gateway + ' ');
+      if (nh.via) s += pal === undefined ? `via ${familyName(nh.via.family)} ${viaHost(nh.via)} ` : `via ${familyName(nh.via.family)} ` + paint(pal, familyColor(nh.via.family), viaHost(nh.via) + ' ');
       if (nh.flow !== undefined) s += realmsText(nh.flow);
       s += `dev ${nh.dev ?? `if${nh.oif}`} `;
       if (r.family !== AF_MPLS) s += `weight ${nh.weight} `;
