@@ -6,13 +6,15 @@
  * Output is checked to be identical before timing (-ti: after removing the
  * fields that move between runs).
  *
- * Run as root: `npx tsc -p tsconfig.json && node dist/bench/ss.js [rounds] [sizes…]`
- * e.g. `node dist/bench/ss.js 5 10000 50000`.
+ * Run as root: `npm run build && node dist/bench/ss.js [rounds] [sizes…]`
+ * e.g. `node dist/bench/ss.js 5 10000 50000`. With `RIP_BASELINE=/path/to/other/bin/rip.js`
+ * another build of rip (e.g. before a change) is measured in the same rounds too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RIP, measure, compare, report, must } from './_util.js';
 
 const rounds = Number(process.argv[2] ?? 5);
+const BASELINE = process.env.RIP_BASELINE;
 const sizes = process.argv.slice(3).map(Number).filter((n) => n > 0);
 if (!sizes.length) sizes.push(10000, 50000);
 
@@ -82,8 +84,10 @@ async function main(): Promise<void> {
         const res = compare(rounds, {
           iproute2: () => measure('ss', ['-N', ns, ...args]),
           rip: () => measure('node', [RIP, 'ss', '-N', ns, ...args]),
+          ...(BASELINE ? { baseline: () => measure('node', [BASELINE, 'ss', '-N', ns, ...args]) } : {}),
         });
         process.stdout.write(report(`ss ${label} (${n} conns, ${lines} lines${same ? ', identical' : ''})`, res) + '\n');
+        if (BASELINE) process.stdout.write(report(`  baseline ${label}`, res, 'baseline') + '\n');
       }
     } finally {
       for (const h of helpers) { h.stdin?.end(); h.kill('SIGKILL'); }

@@ -261,19 +261,19 @@ export class InetLinePrinter {
       const n = alen >>> 2;
       const w = this.w, base = a >>> 2;
       const at = (i: number): number => (i < n ? w[base + i]! : 0);
-      r.outBytes(S_SKMEM); r.outUint(at(0));
-      r.outBytes(S_RB); r.outUint(at(1));
-      r.outBytes(S_T); r.outUint(at(2));
-      r.outBytes(S_TB); r.outUint(at(3));
-      r.outBytes(S_F); r.outUint(at(4));
-      r.outBytes(S_W); r.outUint(at(5));
-      r.outBytes(S_O); r.outUint(at(6));
-      if (n > 7) { r.outBytes(S_BL); r.outUint(at(7)); }
-      if (n > 8) { r.outBytes(S_D); r.outUint(at(8)); }
+      r.outLabelUint(S_SKMEM, at(0));
+      r.outLabelUint(S_RB, at(1));
+      r.outLabelUint(S_T, at(2));
+      r.outLabelUint(S_TB, at(3));
+      r.outLabelUint(S_F, at(4));
+      r.outLabelUint(S_W, at(5));
+      r.outLabelUint(S_O, at(6));
+      if (n > 7) { r.outLabelUint(S_BL, at(7)); }
+      if (n > 8) { r.outLabelUint(S_D, at(8)); }
       r.outByte(41);
     } else if (aMeminfo >= 0) {
       const w = this.w, m = aMeminfo >>> 2;
-      r.outBytes(S_MEM); r.outUint(w[m]!);
+      r.outLabelUint(S_MEM, w[m]!);
       r.outByte(44); r.outByte(119); r.outUint(w[m + 1]!);
       r.outByte(44); r.outByte(102); r.outUint(w[m + 2]!);
       r.outByte(44); r.outByte(116); r.outUint(w[m + 3]!);
@@ -302,7 +302,7 @@ export class InetLinePrinter {
     }
     if (opt & TCPI_OPT.WSCALE) {
       const ws = this.u8(T.wscaleBits);
-      r.outBytes(S_WSCALE); r.outUint(ws & 0xf); r.outByte(44); r.outUint(ws >> 4);
+      r.outLabelUint(S_WSCALE, ws & 0xf); r.outByte(44); r.outUint(ws >> 4);
     }
     const rto = this.u32(T.rto);
     if (rto && rto !== 3000000) { r.outBytes(S_RTO); this.msec(rto); }
@@ -378,10 +378,10 @@ export class InetLinePrinter {
     }
     this.uint(S_UNACKED, this.u32(T.unacked));
     const retrans = this.u32(T.retrans), total = this.u32(T.totalRetrans);
-    if (retrans || total) { r.outBytes(S_RETRANS); r.outUint(retrans); r.outByte(47); r.outUint(total); }
+    if (retrans || total) { r.outLabelUint(S_RETRANS, retrans); r.outByte(47); r.outUint(total); }
     this.uint(S_LOST, this.u32(T.lost));
     const sacked = this.u32(T.sacked);
-    if (sacked && state !== 10) { r.outBytes(S_SACKED); r.outUint(sacked); }
+    if (sacked && state !== 10) { r.outLabelUint(S_SACKED, sacked); }
     this.uint(S_DSACK, this.u32(T.dsackDups));
     this.uint(S_FACKETS, this.u32(T.fackets));
     const reordering = this.u32(T.reordering);
@@ -416,7 +416,7 @@ export class InetLinePrinter {
     if (h < 0x200000) this.r.outUint(h * 4294967296 + l);
     else this.r.out(this.buf.readBigUInt64LE(this.ti + f).toString());
   }
-  private uint(s: Uint8Array, v: number): void { if (v) { this.r.outBytes(s); this.r.outUint(v); } }
+  private uint(s: Uint8Array, v: number): void { if (v) this.r.outLabelUint(s, v); }
   private int(s: Uint8Array, v: number): void { if (v) { this.r.outBytes(s); this.r.outInt(v); } }
 
   /** `%g` of `us / 1000` (microseconds as milliseconds). */

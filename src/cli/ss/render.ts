@@ -143,18 +143,10 @@ export class ColumnRenderer {
   /** Append bytes (e.g. a cached word). */
   outBytes(b: Uint8Array): void {
     if (this.dis[this.field]) return;
-    const n = b.length;
-    this.reserve(n);
-    if (n > 8) {
-      // One builtin call: cheap from the first socket on, before the JIT has optimized the loop.
-      this.data.set(b, this.len);
-      this.len += n;
-      return;
-    }
-    const d = this.data;
-    let p = this.len;
-    for (let i = 0; i < n; i++) d[p++] = b[i]!;
-    this.len = p;
+    this.reserve(b.length);
+    // One builtin call: cheap from the first socket on, before the JIT has optimized anything.
+    this.data.set(b, this.len);
+    this.len += b.length;
   }
 
   /** Append a non-negative integer (below 2^53) in decimal. */
@@ -164,7 +156,21 @@ export class ColumnRenderer {
   }
 
   private writeUint(n: number): void {
-    const k = digitCount(n);
+    // Most numbers ss prints are short: their digits are written without a loop.
+    if (n < 10) {
+      this.reserve(1);
+      this.data[this.len++] = 48 + n;
+      return;
+    }
+    if (n < 100) {
+      this.reserve(2);
+      const d = this.data, p = this.len;
+      d[p] = 48 + ((n / 10) | 0);
+      d[p + 1] = 48 + (n % 10);
+      this.len = p + 2;
+      return;
+    }
+    const k = n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : digitCount(n);
     this.reserve(k);
     const d = this.data;
     let p = this.len + k;
@@ -174,6 +180,15 @@ export class ColumnRenderer {
     } else {
       do { d[--p] = 48 + (n % 10); n = Math.floor(n / 10); } while (n);
     }
+  }
+
+  /** `label` (bytes) then a non-negative integer (below 2^53) in decimal. */
+  outLabelUint(label: Uint8Array, n: number): void {
+    if (this.dis[this.field]) return;
+    this.reserve(label.length);
+    this.data.set(label, this.len);
+    this.len += label.length;
+    this.writeUint(n);
   }
 
   /** Append a signed 32-bit integer in decimal (C's %d of an int). */
