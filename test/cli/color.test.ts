@@ -2,7 +2,7 @@
  * Colour output parity with iproute2 6.1: `ip -c …`, `ip -color=…`, `tc -color …`
  * print the same bytes, escape sequences included, on the same namespace
  * state (links, addresses, routes, neighbours, rules, nexthops, multicast
- * addresses, qdiscs and classes; -br, -o, -d, -s); `-c -j` and
+ * addresses, tun/tap devices, qdiscs and classes; -br, -o, -d, -s); `-c -j` and
  * `-color=auto` on a pipe print no escapes; `-color=auto` on a terminal does;
  * COLORFGBG picks the dark palette; `ip -c monitor` colours events the same.
  */
@@ -57,6 +57,8 @@ function populate(ns: TestNetns): void {
   ns.ip('address', 'add', '10.5.0.1', 'peer', '10.5.0.2/32', 'dev', 'veth1');
   ns.ip('address', 'add', '198.18.0.1/24', 'brd', '+', 'dev', 'veth1', 'label', 'veth1:x');
   ns.ip('maddress', 'add', '33:33:00:00:00:42', 'dev', 'veth0');
+  ns.ip('tuntap', 'add', 'tap0', 'mode', 'tap');
+  ns.ip('tuntap', 'add', 'tun0', 'mode', 'tun', 'user', '0');
   for (const n of [
     'neigh add 192.0.2.7 lladdr 02:00:00:00:00:07 dev veth0',
     'neigh add 2001:db8::7 lladdr 02:00:00:00:00:17 dev veth0 nud stale router',
@@ -93,13 +95,13 @@ const IP_COLOURED = [
   '-c route get 203.0.113.5', '-c route get 198.51.100.7 from 192.0.2.9 iif veth1', '-c -d route show 203.0.113.0/24',
   '-c neigh', '-c -br neigh', '-c -br neigh show dev veth0', '-c -4 neigh show dev veth0', '-c neigh show proxy', '-c -6 neigh show nud all',
   '-c rule', '-c -6 rule', '-c nexthop', '-c -d nexthop', '-c nexthop show id 2',
-  '-c maddress', '-c -6 maddress show dev veth0', '-c -0 maddress',
+  '-c maddress', '-c -6 maddress show dev veth0', '-c -0 maddress', '-c tuntap', '-c -o tap show',
   '-co link show dev lo', '-colo -br addr show dev lo', '--color -br link', '-color= -br link', '-c=always -br link',
 ];
 
 /** ip command lines that must print no colour (the same as iproute2, which prints none). */
 const IP_PLAIN = [
-  '-c -j link', '-c -j -p addr', '-j -c route', '-c -j -d route', '-c -j neigh', '-c -j rule', '-c -j nexthop', '-c -j maddress',
+  '-c -j link', '-c -j -p addr', '-j -c route', '-c -j -d route', '-c -j neigh', '-c -j rule', '-c -j nexthop', '-c -j maddress', '-c -j tuntap',
   '-color=auto link', '-color=auto -br addr', '-color=auto route', '-color=never link', '-c=never -br addr', '-c -color=never link',
   '-c link show dev nope', '-color=bogus link', '-colour link',
 ];

@@ -11,6 +11,7 @@
 import { Args, CliError, duparg2, incomplete, invarg, matches } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
+import { COLOR_IFNAME } from '../../output/color.js';
 import { strerror, errnoNumber } from '../../netlink/errno.js';
 import { TunTap } from '../../tuntap/device.js';
 import { TunTapError } from '../../tuntap/errors.js';
@@ -176,7 +177,7 @@ async function show(ctx: CliContext): Promise<number> {
   p.start();
   for (const d of devices) {
     p.openObject();
-    p.string(ANY, 'ifname', '%s:', d.ifname);
+    p.colorString(ANY, COLOR_IFNAME, 'ifname', '%s:', d.ifname);
     p.openArray(JSON_ONLY, 'flags');
     for (const w of d.flags) p.string(ANY, null, ' %s', w);
     p.closeArray(JSON_ONLY, '');
