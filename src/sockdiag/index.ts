@@ -1,7 +1,7 @@
 /**
  * rip/sockdiag: socket diagnostics over NETLINK_SOCK_DIAG — typed streaming
  * queries (TCP, UDP, UDP-Lite, raw, Unix, packet, netlink, MPTCP, SCTP,
- * DCCP), ss's filter language compiled to INET_DIAG bytecode, process
+ * DCCP, vsock, XDP, TIPC), ss's filter language compiled to INET_DIAG bytecode, process
  * lookup, SOCK_DESTROY, destruction events and the `ss -s` summary.
  *
  * ```ts
@@ -33,4 +33,6 @@ export { decodeTcpInfo, tcpInfo } from './tcp-info.js';
 export type { TcpInfo, TcpInfoRaw } from './tcp-info.js';
 export * from './constants.js';
 export * as schema from './schema.js';
+export { decodeTipc, buildTipcRequest, tipcDiagAttrs, tipcSockAttrs, tipcSockDiagReq, AF_TIPC, TIPC_NLA, TIPC_NLA_SOCK, TIPC_NLA_CON, TIPC_NLA_SOCK_STAT, TIPC_NLA_SOCK_GROUP } from './tipc.js';
+export type { TipcSocket, TipcNetid, TipcDiagAttrs } from './tipc.js';
 export { Services, llProtoName, nlProtoName, ephemeralRange } from './names.js';

@@ -25,6 +25,7 @@ import { evaluate, AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK, AF_VSOCK, 
 import { parseFilter, stateMask } from './filter-parser.js';
 import { ephemeralRange } from './names.js';
 import { procNetInet, ephemeralRangeOf } from './proc-net.js';
+import { decodeTipc, buildTipcRequest, AF_TIPC, type TipcSocket } from './tipc.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket } from './types.js';
 
 /** The kernel does not support a socket table (module not loaded / too old). */
@@ -155,6 +156,14 @@ export function filterSubject(s: Socket): FilterSubject {
       const r = new Uint8Array(4);
       new DataView(r.buffer).setUint32(0, s.peerCid, true);
       return { family: AF_VSOCK, lport: s.localPort | 0, rport: s.peerPort | 0, local: l, remote: r, iface: 0, mark: 0, cgroupId: 0n };
+    }
+    case 'tipc': {
+      // Node addresses as 4 bytes, the socket reference as the "port" (ss itself never filters TIPC sockets).
+      const l = new Uint8Array(4);
+      new DataView(l.buffer).setUint32(0, s.node, true);
+      const r = new Uint8Array(4);
+      new DataView(r.buffer).setUint32(0, s.peer?.node ?? 0, true);
+      return { family: AF_TIPC, lport: s.ref | 0, rport: (s.peer?.ref ?? 0) | 0, local: l, remote: r, iface: 0, mark: 0, cgroupId: 0n };
     }
   }
 }
@@ -381,6 +390,26 @@ export class SockDiag implements AsyncDisposable {
       ? (s: VsockSocket) => (!types || types.has(s.type)) && (!expr || evaluate(expr, filterSubject(s), ctx))
       : null;
     return new SocketStream([part], keep, 'vsock');
+  }
+
+  /**
+   * TIPC sockets (empty, with `unsupported` set, without the tipc and
+   * tipc_diag modules). The kernel filters by `states` (default: ss's
+   * established, listening and unconnected); `filter` is evaluated in user
+   * space against {@link filterSubject} (node addresses, references).
+   */
+  tipc(q: QueryOptions & { readonly types?: readonly number[] } = {}): SocketStream<TipcSocket> {
+    const states = statesToMask(q.states, (1 << 1) | (1 << 10) | (1 << 7));
+    const expr = this.filterOf(q.filter, false, false);
+    const types = q.types ? new Set(q.types) : null;
+    const ctx = this.evalCtx;
+    const part = () => this.socket.dump<TipcSocket>((w, seq) => buildTipcRequest(w, seq, states),
+      (m) => (m.type === SOCK_DIAG.SOCK_DIAG_BY_FAMILY ? decodeTipc(m.buf, m.off, m.len) ?? undefined : undefined), 'dump tipc sockets', { interrupted: 'partial' });
+    const uid = q.uid;
+    const keep = types || expr || uid !== undefined
+      ? (s: TipcSocket) => (!types || types.has(s.type)) && (uid === undefined || s.uid === uid) && (!expr || evaluate(expr, filterSubject(s), ctx))
+      : null;
+    return new SocketStream([part], keep, 'tipc');
   }
 
   /**

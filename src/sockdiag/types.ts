@@ -3,6 +3,7 @@
  * @module
  */
 import type { TcpInfo } from './tcp-info.js';
+import type { TipcSocket } from './tipc.js';
 
 /** TCP state names as ss prints them, by state number. */
 export const SS_STATE_NAMES = [
@@ -198,4 +199,5 @@ export interface XdpSocket extends SocketCommon {
 }
 
 /** Any socket a query returns. */
-export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo | VsockSocket | XdpSocket;
+export type Socket = InetSocket | UnixSocket | PacketSocket | NetlinkSockInfo | VsockSocket | XdpSocket | TipcSocket;
+export type { TipcSocket };

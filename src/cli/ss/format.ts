@@ -110,7 +110,7 @@ function stateNameOf(s: Socket): string {
 }
 
 /** sock_state_print */
-function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
+export function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
   const r = ctx.r;
   r.set(COL.NETID);
   r.out(netid);
@@ -124,7 +124,7 @@ function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
 }
 
 /** sock_addr_print */
-function addrPrint(r: ColumnRenderer, addr: string, delim: string, port: string, ifname: string | null): void {
+export function addrPrint(r: ColumnRenderer, addr: string, delim: string, port: string, ifname: string | null): void {
   r.out(ifname ? `${addr}%${ifname}${delim}` : `${addr}${delim}`);
   r.next();
   r.out(port);
@@ -144,7 +144,7 @@ function inetAddr(ctx: FormatContext, text: string, bytes: () => Buffer, family:
   addrPrint(ctx.r, ap, ':', resolveService(ctx, port), ifindex ? ctx.links.name(ifindex) : null);
 }
 
-function procPrint(ctx: FormatContext, inode: number): void {
+export function procPrint(ctx: FormatContext, inode: number): void {
   if (!ctx.owners || !inode) return;
   const list = ctx.owners.get(inode);
   if (list && list.length) ctx.r.out(` users:(${formatOwners(list, ctx.o.threads > 0)})`);
@@ -161,7 +161,7 @@ function skmemPrint(r: ColumnRenderer, m: SkMemInfo | undefined, fallback?: { rm
   r.out(t + ')');
 }
 
-function detailsPrint(ctx: FormatContext, uid: number, ino: number, cookie: bigint, mark: number, cgroupId: bigint): void {
+export function detailsPrint(ctx: FormatContext, uid: number, ino: number, cookie: bigint, mark: number, cgroupId: bigint): void {
   const r = ctx.r;
   if (uid) r.out(` uid:${uid}`);
   r.out(` ino:${ino}`);

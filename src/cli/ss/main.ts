@@ -28,6 +28,7 @@ import {
 } from './options.js';
 import { ColumnRenderer, COL } from './render.js';
 import { printInet, printInetProc, printUnix, printPacket, printNetlink, printVsock, printXdp, type FormatContext } from './format.js';
+import { printTipc } from './format-tipc.js';
 import { LinkNames, CgroupPaths, resolveHostSync } from './lookup.js';
 import { JsonSocketWriter } from './json.js';
 import { InetLinePrinter } from './inet-fast.js';
@@ -167,6 +168,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       else if (s.kind === 'packet') printPacket(ctx, s);
       else if (s.kind === 'vsock') printVsock(ctx, s);
       else if (s.kind === 'xdp') printXdp(ctx, s);
+      else if (s.kind === 'tipc') printTipc(ctx, s);
       else printNetlink(ctx, s);
     };
     const keep = (s: Socket): boolean => !expr || evaluate(expr, filterSubject(s), evalCtx);
@@ -217,6 +219,10 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
           if (keep(s)) show(s);
         }
       }
+    }
+    // tipc_show: no family check and no filter expression (ss applies neither to TIPC sockets).
+    if (f.dbs & (1 << DB.TIPC)) {
+      for await (const b of sd.tipc({ states: f.states }).batches()) for (const s of b) show(s);
     }
     if ((f.dbs & (1 << DB.XDP)) && afGet(f, AF.XDP) && (f.states & (1 << 7))) {
       for await (const b of sd.xdp().batches()) {
