@@ -40,7 +40,7 @@ export const TIPC_NLA_SOCK_STAT = constants('TIPC_NLA_SOCK_STAT_', TN, { RCVQ: 0
 
 /** TIPC_NLA_SOCK_GROUP nest members (sockets that joined a communication group). */
 export const TIPC_NLA_SOCK_GROUP = constants('TIPC_NLA_SOCK_GROUP_', TN, {
-  ID: 1, OPEN: 2, NODE_SCOPE: 3, CLUSTER_SCOPE: 4, INSTANCE: 5, BC_SEND_NEXT: 6,
+  ID: 0, OPEN: 1, NODE_SCOPE: 2, CLUSTER_SCOPE: 3, INSTANCE: 4, BC_SEND_NEXT: 5,
 });
 
 /** struct tipc_sock_diag_req (linux/tipc_sockets_diag.h). */

@@ -58,7 +58,7 @@ test('a reply captured from Debian 6.1 (the topology server\'s listener) decodes
 test('a connected socket: peer, service name, congestion, drops, group and unknown attributes', () => {
   const con = Buffer.concat([nla(1), nla(2, u32(0x01001001)), nla(3, u32(0x8000_0001)), nla(4, u32(18889)), nla(5, u32(7))]);
   const stat = Buffer.concat([nla(0, u32(3)), nla(1, u32(2)), nla(3), nla(4, u32(9))]);
-  const group = Buffer.concat([nla(1, u32(42)), nla(2), nla(4), nla(5, u32(11)), nla(6, u32(77))]);
+  const group = Buffer.concat([nla(0, u32(42)), nla(1), nla(3), nla(4, u32(11)), nla(5, u32(77))]);
   const sock = Buffer.concat([
     nla(1, u32(0x01001002)), nla(2, u32(123456789)), nla(3 | 0x8000, con), nla(5 | 0x8000, stat), nla(6, u32(1)),
     nla(7, u32(4242)), nla(8, u32(1000)), nla(9, u32(1)), nla(10, u64(0xffff_0000_0000_0001n)), nla(12, group), nla(99, u32(5)),
