@@ -68,6 +68,7 @@ const CASES: string[] = [
   '-x src /tmp/rip-ss-test.sock', '-xa src unix:@rip-ss*', '-0 src link:ip', '-an',
   '-a', '-ae', '-f netlink', '-A netlink', '-tanr', '-Htan', '-l', '-lH', '-o -tan', '-tan -K dst 10.99.0.1',
   '-d', '-M', '-S', '-V', '-h', '-f help',
+  '--tipc', '-a --tipc --tipcinfo -e', '-f tipc', '-A tipc,tcp -an',
 ];
 
 const ERRORS: string[] = [
