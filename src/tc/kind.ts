@@ -62,6 +62,23 @@ export class TcArgError extends Error {
   }
 }
 
+/**
+ * Text renderers of a kind that read the wire bytes of TCA_OPTIONS /
+ * TCA_XSTATS directly, for the hot path of `tc -s qdisc/class show` (see
+ * src/cli/tc/show-fast.ts). Each returns exactly what the matching printer
+ * (`print`, `printXstats`, `printClass`, `printClassXstats`) prints in text
+ * mode after the schema decode, or null when it cannot vouch for the bytes
+ * or the options (`-d`, `-r`, a short struct, …): the message is then
+ * printed through the schema. test/unit/tc-show-fast.test.ts checks every
+ * kind's renderers against its printers on generated and corrupted payloads.
+ */
+export interface KindFastText {
+  options?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
+  xstats?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
+  classOptions?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
+  classXstats?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
+}
+
 /** One qdisc kind (also describes its classes when classful). */
 export interface QdiscKind<O = unknown, C = unknown> {
   /** TCA_KIND, e.g. 'htb'. */
@@ -96,6 +113,8 @@ export interface QdiscKind<O = unknown, C = unknown> {
   readonly classXstats?: Codec<unknown>;
   printClassXstats?(p: Printer, xstats: unknown, env: TcEnv): void;
   readonly classUsage?: string;
+  /** Optional byte-level text renderers (an optimisation; see {@link KindFastText}). */
+  readonly fastText?: KindFastText;
 }
 
 const qdiscKinds = new Map<string, QdiscKind>();

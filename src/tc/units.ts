@@ -178,16 +178,51 @@ export function parsePercentRate(str: string, speedMbit: number): Rate {
  * when the value divides evenly or is at least 1000 of it.
  */
 export function sprintRate(rate: bigint, iec = false): string {
+  // Rates below 2^50 bytes/s (every real one) take the Number path: same digits, no BigInt arithmetic.
+  if (rate >= 0n && rate < 0x4000000000000n) return sprintRateNum(Number(rate), iec);
   const kilo = iec ? 1024n : 1000n;
-  const units = ['', 'K', 'M', 'G', 'T'];
   let r = BigInt.asUintN(64, rate << 3n);
   let i = 0;
-  for (; i < units.length - 1; i++) {
+  for (; i < RATE_UNITS.length - 1; i++) {
     if (r < kilo) break;
     if (r % kilo !== 0n && r < 1000n * kilo) break;
     r /= kilo;
   }
-  return `${r}${units[i]}${i > 0 && iec ? 'i' : ''}bit`;
+  return `${r}${RATE_UNITS[i]}${i > 0 && iec ? 'i' : ''}bit`;
+}
+
+const RATE_UNITS = ['', 'K', 'M', 'G', 'T'] as const;
+
+/**
+ * {@link sprintRate} of an integer rate in bytes/s below 2^50 (so that the
+ * bit rate is an exact Number): the hot path of `tc -s class show`.
+ */
+export function sprintRateNum(rate: number, iec = false): string {
+  // A dump repeats a few rates thousands of times: remember their text.
+  const cache = iec ? IEC_RATES : SI_RATES;
+  let text = cache.get(rate);
+  if (text === undefined) {
+    text = rateBits(rate, iec);
+    if (cache.size >= 4096) cache.clear();
+    cache.set(rate, text);
+  }
+  return text;
+}
+
+const SI_RATES = new Map<number, string>();
+const IEC_RATES = new Map<number, string>();
+
+function rateBits(rate: number, iec: boolean): string {
+  const kilo = iec ? 1024 : 1000;
+  let r = rate * 8;
+  let i = 0;
+  for (; i < 4; i++) {
+    if (r < kilo) break;
+    const rem = r % kilo;
+    if (rem !== 0 && r < 1000 * kilo) break;
+    r = (r - rem) / kilo;
+  }
+  return i === 0 ? `${r}bit` : `${r}${RATE_UNITS[i]}${iec ? 'i' : ''}bit`;
 }
 
 // ---------------------------------------------------------------- sizes
@@ -239,9 +274,20 @@ export function parseSizeAndCell(str: string): { size: Size; cellLog: number | u
 export function sprintSize(sz: number): string {
   const kilo = 1024;
   const mega = kilo * kilo;
-  if (sz >= mega && Math.abs(mega * rint(sz / mega) - sz) < 1024) return `${formatG(rint(sz / mega), 6)}Mb`;
-  if (sz >= kilo && Math.abs(kilo * rint(sz / kilo) - sz) < 16) return `${formatG(rint(sz / kilo), 6)}Kb`;
+  if (sz >= mega) {
+    const r = rint(sz / mega);
+    if (Math.abs(mega * r - sz) < 1024) return `${intG(r)}Mb`;
+  }
+  if (sz >= kilo) {
+    const r = rint(sz / kilo);
+    if (Math.abs(kilo * r - sz) < 16) return `${intG(r)}Kb`;
+  }
   return `${sz >>> 0}b`;
+}
+
+/** `%g` of an integer: its digits below 10^6 (no formatting work), formatG above. */
+function intG(n: number): string {
+  return n < 1000000 && n > -1000000 ? String(n) : formatG(n, 6);
 }
 
 /** C rint() (round half to even). */

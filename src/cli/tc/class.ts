@@ -19,6 +19,7 @@ import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
+import { classTextFast } from './show-fast.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
        [ classid CLASSID ] [ root | parent CLASSID ]
@@ -329,11 +330,24 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   }, (m) => m, 'dump classes', { interrupted: 'partial' });
   try {
     const graph = tcOptions.graph ? new ClassGraph() : undefined;
+    // Without -g, classes go through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
+    const fast = !graph && !env.details && !env.raw;
+    const nl = p.lineSep;
     for await (const batch of stream.batches()) {
       await ensureKindsOf(batch);
       for (const m of batch) {
-        if (graph) graph.add(m);
-        else printClass(p, m, env, names, f);
+        if (graph) {
+          graph.add(m);
+          continue;
+        }
+        if (fast) {
+          const text = classTextFast(m, env, names, f, nl);
+          if (text !== null) {
+            if (text) p.rawText(text);
+            continue;
+          }
+        }
+        printClass(p, m, env, names, f);
       }
     }
     graph?.print(p, env);

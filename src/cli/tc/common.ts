@@ -17,6 +17,7 @@ import type { TcEnv } from '../../tc/kind.js';
 import { TcArgError } from '../../tc/kind.js';
 import type { TcAttrs } from '../../tc/schema.js';
 import { sprintRate, sprintSize, PercentRateError, readLinkSpeed } from '../../tc/units.js';
+import { kindAt } from '../../tc/scan.js';
 
 /** tc-only global options (tc.c main). */
 export interface TcOptions {
@@ -174,10 +175,7 @@ export function kindOf(m: MessageView): string | undefined {
   for (let p = m.off + 20; end - p >= 4;) {
     const len = m.buf.readUInt16LE(p);
     if (len < 4 || len > end - p) return undefined;
-    if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === 1) {
-      const z = m.buf.indexOf(0, p + 4);
-      return m.buf.toString('latin1', p + 4, z >= 0 && z < p + len ? z : p + len);
-    }
+    if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === 1) return kindAt(m.buf, p + 4, len - 4);
     p += (len + 3) & ~3;
   }
   return undefined;

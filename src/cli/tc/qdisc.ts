@@ -20,6 +20,7 @@ import { adjustSize } from '../../tc/psched.js';
 import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
+import { qdiscTextFast } from './show-fast.js';
 
 const USAGE = `Usage: tc qdisc [ add | del | replace | change | show ] dev STRING
        [ handle QHANDLE ] [ root | ingress | clsact | parent CLASSID ]
@@ -453,9 +454,21 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     w.endMessage(s);
   }, (m) => m, 'dump qdiscs', { interrupted: 'partial' });
   try {
+    // Plain text goes through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
+    const fast = !p.inJson && !env.details && !env.raw;
+    const nl = p.lineSep;
     for await (const batch of stream.batches()) {
       await ensureKindsOf(batch);
-      for (const m of batch) printQdisc(p, m, env, names, f);
+      for (const m of batch) {
+        if (fast) {
+          const text = qdiscTextFast(m, env, names, f, nl);
+          if (text !== null) {
+            if (text) p.rawText(text);
+            continue;
+          }
+        }
+        printQdisc(p, m, env, names, f);
+      }
     }
   } catch (e) {
     if (e instanceof NetlinkError) {

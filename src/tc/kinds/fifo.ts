@@ -12,6 +12,7 @@ import { ANY, JSON_ONLY, FP, type Printer } from '../../output/printer.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
 import { parseSize, sprintSize } from '../units.js';
 import { kindFail, TokenCursor } from '../args.js';
+import { offsetOf, words } from '../scan.js';
 
 /** struct tc_fifo_qopt: limit in packets (pfifo) or bytes (bfifo). */
 export const fifoQopt = struct('tc_fifo_qopt', { limit: u32 });
@@ -56,6 +57,17 @@ export function printFifo(id: string, p: Printer, o: FifoOptions): void {
   }
 }
 
+const LIMIT = offsetOf(fifoQopt, 'limit');
+
+/** {@link printFifo} in text mode from the tc_fifo_qopt bytes (null: short struct, let the schema path print it). */
+export function fifoText(id: string, buf: Buffer, off: number, len: number): string | null {
+  if (len < fifoQopt.size) return null;
+  const w = words(buf);
+  if (w === undefined || (off & 3) !== 0) return null;
+  const limit = w[(off + LIMIT) >>> 2]!;
+  return id === 'bfifo' ? `limit ${sprintSize(limit)}` : `limit ${limit}p`;
+}
+
 /** A fifo-family kind module (pfifo_head_drop uses the same shape). */
 export function fifoKind(id: string): QdiscKind<FifoOptions> {
   return {
@@ -64,6 +76,7 @@ export function fifoKind(id: string): QdiscKind<FifoOptions> {
     usage: FIFO_USAGE,
     parse: (tokens) => parseFifo(id, tokens),
     print: (p, o) => printFifo(id, p, o),
+    fastText: { options: (buf, off, len) => fifoText(id, buf, off, len) },
   };
 }
 

@@ -14,9 +14,10 @@ import { constants } from '../../netlink/constants.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
 import { registerQdiscKind, type TcEnv } from '../kind.js';
 import { tcRatespec } from '../schema.js';
+import { attrCodes, offsetOf, words, u64Number, u64Big } from '../scan.js';
 import { psched, calcRtable, type Psched } from '../psched.js';
 import {
-  parseRate, parseSizeAndCell, parseLinkLayer, parseU32, parseU16, sprintRate, sprintSize, sprintLinkLayer,
+  parseRate, parseSizeAndCell, parseLinkLayer, parseU32, parseU16, sprintRate, sprintRateNum, sprintSize, sprintLinkLayer,
   parsePercentRate, LINKLAYER, PercentRateError, type Rate,
 } from '../units.js';
 import { matches, kindFail, TokenCursor } from '../args.js';
@@ -374,6 +375,102 @@ function printXstats(p: Printer, x: unknown): void {
   p.rawText(` tokens: ${st.tokens} ctokens: ${st.ctokens}\n`);
 }
 
+// ---------------------------------------------------------------- text fast path
+
+// Layouts from the schema above (never by hand), in 32-bit words where the member is a u32/s32.
+const word = (s: Parameters<typeof offsetOf>[0], m: string): number => offsetOf(s, m) / 4;
+const OPT_RATE = word(htbOpt, 'rate');
+const OPT_CEIL = word(htbOpt, 'ceil');
+const OPT_BUFFER = word(htbOpt, 'buffer');
+const OPT_CBUFFER = word(htbOpt, 'cbuffer');
+const OPT_LEVEL = word(htbOpt, 'level');
+const OPT_PRIO = word(htbOpt, 'prio');
+const RS_RATE = word(tcRatespec, 'rate');
+const RS_OVERHEAD_B = offsetOf(tcRatespec, 'overhead');
+const RS_LINKLAYER_B = offsetOf(tcRatespec, 'linklayer');
+const GLOB_R2Q = word(htbGlob, 'rate2quantum');
+const GLOB_DEFCLS = word(htbGlob, 'defcls');
+const GLOB_DIRECT = word(htbGlob, 'direct_pkts');
+const XS_LENDS = word(htbXstats, 'lends');
+const XS_BORROWS = word(htbXstats, 'borrows');
+const XS_GIANTS = word(htbXstats, 'giants');
+const XS_TOKENS = word(htbXstats, 'tokens');
+const XS_CTOKENS = word(htbXstats, 'ctokens');
+const OPT_SIZE = htbOpt.size;
+const GLOB_SIZE = htbGlob.size;
+const HTB_CODES = attrCodes([
+  [TCA_HTB.PARMS, 1], [TCA_HTB.INIT, 2], [TCA_HTB.DIRECT_QLEN, 3], [TCA_HTB.RATE64, 4], [TCA_HTB.CEIL64, 5], [TCA_HTB.OFFLOAD, 6],
+]);
+
+/** print_rate() of a 64-bit rate attribute, or of the 32-bit ratespec rate when there is none. */
+function rateText(w: Uint32Array, off64: number, rate32: number, iec: boolean): string {
+  if (off64 < 0) return sprintRateNum(rate32, iec);
+  return w[(off64 >>> 2) + 1]! < 0x40000 ? sprintRateNum(u64Number(w, off64), iec) : sprintRate(u64Big(w, off64), iec);
+}
+
+/** {@link printHtb} in text mode, from the TCA_OPTIONS bytes (null: let the schema path print it). */
+function htbText(buf: Buffer, off: number, len: number, env: TcEnv): string | null {
+  if (env.details || env.raw) return null;
+  const w = words(buf);
+  if (w === undefined || (off & 3) !== 0) return null;
+  let parms = -1, init = -1, directQlen = -1, rate64 = -1, ceil64 = -1;
+  let offload = false;
+  const end = off + len;
+  let p = off;
+  while (end - p >= 4) {
+    const h = w[p >>> 2]!;
+    const alen = h & 0xffff;
+    if (alen < 4 || alen > end - p) return null;
+    const d = p + 4;
+    const dl = alen - 4;
+    const type = (h >>> 16) & 0x3fff;
+    switch (type < HTB_CODES.length ? HTB_CODES[type] : 0) {
+      case 1: if (dl < OPT_SIZE) return null; parms = d >>> 2; break; // TCA_HTB_PARMS
+      case 2: if (dl < GLOB_SIZE) return null; init = d >>> 2; break; // TCA_HTB_INIT
+      case 3: if (dl < 4) return null; directQlen = d >>> 2; break; // TCA_HTB_DIRECT_QLEN
+      case 4: if (dl < 8) return null; rate64 = d; break; // TCA_HTB_RATE64
+      case 5: if (dl < 8) return null; ceil64 = d; break; // TCA_HTB_CEIL64
+      case 6: offload = true; break; // TCA_HTB_OFFLOAD
+      default: break; // rate tables, padding, attributes the schema keeps raw
+    }
+    p += (alen + 3) & ~3;
+  }
+  let o = '';
+  if (parms >= 0) {
+    const ps = psched();
+    if (w[parms + OPT_LEVEL]! === 0) o += `prio ${w[parms + OPT_PRIO]! | 0} `;
+    const rate32 = w[parms + OPT_RATE + RS_RATE]!;
+    const ceil32 = w[parms + OPT_CEIL + RS_RATE]!;
+    const rate = rate64 >= 0 ? u64Number(w, rate64) : rate32;
+    const ceil = ceil64 >= 0 ? u64Number(w, ceil64) : ceil32;
+    o += `rate ${rateText(w, rate64, rate32, env.iec)} `;
+    const b = (parms << 2) + OPT_RATE * 4;
+    const overhead = buf[b + RS_OVERHEAD_B]! | (buf[b + RS_OVERHEAD_B + 1]! << 8);
+    if (overhead) o += `overhead ${overhead} `;
+    o += `ceil ${rateText(w, ceil64, ceil32, env.iec)} `;
+    const ll = buf[b + RS_LINKLAYER_B]! & 0x0f;
+    if (ll > LINKLAYER.ETHERNET) o += `linklayer ${sprintLinkLayer(ll)} `;
+    o += `burst ${sprintSize(ps.xmitsize(rate, w[parms + OPT_BUFFER]!))} cburst ${sprintSize(ps.xmitsize(ceil, w[parms + OPT_CBUFFER]!))} `;
+  }
+  if (init >= 0) {
+    const def = w[init + GLOB_DEFCLS]!;
+    o += `r2q ${w[init + GLOB_R2Q]! | 0} default ${def === 0 ? '0' : `0x${def.toString(16)}`} direct_packets_stat ${w[init + GLOB_DIRECT]}`;
+  }
+  if (directQlen >= 0) o += ` direct_qlen ${w[directQlen]}`;
+  if (offload) o += ' offload';
+  return o;
+}
+
+/** printXstats() of a class, from the tc_htb_xstats bytes. */
+function htbXstatsText(buf: Buffer, off: number, len: number): string | null {
+  if (len < htbXstats.size) return null;
+  const w = words(buf);
+  if (w === undefined || (off & 3) !== 0) return null;
+  const i = off >>> 2;
+  return ` lended: ${w[i + XS_LENDS]} borrowed: ${w[i + XS_BORROWS]} giants: ${w[i + XS_GIANTS]}\n`
+    + ` tokens: ${w[i + XS_TOKENS]! | 0} ctokens: ${w[i + XS_CTOKENS]! | 0}\n`;
+}
+
 registerQdiscKind<HtbOptions, HtbOptions>({
   kind: 'htb',
   options: htbAttrs,
@@ -387,4 +484,5 @@ registerQdiscKind<HtbOptions, HtbOptions>({
   print: printHtb,
   printClass: printHtb,
   printClassXstats: (p, x) => printXstats(p, x),
+  fastText: { options: htbText, classOptions: htbText, classXstats: htbXstatsText },
 });
