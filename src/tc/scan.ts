@@ -132,6 +132,9 @@ export class TcScan {
   type = 0;
   flags = 0;
   ifindex = 0;
+  // The u32 fields below are kept as int32 (`x | 0`; print with `>>> 0`): small
+  // integers keep one field representation, so V8's optimised code for the
+  // readers is not thrown away the first time a handle like ffff:fff1 appears.
   handle = 0;
   parent = 0;
   info = 0;
@@ -155,7 +158,7 @@ export class TcScan {
   rateEst64 = -1;
   basicHw = -1;
   pkt64 = -1;
-  /** TCA_HW_OFFLOAD, TCA_INGRESS_BLOCK, TCA_EGRESS_BLOCK (0 when absent, as the printers treat them). */
+  /** TCA_HW_OFFLOAD, TCA_INGRESS_BLOCK, TCA_EGRESS_BLOCK (0 when absent, as the printers treat them; blocks as int32). */
   hwOffload = 0;
   ingressBlock = 0;
   egressBlock = 0;
@@ -199,9 +202,9 @@ export function scanTc(m: MessageView, s: TcScan): boolean {
   s.type = m.type;
   s.flags = m.flags;
   s.ifindex = w[(off + TCMSG_IFINDEX) >>> 2]! | 0;
-  s.handle = w[(off + TCMSG_HANDLE) >>> 2]!;
-  s.parent = w[(off + TCMSG_PARENT) >>> 2]!;
-  s.info = w[(off + TCMSG_INFO) >>> 2]!;
+  s.handle = w[(off + TCMSG_HANDLE) >>> 2]! | 0;
+  s.parent = w[(off + TCMSG_PARENT) >>> 2]! | 0;
+  s.info = w[(off + TCMSG_INFO) >>> 2]! | 0;
   s.kind = undefined;
   s.options = -1;
   s.optionsLen = 0;
@@ -249,11 +252,11 @@ export function scanTc(m: MessageView, s: TcScan): boolean {
         break;
       case 7: // TCA_INGRESS_BLOCK
         if (dl < 4) return false;
-        s.ingressBlock = w[d >>> 2]!;
+        s.ingressBlock = w[d >>> 2]! | 0;
         break;
       case 8: // TCA_EGRESS_BLOCK
         if (dl < 4) return false;
-        s.egressBlock = w[d >>> 2]!;
+        s.egressBlock = w[d >>> 2]! | 0;
         break;
       case 9: // TCA_FCNT, TCA_CHAIN
         if (dl < 4) return false;

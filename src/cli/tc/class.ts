@@ -333,8 +333,9 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     // Without -g, classes go through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
     const fast = !graph && !env.details && !env.raw;
     const nl = p.lineSep;
+    // The fast path only takes kinds already loaded; what it declines may need a kind module first.
     for await (const batch of stream.batches()) {
-      await ensureKindsOf(batch);
+      if (!fast) await ensureKindsOf(batch);
       for (const m of batch) {
         if (graph) {
           graph.add(m);
@@ -346,6 +347,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
             if (text) p.rawText(text);
             continue;
           }
+          await ensureKindsOf([m]);
         }
         printClass(p, m, env, names, f);
       }

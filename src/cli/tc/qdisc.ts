@@ -457,8 +457,9 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     // Plain text goes through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
     const fast = !p.inJson && !env.details && !env.raw;
     const nl = p.lineSep;
+    // The fast path only takes kinds already loaded; what it declines may need a kind module first.
     for await (const batch of stream.batches()) {
-      await ensureKindsOf(batch);
+      if (!fast) await ensureKindsOf(batch);
       for (const m of batch) {
         if (fast) {
           const text = qdiscTextFast(m, env, names, f, nl);
@@ -466,6 +467,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
             if (text) p.rawText(text);
             continue;
           }
+          await ensureKindsOf([m]);
         }
         printQdisc(p, m, env, names, f);
       }

@@ -17,7 +17,7 @@ import { NLM_F, RTM } from '../../netlink/constants.js';
 import type { MessageView } from '../../netlink/socket.js';
 import { qdiscKind, type TcEnv } from '../../tc/kind.js';
 import { TcScan, scanTc, u64Text, u64IsZero, u64Number, u64Big, BASIC, QUEUE, RATE_EST, RATE_EST64 } from '../../tc/scan.js';
-import { TC_H, formatClassid, formatQdiscHandle, major, minor } from '../../tc/handle.js';
+import { formatClassid, formatQdiscHandle, major, minor } from '../../tc/handle.js';
 import { sprintRate, sprintRateNum, sprintSize } from '../../tc/units.js';
 import type { TcLinks } from './common.js';
 
@@ -103,8 +103,8 @@ export function qdiscTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: Qdi
   // The schema path decodes TCA_XSTATS with the kind's codec even when it is not printed.
   if (s.xstats >= 0 && q?.xstats && (!ft?.xstats || ft.xstats(buf, s.xstats, s.xstatsLen, env) === null)) return null;
   if (f.ifindex && f.ifindex !== s.ifindex) return '';
-  if (f.handle && f.handle !== s.handle) return '';
-  if (f.parent && f.parent !== s.parent) return '';
+  if (f.handle && f.handle !== s.handle >>> 0) return '';
+  if (f.parent && f.parent !== s.parent >>> 0) return '';
   let o = '';
   if (s.type === RTM.DELQDISC) o += 'deleted ';
   else if (s.flags & NLM_F.CREATE) {
@@ -113,12 +113,12 @@ export function qdiscTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: Qdi
   }
   o += `qdisc ${kind} ${formatQdiscHandle(s.handle)} `;
   if (f.ifindex === 0) o += `dev ${names.name(s.ifindex)} `;
-  if (s.parent === TC_H.ROOT) o += 'root ';
+  if (s.parent === -1) o += 'root '; // TC_H_ROOT
   else if (s.parent) o += `parent ${formatClassid(s.parent)} `;
-  if (s.info !== 1) o += `refcnt ${s.info} `;
+  if (s.info !== 1) o += `refcnt ${s.info >>> 0} `;
   if (s.hwOffload) o += 'offloaded ';
-  if (s.ingressBlock) o += `ingress_block ${s.ingressBlock} `;
-  if (s.egressBlock) o += `egress_block ${s.egressBlock} `;
+  if (s.ingressBlock) o += `ingress_block ${s.ingressBlock >>> 0} `;
+  if (s.egressBlock) o += `egress_block ${s.egressBlock >>> 0} `;
   o += opts + nl;
   if (env.stats) {
     let x = -1;
@@ -166,11 +166,11 @@ export function classTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: Cla
   if (s.xstats >= 0 && q?.classXstats && (!ft?.classXstats || ft.classXstats(buf, s.xstats, s.xstatsLen, env) === null)) return null;
   const h = s.handle;
   if (f.qdisc && major(h ^ f.qdisc)) return '';
-  if (f.classid && h !== f.classid) return '';
+  if (f.classid && h >>> 0 !== f.classid) return '';
   let o = s.type === RTM.DELTCLASS ? 'deleted ' : '';
   o += `class ${kind} ${h ? formatClassid(f.qdisc ? minor(h) : h) : ''} `;
   if (f.ifindex === 0) o += `dev ${names.name(s.ifindex)} `;
-  if (s.parent === TC_H.ROOT) o += 'root ';
+  if (s.parent === -1) o += 'root '; // TC_H_ROOT
   else o += `parent ${formatClassid(f.qdisc ? minor(s.parent) : s.parent)} `;
   if (s.info) o += `leaf ${(s.info >>> 16).toString(16)}: `;
   o += opts + '\n';
