@@ -59,8 +59,9 @@ export class TcLinks {
     const m = /^if(\d+)$/.exec(name);
     return m ? Number(m[1]) : 0;
   }
-  /** ll_index_to_name(): `ifN` when unknown. */
+  /** ll_index_to_name(): `*` for 0, `ifN` when unknown. */
   name(index: number): string {
+    if (index === 0) return '*';
     return this.byIndex.get(index) ?? `if${index}`;
   }
 }
