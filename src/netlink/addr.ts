@@ -74,25 +74,34 @@ export function parseLladdr(s: string): Buffer | null {
 
 /** Strict dotted-quad IPv4; null if malformed. */
 export function parseIPv4(s: string): Buffer | null {
-  // A character loop instead of split + regex: this runs once per route in bulk work (ip -batch).
   const out = Buffer.allocUnsafe(4);
+  return parseIPv4Into(s, out, 0) ? out : null;
+}
+
+/**
+ * Strict dotted-quad IPv4 written into `out` at `off` (4 bytes); false if
+ * malformed (the bytes may then have been partly written). Lets an encoder
+ * write an address straight into its buffer.
+ */
+export function parseIPv4Into(s: string, out: Uint8Array, off: number): boolean {
+  // A character loop instead of split + regex: this runs once per route in bulk work (ip -batch).
   let part = 0, digits = 0, n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (++digits > 3) return null;
+      if (++digits > 3) return false;
       n = n * 10 + (c - 48);
     } else if (c === 46 && digits > 0 && part < 3) {
-      if (n > 255) return null;
-      out[part++] = n;
+      if (n > 255) return false;
+      out[off + part++] = n;
       n = 0; digits = 0;
     } else {
-      return null;
+      return false;
     }
   }
-  if (part !== 3 || digits === 0 || n > 255) return null;
-  out[3] = n;
-  return out;
+  if (part !== 3 || digits === 0 || n > 255) return false;
+  out[off + 3] = n;
+  return true;
 }
 
 /**

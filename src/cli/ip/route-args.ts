@@ -94,7 +94,7 @@ function mplsPton(s: string): Buffer | null {
 
 /** get_addr_1: null when the text is not an address of `family`. */
 export function getAddr1(name: string, family: number): InetPrefix | null {
-  const data = Buffer.allocUnsafe(16).fill(0);
+  const data = Buffer.alloc(16); // one allocation (allocUnsafe + fill costs two native calls)
   if (name === 'default') {
     if (family === AF_MPLS) return null;
     return { family, data, bytelen: afBitLen(family) / 8, bitlen: -2, flags: PREFIXLEN_SPECIFIED };

@@ -20,7 +20,7 @@
  */
 import { ParseError } from './errors.js';
 import { Writer, align4 } from './writer.js';
-import { formatAddress, formatLladdr, parseAddress, parseLladdr } from '../addr.js';
+import { formatAddress, formatLladdr, parseAddress, parseIPv4Into, parseLladdr } from '../addr.js';
 
 /** The enclosing decoded/encoded attribute object, for codecs whose meaning depends on a sibling. */
 export type Context = Readonly<Record<string, unknown>>;
@@ -184,6 +184,13 @@ export const lladdr: Codec<string> = {
 export const ipaddr: Codec<string> = {
   name: 'ipaddr',
   encode(w, v) {
+    // IPv4 goes straight into the writer (no Buffer per address in bulk work).
+    if (!v.includes(':')) {
+      w.ensure(4);
+      if (!parseIPv4Into(v, w.buf, w.offset)) throw new TypeError(`invalid IP address "${v}"`);
+      w.offset += 4;
+      return;
+    }
     const b = parseAddress(v);
     if (!b) throw new TypeError(`invalid IP address "${v}"`);
     w.bytes(b);
@@ -251,7 +258,9 @@ export function struct<F extends StructFields>(name: string, fields: F): StructC
     return o as T;
   };
   const write = (buf: Buffer, off: number, v: T): void => {
-    buf.fill(0, off, off + size);
+    // A loop, not Buffer#fill: a native call costs more than zeroing a small
+    // struct, and a struct is written per message in bulk work.
+    for (let i = off; i < off + size; i++) buf[i] = 0;
     const rec = v as Record<string, unknown>;
     for (const m of visible) {
       const x = rec[m.name];
