@@ -1,12 +1,13 @@
 /**
  * Benchmark: `ip -batch` adding N routes (default 100,000 /32 routes on a
  * veth), rip against iproute2, each run in a fresh namespace with the same
- * batch file (runs interleaved, medians reported). rip pipelines route lines
- * (many requests in flight on one socket, sent in large sendmsg calls);
- * iproute2 does one round trip per line. Also reported: the same batch with
- * `-force`, and deleting the routes again.
+ * batch file (runs interleaved, medians reported). iproute2 does one round
+ * trip per line; rip encodes route lines back to back and a sender thread
+ * hands them to the kernel in chunks (src/netlink/batch.ts), so the kernel
+ * inserts one chunk on the other core while the next is parsed. Also
+ * reported: the same batch with `-force`, and deleting the routes again.
  *
- * Run as root: `npx tsc -p tsconfig.json && node dist/bench/route-batch.js [routes=100000] [rounds=5]`
+ * Run as root: `npm run build && node dist/bench/route-batch.js [routes=100000] [rounds=5]`
  */
 import { BenchNetns, RIP, compare, measure, report, routeLines, type Sample } from './_util.js';
 
