@@ -89,3 +89,5 @@ export {
   encapSchemas, decodeEncap, mplsLabels, parseMplsLabels, formatMplsLabels, ENCAP_TYPE_NAMES,
 } from './rtnetlink/route-schema.js';
 export type { RouteAttrs, MetricsAttrs, NexthopAttrs as RouteNexthopAttrs, RtNexthop, RtVia, RtaCacheinfo } from './rtnetlink/route-schema.js';
+export { NetconfApi, netconfDumpRequest, netconfGetRequest, NETCONFA_IFINDEX } from './netconf.js';
+export type { NetconfFilter } from './netconf.js';

@@ -14,6 +14,7 @@ import { ClassApi } from '../tc/class.js';
 import { NeighborApi } from './neighbor.js';
 import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
+import { NetconfApi } from './netconf.js';
 
 /** Options for {@link Netlink.open}. */
 export interface NetlinkOpenOptions {
@@ -50,6 +51,8 @@ export class Netlink implements AsyncDisposable {
   readonly rule: RuleApi;
   /** Nexthop objects and groups. */
   readonly nexthop: NexthopApi;
+  /** Per-family IP configuration of devices (`ip netconf`). */
+  readonly netconf: NetconfApi;
   /** Traffic-control qdiscs (rip/tc). */
   readonly qdisc: QdiscApi;
   /** Traffic-control classes (rip/tc). */
@@ -63,6 +66,7 @@ export class Netlink implements AsyncDisposable {
     this.neighbor = new NeighborApi(socket, this.link);
     this.rule = new RuleApi(socket);
     this.nexthop = new NexthopApi(socket, this.link);
+    this.netconf = new NetconfApi(socket);
     this.qdisc = new QdiscApi(socket, this.link);
     this.class = new ClassApi(socket, this.link);
   }

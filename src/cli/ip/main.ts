@@ -48,7 +48,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['mroute', notYet('mroute')],
   ['mrule', notYet('mrule')],
   ['netns', () => import('./netns.js')],
-  ['netconf', notYet('netconf')],
+  ['netconf', () => import('./netconf.js')],
   ['vrf', () => import('./vrf.js')],
   ['sr', notYet('sr')],
   ['nexthop', () => import('./nexthop.js')],

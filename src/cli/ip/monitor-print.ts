@@ -18,6 +18,8 @@ import { attrs, attr, u32, u64, ipaddr, bytes, struct, message, u8, pad, s32, ty
 import { protoName, tableName } from './rtnl-names.js';
 import { sprintf } from '../../output/printf.js';
 import { printNexthop } from './nexthop.js';
+import type { NetconfMessage } from '../../netlink/rtnetlink/netconf-schema.js';
+import { familyName } from '../../netlink/rtnetlink/address-schema.js';
 
 /** Names of devices by index (ll_index_to_name: `ifN` when unknown). */
 export type NameOf = (index: number) => string;
@@ -186,6 +188,37 @@ export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: bool
   if (table && (table !== RT_TABLE_MAIN || ctx.opts.details > 0)) p.string(ANY, 'table', ' Table: %s', tableName(table, ctx.opts.numeric > 0));
   p.string(FP, null, '\n', null);
   p.closeObject();
+}
+
+const RP_FILTER_NAMES = ['off', 'strict', 'loose'];
+
+/**
+ * print_netconf() (ip/ipnetconf.c) for one entry, by `ip netconf` and
+ * `ip monitor netconf`; filtering is the caller's.
+ */
+export function printNetconfEvent(ctx: CliContext, n: NetconfMessage, deleted: boolean, nameOf: NameOf): void {
+  const p = ctx.printer;
+  p.openObject();
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
+  p.string(ANY, 'family', '%s ', familyName(n.family));
+  if (n.ifindex !== undefined) {
+    const ifi = n.ifindex;
+    const dev = ifi === -1 ? 'all' : ifi === -2 ? 'default' : nameOf(ifi);
+    p.colorString(ANY, COLOR_IFNAME, 'interface', '%s ', dev);
+  }
+  const onOff = (key: string, v: number | undefined): void => { if (v !== undefined) p.onOff(ANY, key, `${key} %s `, v !== 0); };
+  onOff('forwarding', n.forwarding);
+  if (n.rp_filter !== undefined) {
+    const rp = n.rp_filter >>> 0;
+    if (rp < RP_FILTER_NAMES.length) p.string(ANY, 'rp_filter', 'rp_filter %s ', RP_FILTER_NAMES[rp]!);
+    else p.uint(ANY, 'rp_filter', 'rp_filter %u ', rp);
+  }
+  onOff('mc_forwarding', n.mc_forwarding);
+  onOff('proxy_neigh', n.proxy_neigh);
+  onOff('ignore_routes_with_linkdown', n.ignore_routes_with_linkdown);
+  onOff('input', n.input);
+  p.closeObject();
+  p.string(FP, null, '\n', null);
 }
 
 /** struct prefixmsg (linux/rtnetlink.h). */

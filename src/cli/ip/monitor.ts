@@ -19,7 +19,7 @@ import { ANY, FP } from '../../output/printer.js';
 import { COLOR_IFNAME } from '../../output/color.js';
 import * as netns from '../../netlink/netns.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
-import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent } from './monitor-print.js';
+import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent, printNetconfEvent } from './monitor-print.js';
 import { decodeNeighbor } from '../../netlink/neighbor.js';
 import { decodeNexthop } from '../../netlink/nexthop.js';
 import type { MessageView } from '../../netlink/socket.js';
@@ -236,27 +236,7 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       const ifi = n.ifindex ?? 0;
       if (s.ifindex && s.ifindex !== ifi) return;
       s.header('netconf');
-      p.openObject();
-      if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
-      p.string(ANY, 'family', '%s ', familyName(n.family));
-      if (n.ifindex !== undefined) {
-        const dev = ifi === -1 ? 'all' : ifi === -2 ? 'default' : s.nameOf(ifi);
-        p.colorString(ANY, COLOR_IFNAME, 'interface', '%s ', dev);
-      }
-      const onOff = (key: string, v: number | undefined): void => { if (v !== undefined) p.onOff(ANY, key, `${key} %s `, v !== 0); };
-      onOff('forwarding', n.forwarding);
-      if (n.rp_filter !== undefined) {
-        const names = ['off', 'strict', 'loose'];
-        const rp = n.rp_filter >>> 0;
-        if (rp < names.length) p.string(ANY, 'rp_filter', 'rp_filter %s ', names[rp]!);
-        else p.uint(ANY, 'rp_filter', 'rp_filter %u ', rp);
-      }
-      onOff('mc_forwarding', n.mc_forwarding);
-      onOff('proxy_neigh', n.proxy_neigh);
-      onOff('ignore_routes_with_linkdown', n.ignore_routes_with_linkdown);
-      onOff('input', n.input);
-      p.closeObject();
-      p.string(FP, null, '\n', null);
+      printNetconfEvent(ctx, n, deleted, s.nameOf);
       return;
     }
     case 'nsid': {
