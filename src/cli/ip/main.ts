@@ -281,9 +281,13 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     return batch.stopped;
   };
   try {
-    const lines = text.split('\n');
-    for (let n = 0; n < lines.length; n++) {
-      const argv = splitBatchLine(lines[n]!);
+    // Lines are cut out one at a time (not split into an array up front), so
+    // each dies young instead of 100,000 of them being kept and promoted by the GC.
+    for (let n = 0, at = 0; at <= text.length; n++) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const argv = splitBatchLine(text.slice(at, end));
+      at = end + 1;
       if (!argv.length) continue;
       line = n + 1;
       const mod = loadedObjects.get(argv[0]!) ?? await findObject(argv[0]!);

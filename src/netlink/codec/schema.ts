@@ -108,11 +108,14 @@ const rndU32 = (r: Random): number => r.bytes(4).readUInt32LE(0);
 
 export const u8 = fixed<number>('u8', 1, 0, (b, o) => b[o]!, (b, o, v) => { b[o] = v & 0xff; }, (r) => r.int(256));
 export const s8 = fixed<number>('s8', 1, 0, (b, o) => b.readInt8(o), (b, o, v) => { b.writeInt8(v, o); }, (r) => r.int(256) - 128);
-export const u16 = fixed<number>('u16', 2, 0, (b, o) => b.readUInt16LE(o), (b, o, v) => { b.writeUInt16LE(v & 0xffff, o); }, (r) => r.int(65536));
+// u16/u32/s32 store bytes directly: every writer of a fixed member (struct
+// write, encode) has ensured the room, and Buffer#write*LE's checks cost more
+// than the store in per-message bulk work. The low bytes are the same.
+export const u16 = fixed<number>('u16', 2, 0, (b, o) => b.readUInt16LE(o), (b, o, v) => { b[o] = v; b[o + 1] = v >>> 8; }, (r) => r.int(65536));
 export const s16 = fixed<number>('s16', 2, 0, (b, o) => b.readInt16LE(o), (b, o, v) => { b.writeInt16LE(v, o); }, (r) => r.int(65536) - 32768);
 export const be16 = fixed<number>('be16', 2, 0, (b, o) => b.readUInt16BE(o), (b, o, v) => { b.writeUInt16BE(v & 0xffff, o); }, (r) => r.int(65536));
-export const u32 = fixed<number>('u32', 4, 0, (b, o) => b.readUInt32LE(o), (b, o, v) => { b.writeUInt32LE(v >>> 0, o); }, rndU32);
-export const s32 = fixed<number>('s32', 4, 0, (b, o) => b.readInt32LE(o), (b, o, v) => { b.writeInt32LE(v | 0, o); }, (r) => rndU32(r) | 0);
+export const u32 = fixed<number>('u32', 4, 0, (b, o) => b.readUInt32LE(o), (b, o, v) => { b[o] = v; b[o + 1] = v >>> 8; b[o + 2] = v >>> 16; b[o + 3] = v >>> 24; }, rndU32);
+export const s32 = fixed<number>('s32', 4, 0, (b, o) => b.readInt32LE(o), (b, o, v) => { b[o] = v; b[o + 1] = v >> 8; b[o + 2] = v >> 16; b[o + 3] = v >> 24; }, (r) => rndU32(r) | 0);
 export const be32 = fixed<number>('be32', 4, 0, (b, o) => b.readUInt32BE(o), (b, o, v) => { b.writeUInt32BE(v >>> 0, o); }, rndU32);
 export const u64 = fixed<bigint>('u64', 8, 0n, (b, o) => b.readBigUInt64LE(o), (b, o, v) => { b.writeBigUInt64LE(BigInt.asUintN(64, v), o); }, (r) => r.bytes(8).readBigUInt64LE(0));
 export const s64 = fixed<bigint>('s64', 8, 0n, (b, o) => b.readBigInt64LE(o), (b, o, v) => { b.writeBigInt64LE(BigInt.asIntN(64, v), o); }, (r) => r.bytes(8).readBigInt64LE(0));
