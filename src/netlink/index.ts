@@ -91,3 +91,7 @@ export {
 export type { RouteAttrs, MetricsAttrs, NexthopAttrs as RouteNexthopAttrs, RtNexthop, RtVia, RtaCacheinfo } from './rtnetlink/route-schema.js';
 export { NetconfApi, netconfDumpRequest, netconfGetRequest, NETCONFA_IFINDEX } from './netconf.js';
 export type { NetconfFilter } from './netconf.js';
+export { MrouteApi, decodeMroute, decodeMrouteBody, mrouteDumpRequest, mrouteFamily, MROUTE_DEFAULT_TABLE, RTNL_FAMILY } from './mroute.js';
+export type { MulticastRoute, MrouteOif, MrouteFilter } from './mroute.js';
+export { mrouteMessage, mrouteAttrs, rtaMfcStats } from './rtnetlink/mroute-schema.js';
+export type { MrouteAttrs, RtaMfcStats } from './rtnetlink/mroute-schema.js';

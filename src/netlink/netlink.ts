@@ -15,6 +15,7 @@ import { NeighborApi } from './neighbor.js';
 import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
 import { NetconfApi } from './netconf.js';
+import { MrouteApi } from './mroute.js';
 
 /** Options for {@link Netlink.open}. */
 export interface NetlinkOpenOptions {
@@ -53,6 +54,8 @@ export class Netlink implements AsyncDisposable {
   readonly nexthop: NexthopApi;
   /** Per-family IP configuration of devices (`ip netconf`). */
   readonly netconf: NetconfApi;
+  /** Multicast forwarding cache entries (`ip mroute`). */
+  readonly mroute: MrouteApi;
   /** Traffic-control qdiscs (rip/tc). */
   readonly qdisc: QdiscApi;
   /** Traffic-control classes (rip/tc). */
@@ -67,6 +70,7 @@ export class Netlink implements AsyncDisposable {
     this.rule = new RuleApi(socket);
     this.nexthop = new NexthopApi(socket, this.link);
     this.netconf = new NetconfApi(socket);
+    this.mroute = new MrouteApi(socket);
     this.qdisc = new QdiscApi(socket, this.link);
     this.class = new ClassApi(socket, this.link);
   }

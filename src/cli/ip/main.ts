@@ -45,7 +45,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['tcp_metrics', notYet('tcp_metrics')],
   ['monitor', () => import('./monitor.js')],
   ['xfrm', notYet('xfrm')],
-  ['mroute', notYet('mroute')],
+  ['mroute', () => import('./mroute.js')],
   ['mrule', notYet('mrule')],
   ['netns', () => import('./netns.js')],
   ['netconf', () => import('./netconf.js')],

@@ -5,8 +5,9 @@
  * print_mroute() (ip/ipmroute.c) and print_prefix() (ip/ipprefix.c), with
  * the filters ipmonitor.c resets them to (only `dev` is set).
  *
- * Multicast routes and prefixes have no library decoder, so they are decoded
- * here from the raw payload with schemas declared in this file.
+ * Prefixes have no library decoder, so they are decoded here from the raw
+ * payload with a schema declared in this file. The multicast route and
+ * netconf printers also serve `ip mroute` and `ip netconf`.
  * @module
  */
 import type { CliContext } from '../common/context.js';
@@ -14,7 +15,8 @@ import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
 import { COLOR_IFNAME, COLOR_MAC, familyColor } from '../../output/color.js';
 import type { Neighbor } from '../../netlink/neighbor.js';
 import type { Nexthop } from '../../netlink/nexthop.js';
-import { attrs, attr, u32, u64, ipaddr, bytes, struct, message, u8, pad, s32, type Infer } from '../../netlink/codec/schema.js';
+import { attrs, attr, u32, ipaddr, struct, message, u8, pad, s32 } from '../../netlink/codec/schema.js';
+import type { MulticastRoute } from '../../netlink/mroute.js';
 import { protoName, tableName } from './rtnl-names.js';
 import { sprintf } from '../../output/printf.js';
 import { printNexthop } from './nexthop.js';
@@ -103,50 +105,34 @@ export function printNexthopEvent(ctx: CliContext, nh: Nexthop, deleted: boolean
 }
 
 
-/** struct rtmsg (as a multicast route notification carries it). */
-const mrtmsg = struct('rtmsg', {
-  family: u8, dst_len: u8, src_len: u8, tos: u8, table: u8, protocol: u8, scope: u8, type: u8, flags: u32,
-});
-/** struct rta_mfc_stats */
-const mfcStats = struct('rta_mfc_stats', { packets: u64, bytes: u64, wrong_if: u64 });
-/** The RTA_* attributes print_mroute() reads. */
-const mrouteAttrs = attrs('RTA', {
-  dst: attr(1, ipaddr),
-  src: attr(2, ipaddr),
-  iif: attr(3, u32),
-  multipath: attr(9, bytes),
-  table: attr(15, u32),
-  mfc_stats: attr(17, mfcStats),
-  expires: attr(23, u64),
-});
-/** A multicast route notification (RTM_NEWROUTE/DELROUTE of family RTNL_FAMILY_IPMR/IP6MR). */
-const mrouteMessage = message('RTM_NEWROUTE', mrtmsg, mrouteAttrs);
-/** Decoded multicast route notification. */
-export type MrouteMessage = Infer<typeof mrouteMessage>;
-
-const RTN_MULTICAST = 5;
-const RTNH_F_OFFLOAD = 0x08, RTNH_F_UNRESOLVED = 0x20;
+const RTNH_F_OFFLOAD = 0x08;
 const RT_TABLE_MAIN = 254;
 
+/** print_mroute()'s filter: table (0 for any), iif (0 for any). */
+export interface MrouteShowFilter {
+  readonly tb: number;
+  readonly iif: number;
+}
+
 /**
- * print_mroute() for a notification's payload; `iif` is `ip monitor dev`'s
- * filter (0 for none). Writes iproute2's complaint to stderr for a
- * non-multicast route, as it does.
+ * print_mroute() (ip/ipmroute.c), for `ip mroute` and `ip monitor mroute`.
+ * Returns false, after iproute2's complaint on stderr, for a route that is
+ * not multicast (iproute2's callback then fails).
  */
-export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: boolean, iifFilter: number, nameOf: NameOf): void {
+export function printMrouteEvent(ctx: CliContext, r: MulticastRoute, deleted: boolean, filter: MrouteShowFilter, nameOf: NameOf): boolean {
   const p = ctx.printer;
-  const { header: r, attrs: tb } = mrouteMessage.decode(payload, 0, payload.length);
-  if (r.type !== RTN_MULTICAST) {
+  if (!r.multicast) {
     ctx.warn('Non multicast route received, kernel does support IP multicast?');
-    return;
+    return false;
   }
-  const table = tb.table ?? r.table;
-  const iif = tb.iif ?? 0;
-  if (iifFilter && iifFilter !== iif) return;
+  const table = r.table;
+  if (filter.tb > 0 && filter.tb !== table) return true;
+  const iif = r.iif;
+  if (filter.iif && filter.iif !== iif) return true;
   p.openObject();
   if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
-  const src = tb.src ?? 'unknown';
-  const dst = tb.dst ?? 'unknown';
+  const src = r.src ?? 'unknown';
+  const dst = r.dst ?? 'unknown';
   if (p.inJson) {
     p.string(JSON_ONLY, 'src', '', src);
     p.string(JSON_ONLY, 'dst', '', dst);
@@ -155,39 +141,33 @@ export function printMrouteEvent(ctx: CliContext, payload: Buffer, deleted: bool
   }
   if (iif) p.colorString(ANY, COLOR_IFNAME, 'iif', '%-10s ', nameOf(iif));
   else p.string(ANY, 'iif', '%s ', 'unresolved');
-  if (tb.multipath) {
-    const mp = tb.multipath;
+  if (r.oifs) {
     p.openArray(JSON_ONLY, 'multipath');
     let first = true;
-    // struct rtnexthop: u16 len, u8 flags, u8 hops, s32 ifindex.
-    for (let off = 0; mp.length - off >= 8;) {
-      const len = mp.readUInt16LE(off);
-      if (len > mp.length - off) break;
+    for (const o of r.oifs) {
       p.openObject();
       if (first) { p.string(FP, null, 'Oifs: ', null); first = false; }
-      p.colorString(ANY, COLOR_IFNAME, 'oif', '%s', nameOf(mp.readInt32LE(off + 4)));
-      const hops = mp[off + 3]!;
-      if (hops > 1) p.uint(ANY, 'ttl', '(ttl %u) ', hops);
+      p.colorString(ANY, COLOR_IFNAME, 'oif', '%s', nameOf(o.ifindex));
+      if (o.ttl > 1) p.uint(ANY, 'ttl', '(ttl %u) ', o.ttl);
       else p.string(FP, null, ' ', null);
       p.closeObject();
-      if (len < 8) break;
-      off += (len + 3) & ~3;
     }
     p.closeArray(JSON_ONLY, '');
   }
-  p.string(ANY, 'state', ' State: %s', r.flags & RTNH_F_UNRESOLVED ? 'unresolved' : 'resolved');
+  p.string(ANY, 'state', ' State: %s', r.unresolved ? 'unresolved' : 'resolved');
   if (r.flags & RTNH_F_OFFLOAD) p.null(ANY, 'offload', ' offload', '');
-  if (ctx.opts.stats && tb.mfc_stats) {
-    const s = tb.mfc_stats;
+  if (ctx.opts.stats && r.stats) {
+    const s = r.stats;
     p.nl();
     p.u64(ANY, 'packets', '  %u packets,', s.packets);
     p.u64(ANY, 'bytes', ' %u bytes', s.bytes);
     if (s.wrong_if) p.u64(ANY, 'wrong_if', ', %u arrived on wrong iif.', s.wrong_if);
   }
-  if (ctx.opts.stats && tb.expires !== undefined) p.float(ANY, 'expires', ', Age %.2f', ticks(tb.expires));
-  if (table && (table !== RT_TABLE_MAIN || ctx.opts.details > 0)) p.string(ANY, 'table', ' Table: %s', tableName(table, ctx.opts.numeric > 0));
+  if (ctx.opts.stats && r.expires !== undefined) p.float(ANY, 'expires', ', Age %.2f', ticks(r.expires));
+  if (table && (table !== RT_TABLE_MAIN || ctx.opts.details > 0) && !filter.tb) p.string(ANY, 'table', ' Table: %s', tableName(table, ctx.opts.numeric > 0));
   p.string(FP, null, '\n', null);
   p.closeObject();
+  return true;
 }
 
 const RP_FILTER_NAMES = ['off', 'strict', 'loose'];

@@ -22,6 +22,7 @@ import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } 
 import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent, printNetconfEvent } from './monitor-print.js';
 import { decodeNeighbor } from '../../netlink/neighbor.js';
 import { decodeNexthop } from '../../netlink/nexthop.js';
+import { decodeMrouteBody } from '../../netlink/mroute.js';
 import type { MessageView } from '../../netlink/socket.js';
 
 const USAGE = `Usage: ip monitor [ all | OBJECTS ] [ FILE ] [ label ] [ all-nsid ]
@@ -288,7 +289,7 @@ function printEvent(ctx: CliContext, ev: MonitorEvent, s: PrintState): void {
       // accept_msg(): cloned routes are skipped before the header.
       if (m.payload.length >= 12 && m.payload.readUInt32LE(8) & 0x200 /* RTM_F_CLONED */) return;
       s.header('mroute');
-      printMrouteEvent(ctx, m.payload, deleted, s.ifindex, s.nameOf);
+      printMrouteEvent(ctx, decodeMrouteBody(m.payload, 0, m.payload.length), deleted, { tb: 0, iif: s.ifindex }, s.nameOf);
       return;
     }
     case 'prefix': {
