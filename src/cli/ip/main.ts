@@ -46,7 +46,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandle
   ['monitor', () => import('./monitor.js')],
   ['xfrm', notYet('xfrm')],
   ['mroute', () => import('./mroute.js')],
-  ['mrule', notYet('mrule')],
+  ['mrule', () => import('./mrule.js')],
   ['netns', () => import('./netns.js')],
   ['netconf', () => import('./netconf.js')],
   ['vrf', () => import('./vrf.js')],

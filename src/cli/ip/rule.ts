@@ -215,8 +215,8 @@ function parsePortRange(v: string, msg: string): { start: number; end: number } 
 type ListAction = 'list' | 'flush' | 'save';
 
 /** iprule_list_flush_or_save() */
-async function listFlushOrSave(ctx: CliContext, args: Args, action: ListAction): Promise<number> {
-  let af = ctx.opts.family;
+async function listFlushOrSave(ctx: CliContext, args: Args, action: ListAction, family: number): Promise<number> {
+  let af = family;
   if (af === AF.UNSPEC) af = AF.INET;
   if (action === 'save' && args.left) throw new CliError('"ip rule save" does not take any arguments.', 1);
   if (action === 'save' && isatty(1)) throw new CliError('Not sending a binary stream to stdout', 1);
@@ -402,8 +402,8 @@ async function restore(ctx: CliContext): Promise<number> {
 }
 
 /** iprule_modify() */
-async function modify(ctx: CliContext, args: Args, cmd: number): Promise<number> {
-  const build = ruleModifyRequest(args, ctx.opts.family, cmd, (s) => ctx.warn(s));
+async function modify(ctx: CliContext, args: Args, cmd: number, family: number): Promise<number> {
+  const build = ruleModifyRequest(args, family, cmd, (s) => ctx.warn(s));
   const nl = await ctx.netlink();
   await nl.socket.request(build, cmd === RTM.NEWRULE ? 'add rule' : 'delete rule');
   return 0;
@@ -571,16 +571,24 @@ export function ruleModifyRequest(args: Args, family: number, cmd: number, warn:
   };
 }
 
-/** `ip rule …` (do_iprule) */
-export default async function ipRule(ctx: CliContext, args: Args): Promise<number> {
+/**
+ * do_iprule() for `family`: the address family of `ip rule` (AF_UNSPEC
+ * meaning inet), or RTNL_FAMILY_IPMR/IP6MR for `ip mrule`.
+ */
+export async function ruleCommand(ctx: CliContext, args: Args, family: number): Promise<number> {
   const cmd = args.next();
-  if (cmd === undefined) return listFlushOrSave(ctx, args, 'list');
-  if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return listFlushOrSave(ctx, args, 'list');
-  if (matches(cmd, 'save')) return listFlushOrSave(ctx, args, 'save');
+  if (cmd === undefined) return listFlushOrSave(ctx, args, 'list', family);
+  if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return listFlushOrSave(ctx, args, 'list', family);
+  if (matches(cmd, 'save')) return listFlushOrSave(ctx, args, 'save', family);
   if (matches(cmd, 'restore')) return restore(ctx);
-  if (matches(cmd, 'add')) return modify(ctx, args, RTM.NEWRULE);
-  if (matches(cmd, 'delete')) return modify(ctx, args, RTM.DELRULE);
-  if (matches(cmd, 'flush')) return listFlushOrSave(ctx, args, 'flush');
+  if (matches(cmd, 'add')) return modify(ctx, args, RTM.NEWRULE, family);
+  if (matches(cmd, 'delete')) return modify(ctx, args, RTM.DELRULE, family);
+  if (matches(cmd, 'flush')) return listFlushOrSave(ctx, args, 'flush', family);
   if (matches(cmd, 'help')) usage();
   throw new CliError(`Command "${cmd}" is unknown, try "ip rule help".`);
+}
+
+/** `ip rule …` (do_iprule) */
+export default async function ipRule(ctx: CliContext, args: Args): Promise<number> {
+  return ruleCommand(ctx, args, ctx.opts.family);
 }
