@@ -113,7 +113,7 @@ function ifreqName(b: Buffer): string {
   return b.toString('utf8', 0, end < 0 || end > IFNAMSIZ ? IFNAMSIZ : end);
 }
 
-/** Open /dev/net/tun (nonblocking) in `netns` or the caller's namespace. */
+/** @internal Open /dev/net/tun (nonblocking) in `netns` or the caller's namespace. */
 export function openTunFd(netns: NetnsRef | undefined): number {
   const flags = native.constants.O_RDWR | native.constants.O_NONBLOCK;
   return sys('open', () => netns === undefined

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-export { TunTap, TUN_DEVICE, tunFlags, tunFeatures, isValidTunName, openTunFd } from './device.js';
+export { TunTap, TUN_DEVICE, tunFlags, tunFeatures, isValidTunName } from './device.js';
 export type { TunTapMode, TunTapFlagOptions, TunTapOpenOptions, WaitOptions } from './device.js';
 export { listTunTap, tunFlagWords } from './list.js';
 export type { TunTapInfo, TunTapListOptions } from './list.js';
