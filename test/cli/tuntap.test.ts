@@ -67,6 +67,8 @@ const BAD = [
   'tuntap del', 'tuntap del mode', 'tuntap del mode tun user root', 'tuntap del mode tun group root', 'tuntap del dev t0 mode tap',
   'tuntap add dev t0 mode tun', 'tuntap add dev t0 mode tap', 'tuntap add dev t1 mode tap multi_queue', 'tuntap add dev a:b mode tun',
   'tuntap add dev . mode tun', 'tuntap del dev held mode tun',
+  // The tun link kind: no creation over rtnetlink, no help text of its own.
+  'link add foo type tun', 'link add foo type tun pi on', 'link help tun',
 ];
 
 test('ip tuntap add/del: same effect, output and status as iproute2', async (t) => {

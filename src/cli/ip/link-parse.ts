@@ -366,4 +366,4 @@ export function parseLinkCommand(verb: LinkVerb, args: readonly string[], r: Lin
 
 
 /** Kinds iproute2 6.1 has a link_util for, but without parse_opt. */
-export const STUB_KINDS: ReadonlySet<string> = new Set(['dummy', 'ifb', 'netdevsim', 'nlmon', 'team', 'team_slave', 'vcan', 'virt_wifi', 'tun']);
+export const STUB_KINDS: ReadonlySet<string> = new Set(['dummy', 'ifb', 'netdevsim', 'nlmon', 'team', 'team_slave', 'vcan', 'virt_wifi']);

@@ -543,7 +543,7 @@ function help(ctx: CliContext, args: Args): number {
     ctx.sink.flush();
     return 0;
   }
-  if (!cli) linkUsage();
+  if (!cli || !cli.usage) linkUsage(); // a kind without print_help (tun)
   ctx.sink.write(fmtUsage(cli.usage, kind));
   ctx.sink.flush();
   return 0;

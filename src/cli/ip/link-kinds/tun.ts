@@ -1,7 +1,8 @@
 /**
  * The `tun` part of `ip -d link show` (iproute2 ip/iptuntap.c tun_print_opt).
  * iproute2's tun link_util has no parse_opt: words after `type tun` are
- * ignored inside an empty IFLA_INFO_DATA nest.
+ * ignored inside an empty IFLA_INFO_DATA nest; and no print_help: `ip link
+ * help tun` prints ip link's usage (an empty `usage` here).
  * @module
  */
 import { ANY, JSON_ONLY, type Printer } from '../../../output/printer.js';
@@ -12,7 +13,7 @@ import type { KindCli, KindAttrs } from './util.js';
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 export const tun: KindCli = {
-  usage: 'Usage: ... %s\n',
+  usage: '',
   parse() {
     return {};
   },
