@@ -66,7 +66,7 @@ const BAD = [
   'tuntap add mode tun help', 'tuntap add mode tun h', 'tuntap help', 'tuntap h', 'tap help', 'tuntap frob', 'tuntap addx mode tun',
   'tuntap del', 'tuntap del mode', 'tuntap del mode tun user root', 'tuntap del mode tun group root', 'tuntap del dev t0 mode tap',
   'tuntap add dev t0 mode tun', 'tuntap add dev t0 mode tap', 'tuntap add dev t1 mode tap multi_queue', 'tuntap add dev a:b mode tun',
-  'tuntap add dev . mode tun', 'tuntap del dev held mode tun',
+  'tuntap add dev . mode tun', 'tuntap del dev rtheld mode tun',
   // The tun link kind: no creation over rtnetlink, no help text of its own.
   'link add foo type tun', 'link add foo type tun pi on', 'link help tun',
 ];
@@ -97,15 +97,26 @@ test('ip tuntap show/list: same text and JSON as iproute2', async (t) => {
     for (const line of SHOW) assertParity(ns, line);
     for (const line of LINK_SHOW) assertParity(ns, line);
     for (const line of DETAIL_SHOW) {
-      const want = iproute2(ns, words(line));
-      const got = rip(ns, words(line));
-      assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
-      assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+      // Attached processes are matched by name across all namespaces: a
+      // concurrent test holding a device named like ours (tun0…) may come or
+      // go between the two runs, so a differing pair is run again.
+      for (let attempt = 1; ; attempt++) {
+        const want = iproute2(ns, words(line));
+        const got = rip(ns, words(line));
+        if (attempt < 3 && got.stdout !== want.stdout) continue;
+        assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
+        assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+        break;
+      }
     }
   });
 });
 
-/** A child process holding queues of `names` open (in `ns`) until killed. */
+/**
+ * A child process holding queues of `names` open (in `ns`) until killed.
+ * iproute2 matches attached processes by device name across all namespaces,
+ * so these names are ones no other test uses.
+ */
 async function holdOpen(ns: TestNetns, names: readonly string[]): Promise<{ pid: number; stop(): void }> {
   const script = `
     const { TunTap } = await import(${JSON.stringify(new URL('../../src/tuntap/index.js', import.meta.url).href)});
@@ -128,10 +139,10 @@ async function holdOpen(ns: TestNetns, names: readonly string[]): Promise<{ pid:
 
 test('ip -d tuntap: attached processes as iproute2 prints them', async (t) => {
   await withNetns(t, async (ns) => {
-    ns.ip('tuntap', 'add', 'dev', 'held', 'mode', 'tun');
-    ns.ip('tuntap', 'add', 'dev', 'mq0', 'mode', 'tun', 'multi_queue');
-    ns.ip('tuntap', 'add', 'dev', 'idle', 'mode', 'tap');
-    const holder = await holdOpen(ns, ['held', 'mq0', 'mq0']);
+    ns.ip('tuntap', 'add', 'dev', 'rtheld', 'mode', 'tun');
+    ns.ip('tuntap', 'add', 'dev', 'mqrt0', 'mode', 'tun', 'multi_queue');
+    ns.ip('tuntap', 'add', 'dev', 'rtidle', 'mode', 'tap');
+    const holder = await holdOpen(ns, ['rtheld', 'mqrt0', 'mqrt0']);
     try {
       for (const line of ['-d tuntap', '-o -d tuntap']) {
         const want = iproute2(ns, words(line));
@@ -139,16 +150,16 @@ test('ip -d tuntap: attached processes as iproute2 prints them', async (t) => {
         assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
       }
       const text = rip(ns, words('-d tuntap')).stdout;
-      assert.match(text, new RegExp(`^held: tun persist\\n\\tAttached to processes:node\\(${holder.pid}\\)$`, 'm'));
-      assert.match(text, new RegExp(`^mq0: tun multi_queue persist\\n\\tAttached to processes:node\\(${holder.pid}\\)node\\(${holder.pid}\\)$`, 'm'));
+      assert.match(text, new RegExp(`^rtheld: tun persist\\n\\tAttached to processes:node\\(${holder.pid}\\)$`, 'm'));
+      assert.match(text, new RegExp(`^mqrt0: tun multi_queue persist\\n\\tAttached to processes:node\\(${holder.pid}\\)node\\(${holder.pid}\\)$`, 'm'));
       // iproute2 6.1 writes keys inside the array here (not JSON); ours is the same data as objects.
       const json = JSON.parse(rip(ns, words('-d -j tuntap')).stdout) as Array<{ ifname: string; processes: unknown[] }>;
       const byName = new Map(json.map((d) => [d.ifname, d.processes]));
-      assert.deepEqual(byName.get('held'), [{ name: 'node', pid: holder.pid }]);
-      assert.deepEqual(byName.get('mq0'), [{ name: 'node', pid: holder.pid }, { name: 'node', pid: holder.pid }]);
-      assert.deepEqual(byName.get('idle'), []);
+      assert.deepEqual(byName.get('rtheld'), [{ name: 'node', pid: holder.pid }]);
+      assert.deepEqual(byName.get('mqrt0'), [{ name: 'node', pid: holder.pid }, { name: 'node', pid: holder.pid }]);
+      assert.deepEqual(byName.get('rtidle'), []);
       // Busy: a single-queue device held by another process cannot be attached to delete it.
-      assertRejectedLikeIproute2(ns, ['tuntap del dev held mode tun']);
+      assertRejectedLikeIproute2(ns, ['tuntap del dev rtheld mode tun']);
     } finally {
       holder.stop();
     }
@@ -159,8 +170,8 @@ test('ip tuntap: bad input gets iproute2 stderr and exit status, namespace uncha
   await withNetns(t, async (ns) => {
     ns.ip('tuntap', 'add', 'dev', 't0', 'mode', 'tun');
     ns.ip('tuntap', 'add', 'dev', 't1', 'mode', 'tap');
-    ns.ip('tuntap', 'add', 'dev', 'held', 'mode', 'tun');
-    const holder = await holdOpen(ns, ['held']);
+    ns.ip('tuntap', 'add', 'dev', 'rtheld', 'mode', 'tun');
+    const holder = await holdOpen(ns, ['rtheld']);
     try {
       assertRejectedLikeIproute2(ns, BAD);
     } finally {

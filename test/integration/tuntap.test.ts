@@ -244,11 +244,11 @@ test('persist on and off, owner and group', async (t) => {
 
 test('multi-queue: more queues, detach and attach', async (t) => {
   await withNetns(t, async (ns) => {
-    await using q1 = await TunTap.open({ mode: 'tap', name: 'mq0', multiQueue: true, netns: ns.name });
+    await using q1 = await TunTap.open({ mode: 'tap', name: 'imq0', multiQueue: true, netns: ns.name });
     await using q2 = await q1.openQueue();
     await using q3 = await q2.openQueue();
-    assert.equal(q3.name, 'mq0');
-    const queues = (): unknown[] => { const d = ipLinkTun(ns, 'mq0'); return [d.numqueues, d.numdisabled]; };
+    assert.equal(q3.name, 'imq0');
+    const queues = (): unknown[] => { const d = ipLinkTun(ns, 'imq0'); return [d.numqueues, d.numdisabled]; };
     assert.deepEqual(queues(), [3, 0]);
     q2.detachQueue();
     assert.deepEqual(queues(), [2, 1]);
@@ -262,18 +262,18 @@ test('multi-queue: more queues, detach and attach', async (t) => {
     q3.close();
     assert.deepEqual(queues(), [2, 0]);
     // A single-queue device has no queues to detach, and a second fd cannot attach.
-    await using single = await TunTap.open({ mode: 'tun', name: 'sq0', netns: ns.name });
+    await using single = await TunTap.open({ mode: 'tun', name: 'isq0', netns: ns.name });
     assert.throws(() => single.detachQueue(), { name: 'TunTapError', code: 'EINVAL' });
     await assert.rejects(single.openQueue(), { code: 'EBUSY' });
-    const procs = tunTapProcesses().get('sq0') ?? [];
+    const procs = tunTapProcesses().get('isq0') ?? [];
     assert.ok(procs.some((p) => p.pid === process.pid && p.name === 'node'));
   });
 });
 
 test('tun: a written packet reaches a UDP socket; a packet the kernel routes out is read and answered', async (t) => {
   await withNetns(t, async (ns) => {
-    await using tun = await TunTap.open({ mode: 'tun', name: 'tun0', netns: ns.name });
-    configure(ns, 'tun0', '10.9.0.1/24');
+    await using tun = await TunTap.open({ mode: 'tun', name: 'itun0', netns: ns.name });
+    configure(ns, 'itun0', '10.9.0.1/24');
     const sock = new UdpSocket(ns, '10.9.0.1', 5555);
     try {
       // In: the kernel receives what we write as if it came over the wire.
@@ -292,7 +292,7 @@ test('tun: a written packet reaches a UDP socket; a packet the kernel routes out
       const reply = await sock.recv();
       assert.deepEqual([reply.data.toString(), reply.from, reply.port], ['pong', '10.9.0.2', 6000]);
       await using nl = await Netlink.open({ netns: ns.name });
-      const stats = (await nl.link.get('tun0')).stats64!;
+      const stats = (await nl.link.get('itun0')).stats64!;
       assert.ok(stats.rx_packets >= 2n && stats.tx_packets >= 1n);
     } finally {
       sock.close();
@@ -329,10 +329,10 @@ test('tun with packet information and vnet headers: the prefixes are there', asy
 
 test('tap: ARP request read and answered, then the Ethernet frame; a written frame is received', async (t) => {
   await withNetns(t, async (ns) => {
-    await using tap = await TunTap.open({ mode: 'tap', name: 'tap0', netns: ns.name });
-    configure(ns, 'tap0', '10.9.1.1/24');
+    await using tap = await TunTap.open({ mode: 'tap', name: 'itap0', netns: ns.name });
+    configure(ns, 'itap0', '10.9.1.1/24');
     await using nl = await Netlink.open({ netns: ns.name });
-    const ourMac = mac((await nl.link.get('tap0')).address!);
+    const ourMac = mac((await nl.link.get('itap0')).address!);
     const peerMac = mac('02:00:00:00:00:02');
     const sock = new UdpSocket(ns, '10.9.1.1', 5557);
     try {
