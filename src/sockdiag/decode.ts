@@ -144,6 +144,8 @@ function applyInetAttrs(s: InetSocket, a: Infer<typeof inetDiagAttrs>): void {
   }
   if (a.skmeminfo !== undefined) s.skmem = skmemOf(a.skmeminfo);
   if (a.meminfo !== undefined) s.meminfo = a.meminfo;
+  if (a.locals !== undefined) s.sctpLocals = sockaddrList(a.locals);
+  if (a.peers !== undefined) s.sctpPeers = sockaddrList(a.peers);
   if (a.vegasinfo !== undefined) s.vegas = a.vegasinfo;
   if (a.dctcpinfo !== undefined) s.dctcp = a.dctcpinfo;
   if (a.bbrinfo !== undefined) {
@@ -163,6 +165,24 @@ function applyInetAttrs(s: InetSocket, a: Infer<typeof inetDiagAttrs>): void {
     if (a.ulpInfo.mptcp !== undefined) u.mptcp = a.ulpInfo.mptcp;
     s.ulp = u;
   }
+}
+
+/**
+ * Addresses of a list of struct sockaddr_storage (128 bytes each, family in
+ * host order first) as ss prints them: IPv4/IPv6 text, "" for other
+ * families. As ss, the first entry is always read and a short last one too
+ * (missing bytes read as zero).
+ */
+export function sockaddrList(b: Buffer): string[] {
+  const SS = 128;
+  const out: string[] = [];
+  for (let p = 0; p === 0 || p < b.length; p += SS) {
+    const e = Buffer.alloc(SS);
+    b.copy(e, 0, p, Math.min(b.length, p + SS));
+    const family = e.readUInt16LE(0);
+    out.push(family === 2 ? formatIPv4(e, 4) : family === 10 ? formatIPv6(e, 8) : '');
+  }
+  return out;
 }
 
 /** Whether an inet reply carries attribute `type` (cheap check without decoding). */

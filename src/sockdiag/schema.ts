@@ -62,6 +62,21 @@ export const tcpDiagMd5sig = struct('tcp_diag_md5sig', {
 /** The SK_MEMINFO_* u32 array (as long as the kernel sends). */
 export const skMeminfo = array(u32);
 
+/** struct sctp_info (an SCTP socket's INET_DIAG_INFO), as much as ss prints. Read tolerantly: older kernels send less. */
+export const sctpInfo = struct('sctp_info', {
+  tag: u32, state: u32, rwnd: u32, unackdata: u16, penddata: u16, instrms: u16, outstrms: u16,
+  fragmentationPoint: u32, inqueue: u32, outqueue: u32, overallError: u32, maxBurst: u32, maxseg: u32,
+  peerRwnd: u32, peerTag: u32, peerCapable: u8, peerSack: u8, _reserved1: pad(2),
+  isacks: u64, osacks: u64, opackets: u64, ipackets: u64, rtxchunks: u64, outofseqtsns: u64, idupchunks: u64,
+  gapcnt: u64, ouodchunks: u64, iuodchunks: u64, oodchunks: u64, iodchunks: u64, octrlchunks: u64, ictrlchunks: u64,
+  /** struct sockaddr_storage of the primary path. */
+  pAddress: fixedBytes(128),
+  pState: u32, pCwnd: u32, pSrtt: u32, pRto: u32, pHbinterval: u32, pPathmaxrxt: u32, pSackdelay: u32,
+  pSackfreq: u32, pSsthresh: u32, pPartialBytesAcked: u32, pFlightSize: u32, pError: u16, _reserved2: pad(2),
+  sAutoclose: u32, sAdaptationInd: u32, sPdPoint: u32, sNodelay: u8, sDisableFragments: u8, sV4mapped: u8,
+  sFragInterleave: u8, sType: u32, _reserved3: pad(4),
+});
+
 /** INET_DIAG_ULP_INFO nest (TLS/MPTCP details kept raw). */
 export const inetUlpInfo = attrs('INET_DIAG_ULP_INFO', {
   name: attr(INET_ULP_INFO.NAME, cstring),
@@ -89,6 +104,9 @@ export const inetDiagAttrs = attrs('INET_DIAG', {
   ulpInfo: attr(INET_DIAG.ULP_INFO, inetUlpInfo),
   cgroupId: attr(INET_DIAG.CGROUP_ID, u64),
   sockopt: attr(INET_DIAG.SOCKOPT, inetDiagSockopt),
+  /** SCTP: the endpoint's or association's local and peer addresses (struct sockaddr_storage each). */
+  locals: attr(INET_DIAG.LOCALS, bytes),
+  peers: attr(INET_DIAG.PEERS, bytes),
 });
 export type InetDiagAttrs = Infer<typeof inetDiagAttrs>;
 

@@ -101,6 +101,9 @@ export interface InetSocket extends SocketCommon {
   };
   /** SCTP sockets: their INET_DIAG_INFO (struct sctp_info), raw. */
   sctpInfo?: Buffer;
+  /** SCTP sockets: local and peer addresses (INET_DIAG_LOCALS/PEERS; "" for a family other than IPv4/IPv6). */
+  sctpLocals?: string[];
+  sctpPeers?: string[];
   skmem?: SkMemInfo;
   meminfo?: { rmem: number; wmem: number; fmem: number; tmem: number };
   vegas?: VegasInfo;

@@ -17,6 +17,9 @@ S = []
 r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); S.append(r)
 try:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132); s.bind(('127.0.0.1', 9100)); s.listen(4); S.append(s)
+    # An association: the client's and the accepted socket's endpoints each print one under them.
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132); c.connect(('127.0.0.1', 9100)); S.append(c)
+    a, _ = s.accept(); S.append(a)
 except OSError as e: print('nosctp', e, flush=True)
 try:
     m = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); m.bind(('127.0.0.1', 9200)); m.listen(4); S.append(m)
@@ -61,6 +64,9 @@ test('raw, sctp, mptcp and vsock tables through sock_diag, and ss parity', { tim
       assert.ok(raws.some((s) => s.rawProtocol === 1 && s.localPort === 1));
       const sctp = await sd.sctp({ states: ['listening'] }).toArray();
       assert.ok(sctp.some((s) => s.localPort === 9100 && s.netid === 'sctp'));
+      const assoc = await sd.sctp({ states: ['all'], info: true }).toArray();
+      assert.ok(assoc.some((s) => s.peerPort === 9100 && s.sctpPeers?.includes('127.0.0.1') && s.sctpInfo !== undefined),
+        'an association of the client with its peer addresses and sctp_info');
       const mptcp = await sd.mptcp({ states: ['listening'] }).toArray();
       assert.ok(mptcp.some((s) => s.localPort === 9200 && s.netid === 'mptcp'));
       const vs = await sd.vsock({ states: ['all'] }).toArray();
@@ -73,7 +79,7 @@ test('raw, sctp, mptcp and vsock tables through sock_diag, and ss parity', { tim
         assert.equal(xdp.length, 1, 'the helper\'s unbound AF_XDP socket');
         assert.equal(xdp[0]!.ifindex, 0);
       }
-      for (const args of [['-wan'], ['-wa'], ['-Sln'], ['-Mln'], ['--vsock', '-a'], ['-A', 'vsock_stream', '-an'], ['-an', '-A', 'raw,sctp,mptcp'], ['--xdp'], ['--xdp', '-e'], ['-A', 'xdp', '-m']]) {
+      for (const args of [['-wan'], ['-wa'], ['-Sln'], ['-Mln'], ['--vsock', '-a'], ['-A', 'vsock_stream', '-an'], ['-an', '-A', 'raw,sctp,mptcp'], ['-Sa'], ['-San'], ['-Sani'], ['-Sanm'], ['-Sanie'], ['-SaniO'], ['--xdp'], ['--xdp', '-e'], ['-A', 'xdp', '-m']]) {
         const ref = spawnSync('ss', ['-N', ns.name, ...args], { encoding: 'utf8' });
         const sink = new StringSink();
         const status = await ssMain(['-N', ns.name, ...args], sink, () => {});

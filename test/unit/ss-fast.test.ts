@@ -154,7 +154,7 @@ function context(args: string[], sink: StringSink, proto: number): FormatContext
     o, r, services, links: new LinkNames(undefined), cgroups, owners: o.processes ? owners : null,
     ephemeral: { min: 32768, max: 60999 },
     dgProto: proto === IPPROTO.UDP ? 'udp' : proto === IPPROTO.RAW ? 'raw' : 'tcp',
-    serviceCache: new Map(),
+    serviceCache: new Map(), lastInode: 0,
   };
 }
 
@@ -229,4 +229,49 @@ test('renderer byte writers: numbers, padding, IPv4, non-ASCII text measured in 
     'ÉTAT -5     -1     0.10.255.100:9007199254740991 x:0\n' +
     // É is two bytes: the State column is five wide, as ss measures it.
     'E    \n');
+});
+
+test('SCTP: associations print as `- STATE under their endpoint, with locals, peers and sctp_info', () => {
+  const sctp = (inode: number, state: number, attrs: Buffer[]): Buffer => {
+    const h = Buffer.alloc(72);
+    h[0] = 2; h[1] = state;
+    h.writeUInt16BE(9100, 4); h.writeUInt16BE(state === 10 ? 0 : 40000, 6);
+    h.set([127, 0, 0, 1], 8); if (state !== 10) h.set([127, 0, 0, 1], 24);
+    h.writeUInt32LE(inode, 68);
+    return Buffer.concat([h, ...attrs]);
+  };
+  const sa = (family: number, addr: number[]): Buffer => {
+    const b = Buffer.alloc(128);
+    b.writeUInt16LE(family, 0);
+    b.set(addr, family === 2 ? 4 : 8);
+    return b;
+  };
+  const info = Buffer.alloc(368);
+  info.writeUInt32LE(0x1a2b, 0); info.writeUInt32LE(3, 4); info.writeUInt32LE(106496, 8); info.writeUInt16LE(10, 16);
+  info.writeUInt32LE(0xff, 48); info[53] = 1; info[356] = 1;
+  const v6lo = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+  const replies = [
+    sctp(77, 10, [attr(INET_DIAG.LOCALS, Buffer.concat([sa(2, [127, 0, 0, 1]), sa(10, v6lo)]))]),
+    sctp(77, 3, [attr(INET_DIAG.LOCALS, sa(2, [127, 0, 0, 1])), attr(INET_DIAG.PEERS, Buffer.concat([sa(2, [10, 0, 0, 2]), sa(44, [])])), attr(INET_DIAG.INFO, info)]),
+    sctp(78, 1, [attr(INET_DIAG.INFO, info.subarray(0, 8))]),
+  ];
+  const sink = new StringSink();
+  const ctx = context(['-Sani'], sink, IPPROTO.SCTP);
+  const r = new ColumnRenderer(sink, -1);
+  const c: FormatContext = { ...ctx, r };
+  const p = new InetLinePrinter(c);
+  for (const b of replies) {
+    assert.equal(p.scan(b, 0, b.length, IPPROTO.SCTP), false, 'SCTP is printed by the generic path');
+    printInet(c, decodeInet(b, 0, b.length, IPPROTO.SCTP));
+  }
+  r.render();
+  // (The info lines are the end of the last column's token, padded to its width as in ss.)
+  const lines = sink.toString().split('\n').map((l) => l.trimEnd());
+  assert.match(lines[0]!, /^sctp\s+LISTEN\s/);
+  assert.equal(lines[1], '\t locals:127.0.0.1,::1');
+  assert.match(lines[2]!, /^\s+`- ESTAB\s+0\s+0\s+127\.0\.0\.1:9100\s+127\.0\.0\.1:40000/);
+  assert.equal(lines[3], '\t locals:127.0.0.1 peers:10.0.0.2, tag:1a2b state:ESTAB rwnd:106496 instrms:10 ptag:ff psack:1 nodelay:1');
+  // Another inode: an endpoint again; a short sctp_info reads as zeros past its end.
+  assert.match(lines[4]!, /^sctp\s+ESTAB\s/);
+  assert.equal(lines[5], '\t tag:1a2b state:ESTAB');
 });

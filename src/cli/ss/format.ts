@@ -12,6 +12,8 @@ import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js
 import { formatOwners, type SocketOwner } from '../../sockdiag/procs.js';
 import { readFileSync } from 'node:fs';
 import { hostName, protocolName, type LinkNames, type CgroupPaths } from './lookup.js';
+import { sctpInfo } from '../../sockdiag/schema.js';
+import { parseAddress } from '../../netlink/addr.js';
 import type { SsOptions } from './options.js';
 
 /** Shared state of one ss run. */
@@ -27,7 +29,18 @@ export interface FormatContext {
   dgProto: 'tcp' | 'udp' | 'raw' | 'sctp';
   /** Cache of resolved service names per proto/port. */
   readonly serviceCache: Map<string, string>;
+  /**
+   * Inode of the last inet socket printed (ss's sctp_ino): an SCTP socket
+   * with the same inode is an association of that endpoint, printed as a
+   * `` `- STATE`` line under it.
+   */
+  lastInode: number;
 }
+
+/** ss's names of SCTP association states (sctp_sstate_name), by sctp_state_t. */
+const SCTP_STATE_NAMES = ['CLOSED', 'COOKIE_WAIT', 'COOKIE_ECHOED', 'ESTAB', 'SHUTDOWN_PENDING', 'SHUTDOWN_SENT', 'SHUTDOWN_RECEIVED', 'ACK_SENT'];
+/** glibc prints a NULL %s as "(null)" (a state ss has no name for). */
+function sctpStateName(n: number): string { return SCTP_STATE_NAMES[n] ?? '(null)'; }
 
 /** print_ms_timer */
 export function msTimer(timeout: number): string {
@@ -112,10 +125,16 @@ function stateNameOf(s: Socket): string {
 /** sock_state_print */
 export function statePrint(ctx: FormatContext, netid: string, s: Socket): void {
   const r = ctx.r;
-  r.set(COL.NETID);
-  r.out(netid);
-  r.set(COL.STATE);
-  r.out(stateNameOf(s));
+  if (netid === 'sctp' && ctx.lastInode && ctx.lastInode === s.inode) {
+    // An association of the endpoint printed just before: no Netid.
+    r.set(COL.STATE);
+    r.out(`\`- ${sctpStateName(s.state)}`);
+  } else {
+    r.set(COL.NETID);
+    r.out(netid);
+    r.set(COL.STATE);
+    r.out(stateNameOf(s));
+  }
   r.set(COL.RECVQ);
   r.outA(String(s.recvQ | 0).padEnd(6));
   r.set(COL.SENDQ);
@@ -306,9 +325,38 @@ export function printInet(ctx: FormatContext, s: InetSocket): void {
   }
   if (o.memory || (o.info && type !== IPPROTO.UDP)) {
     if (!o.oneline) r.out('\n\t');
-    if (type === IPPROTO.MPTCP) mptcpInfoPrint(ctx, s);
+    if (type === IPPROTO.SCTP) sctpInfoPrint(ctx, s);
+    else if (type === IPPROTO.MPTCP) mptcpInfoPrint(ctx, s);
     else tcpInfoPrint(ctx, s);
   }
+  ctx.lastInode = s.inode;
+}
+
+/** sctp_show_info: memory, local and peer addresses, sctp_stats_print. */
+function sctpInfoPrint(ctx: FormatContext, s: InetSocket): void {
+  const r = ctx.r;
+  skmemPrint(r, s.skmem, s.meminfo);
+  const host = (a: string): string => {
+    if (!ctx.o.resolve || a === '') return a;
+    const b = parseAddress(a);
+    return b ? hostName(b, b.length === 4) : a;
+  };
+  if (s.sctpLocals) r.out(` locals:${s.sctpLocals.map(host).join(',')}`);
+  if (s.sctpPeers) r.out(` peers:${s.sctpPeers.map(host).join(',')}`);
+  if (!s.sctpInfo) return;
+  const i = sctpInfo.decode(s.sctpInfo, 0, s.sctpInfo.length);
+  let t = '';
+  const d = (name: string, v: number): void => { if (v) t += ` ${name}:${v | 0}`; };
+  if (i.tag) t += ` tag:${i.tag.toString(16)}`;
+  if (i.state) t += ` state:${sctpStateName(i.state)}`;
+  d('rwnd', i.rwnd); d('unackdata', i.unackdata); d('penddata', i.penddata); d('instrms', i.instrms);
+  d('outstrms', i.outstrms); d('inqueue', i.inqueue); d('outqueue', i.outqueue); d('overerr', i.overallError);
+  d('maxburst', i.maxBurst); d('maxseg', i.maxseg); d('prwnd', i.peerRwnd);
+  if (i.peerTag) t += ` ptag:${i.peerTag.toString(16)}`;
+  d('pcapable', i.peerCapable); d('psack', i.peerSack); d('autoclose', i.sAutoclose); d('adapind', i.sAdaptationInd);
+  d('pdpoint', i.sPdPoint); d('nodelay', i.sNodelay); d('nofrag', i.sDisableFragments); d('v4mapped', i.sV4mapped);
+  d('fraginl', i.sFragInterleave);
+  r.out(t);
 }
 
 /** `%#x`: 0 prints as 0. */

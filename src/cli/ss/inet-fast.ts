@@ -238,6 +238,7 @@ export class InetLinePrinter {
         this.tcpInfo(buf, aInfo, infoLen, aCong, congLen, aVegas, state);
       }
     }
+    ctx.lastInode = inode;
   }
 
   /** inet_addr_print + the address half of sock_addr_print (the port is the caller's). */

@@ -148,7 +148,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
       : UNUSED_RANGE;
     const ctx: FormatContext = {
       o, r, services, links, cgroups: new CgroupPaths((l) => errOut(l + '\n'), o.netns !== undefined), owners, ephemeral, dgProto: 'tcp',
-      serviceCache: new Map(),
+      serviceCache: new Map(), lastInode: 0,
     };
     const json = o.json ? new JsonSocketWriter(sink, o.pretty, owners, o.threads > 0) : null;
     if (o.header && !json) r.header();
