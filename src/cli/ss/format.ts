@@ -32,9 +32,9 @@ export interface FormatContext {
   /**
    * Inode of the last inet socket printed (ss's sctp_ino): an SCTP socket
    * with the same inode is an association of that endpoint, printed as a
-   * `` `- STATE`` line under it.
+   * `` `- STATE`` line under it. Unset: none yet.
    */
-  lastInode: number;
+  lastInode?: number;
 }
 
 /** ss's names of SCTP association states (sctp_sstate_name), by sctp_state_t. */
