@@ -95,3 +95,7 @@ export { MrouteApi, decodeMroute, decodeMrouteBody, mrouteDumpRequest, mrouteFam
 export type { MulticastRoute, MrouteOif, MrouteFilter } from './mroute.js';
 export { mrouteMessage, mrouteAttrs, rtaMfcStats } from './rtnetlink/mroute-schema.js';
 export type { MrouteAttrs, RtaMfcStats } from './rtnetlink/mroute-schema.js';
+export { AddrlabelApi, decodeAddrlabel, addrlabelDumpRequest, IFAL } from './addrlabel.js';
+export type { AddressLabel, AddressLabelSpec } from './addrlabel.js';
+export { addrlabelMessage, addrlabelAttrs, ifaddrlblmsg } from './rtnetlink/addrlabel-schema.js';
+export type { AddrlabelAttrs, IfAddrLblMsg } from './rtnetlink/addrlabel-schema.js';

@@ -16,6 +16,7 @@ import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
 import { NetconfApi } from './netconf.js';
 import { MrouteApi } from './mroute.js';
+import { AddrlabelApi } from './addrlabel.js';
 
 /** Options for {@link Netlink.open}. */
 export interface NetlinkOpenOptions {
@@ -56,6 +57,8 @@ export class Netlink implements AsyncDisposable {
   readonly netconf: NetconfApi;
   /** Multicast forwarding cache entries (`ip mroute`). */
   readonly mroute: MrouteApi;
+  /** IPv6 address selection labels (`ip addrlabel`). */
+  readonly addrlabel: AddrlabelApi;
   /** Traffic-control qdiscs (rip/tc). */
   readonly qdisc: QdiscApi;
   /** Traffic-control classes (rip/tc). */
@@ -71,6 +74,7 @@ export class Netlink implements AsyncDisposable {
     this.nexthop = new NexthopApi(socket, this.link);
     this.netconf = new NetconfApi(socket);
     this.mroute = new MrouteApi(socket);
+    this.addrlabel = new AddrlabelApi(socket);
     this.qdisc = new QdiscApi(socket, this.link);
     this.class = new ClassApi(socket, this.link);
   }

@@ -23,7 +23,7 @@ const notYet = (name: string): (() => Promise<{ default: IpHandler }>) => async 
 /** iproute2's object table, in its order (prefix matching picks the first). */
 const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler; pipeline?: IpPipeline }>]> = [
   ['address', () => import('./address.js')],
-  ['addrlabel', notYet('addrlabel')],
+  ['addrlabel', () => import('./addrlabel.js')],
   ['maddress', () => import('./maddress.js')],
   ['route', () => import('./route.js')],
   ['rule', () => import('./rule.js')],
