@@ -293,6 +293,16 @@ export class Printer {
     this.raw(text);
   }
 
+  /**
+   * Pre-rendered compact JSON members (`"a":1,"b":"x"`) of the current
+   * object, in JSON mode without -pretty: for printers that build a whole
+   * object's members as one string (one per address of `ip address`).
+   */
+  jsonMembers(members: string): void {
+    if (!this.jsonActive || !members) return;
+    this.raw(members);
+  }
+
   /** Text-only output (printf / fprintf(fp, …)). */
   text(fmt: string, ...args: PrintfArg[]): void {
     if (this.jsonActive) return;

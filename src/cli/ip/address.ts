@@ -7,7 +7,7 @@
  */
 import { Args, CliError, matches, invarg, duparg, duparg2, parseUnsigned } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
-import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
+import { ANY, FP, JSON_ONLY, jsonString, type Printer } from '../../output/printer.js';
 import { familyColor } from '../../output/color.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { decodeLink, type Link } from '../../netlink/link.js';
@@ -28,6 +28,7 @@ import { nsNameResolver, printAddressLinkInfo, type LinkLineOptions } from './ad
 export { nsNameResolver, printAddressLinkInfo } from './address-link.js';
 export type { LinkLineOptions } from './address-link.js';
 import { type MessageView, type RequestBuilder } from '../../netlink/socket.js';
+import { newAddrInfo, decodeAddrInfo, addrInfoFromSchema, IFADDRMSG_LEN, type AddrInfo } from '../../netlink/address-decode.js';
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -223,233 +224,239 @@ export function emptyAddrFilter(oneline: boolean, ifindex = 0): AddrFilter {
   };
 }
 
-function inetAddrMatch(local: Buffer | undefined, pfx: InetPrefix | undefined): boolean {
-  if (!local || !pfx || pfx.family === 0 || pfx.bitlen <= 0) return true;
-  if (local.length !== pfx.bytes.length) return false;
+function inetAddrMatch(a: AddrInfo, pfx: InetPrefix): boolean {
+  if (a.localLen === 0 || pfx.family === 0 || pfx.bitlen <= 0) return true;
+  if (a.localLen !== pfx.bytes.length) return false;
+  const b = a.localBuf;
+  const o = a.localOff;
   let bits = pfx.bitlen;
   for (let i = 0; bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((local[i]! ^ pfx.bytes[i]!) & mask) return false;
+    if ((b[o + i]! ^ pfx.bytes[i]!) & mask) return false;
   }
   return true;
 }
 
 /**
- * What the address printers read of an address: its flags and the decoded
- * message. An {@link Address} is one; `ip address show` builds only this much
- * per address (see {@link decodeAddrRecord}), which keeps 10k-address dumps cheap.
+ * What the address printers take of a decoded address (an {@link Address}
+ * is one): the flags and the message as the schema decodes it.
  */
 export type AddrRecord = Pick<Address, 'flags' | 'raw'>;
 
-/** Decode one RTM_NEWADDR message into the little the printers need (no name strings, no flag keys). */
-export function decodeAddrRecord(m: MessageView): AddrRecord {
-  const raw = decodeAddrFast(m) ?? addressMessage.decode(m.buf, m.off, m.len);
-  return { flags: raw.attrs.flags ?? raw.header.flags, raw };
-}
-
-/**
- * The schema decoder's result for a well-formed address message with only
- * the attributes the kernel sends in dumps, built with fixed property names
- * (objects of one shape decode several times faster than the generic
- * attribute walk, which matters at tens of thousands of addresses). Anything
- * else (a bad length, an attribute this does not know) returns undefined, and
- * the caller uses the schema decoder, so errors and unknown attributes are
- * handled in one place. test/unit/address-decode.test.ts checks that both agree.
- */
-export function decodeAddrFast(m: MessageView): { header: IfAddrMsg; attrs: AddressAttrs } | undefined {
-  const b = m.buf;
-  const end = m.off + m.len;
-  if (m.len < IFADDRMSG_LEN) return undefined;
-  const o = m.off;
-  const header: IfAddrMsg = { family: b[o]!, prefixlen: b[o + 1]!, flags: b[o + 2]!, scope: b[o + 3]!, index: b.readUInt32LE(o + 4) };
-  const attrs: { -readonly [K in keyof AddressAttrs]: AddressAttrs[K] } = {};
-  let p = o + IFADDRMSG_LEN;
-  while (end - p >= 4) {
-    const alen = b.readUInt16LE(p);
-    if (alen < 4 || alen > end - p) return undefined;
-    const d = p + 4;
-    const n = alen - 4;
-    switch (b.readUInt16LE(p + 2) & 0x3fff) {
-      case IFA.ADDRESS: if (n !== 4 && n !== 16) return undefined; attrs.address = formatAddress(b, d, n); break;
-      case IFA.LOCAL: if (n !== 4 && n !== 16) return undefined; attrs.local = formatAddress(b, d, n); break;
-      case IFA.BROADCAST: if (n !== 4 && n !== 16) return undefined; attrs.broadcast = formatAddress(b, d, n); break;
-      case IFA.ANYCAST: if (n !== 4 && n !== 16) return undefined; attrs.anycast = formatAddress(b, d, n); break;
-      case IFA.LABEL: {
-        const z = b.indexOf(0, d);
-        attrs.label = b.toString('utf8', d, z >= 0 && z < d + n ? z : d + n);
-        break;
-      }
-      case IFA.CACHEINFO:
-        if (n < 16) return undefined;
-        attrs.cacheinfo = { ifa_prefered: b.readUInt32LE(d), ifa_valid: b.readUInt32LE(d + 4), cstamp: b.readUInt32LE(d + 8), tstamp: b.readUInt32LE(d + 12) };
-        break;
-      case IFA.FLAGS: if (n < 4) return undefined; attrs.flags = b.readUInt32LE(d); break;
-      case IFA.RT_PRIORITY: if (n < 4) return undefined; attrs.rt_priority = b.readUInt32LE(d); break;
-      case IFA.PROTO: if (n < 1) return undefined; attrs.proto = b[d]!; break;
-      default: return undefined;
-    }
-    p += (alen + 3) & ~3;
-  }
-  return { header, attrs };
-}
-
-function localBytes(a: AddrRecord): Buffer | undefined {
-  const s = a.raw.attrs.local ?? a.raw.attrs.address;
-  if (s === undefined) return undefined;
-  return Buffer.from(s.includes(':') ? parseIPv6(s)! : s.split('.').map(Number));
-}
-
 /** The conditions print_addrinfo() applies to one address. */
-export function addressMatches(a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string): boolean {
-  const h = a.raw.header;
-  if (f.ifindex && f.ifindex !== h.index) return false;
-  if ((f.scope ^ h.scope) & f.scopemask) return false;
+export function addrInfoMatches(a: AddrInfo, f: AddrFilter, nameOf: (index: number) => string): boolean {
+  if (f.ifindex && f.ifindex !== a.index) return false;
+  if ((f.scope ^ a.scope) & f.scopemask) return false;
   if ((f.flags ^ a.flags) & f.flagmask) return false;
-  if (f.family && f.family !== h.family) return false;
-  if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) return false;
-  if (f.pfx && !inetAddrMatch(localBytes(a), f.pfx)) return false;
+  if (f.family && f.family !== a.family) return false;
+  if (f.label !== undefined && !fnmatch(f.label, a.label ?? nameOf(a.index))) return false;
+  if (f.pfx && !inetAddrMatch(a, f.pfx)) return false;
   return true;
 }
 
-/** print_addrinfo() */
+const recordScratch = newAddrInfo();
+
+/** print_addrinfo() for an address decoded by the schema (monitor events, saved dumps). */
 export function printAddrInfo(ctx: CliContext, a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string, deleted = false): void {
-  const p = ctx.printer;
-  const h = a.raw.header;
-  const at = a.raw.attrs;
-  if (!addressMatches(a, f, nameOf)) return;
-  // Coloured text takes the per-field path below (the one-string renderer has no colour).
-  if (!p.inJson && p.palette === undefined) { p.text(addrInfoText(a, f, nameOf, ctx.opts.brief, p.lineSep, deleted)); return; }
-  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
-  const brief = ctx.opts.brief;
-  if (!brief) {
-    if (f.oneline || f.flushing) {
-      const dev = nameOf(h.index);
-      if (p.inJson) {
-        p.int(JSON_ONLY, 'index', '', h.index);
-        p.string(JSON_ONLY, 'dev', '', dev);
-      } else {
-        p.text('%u: %s', h.index, dev);
-      }
-    }
-    const name = familyName(h.family);
-    if (name[0] !== '?') p.string(ANY, 'family', '    %s ', name);
-    else p.int(ANY, 'family_index', '    family %d ', h.family);
-  }
-  const local = at.local ?? at.address;
-  const peer = at.address ?? at.local;
-  if (local !== undefined) {
-    p.colorString(ANY, familyColor(h.family), 'local', '%s', local);
-    if (peer !== undefined && peer !== local) {
-      p.string(FP, null, ' %s ', 'peer');
-      p.colorString(ANY, familyColor(h.family), 'address', '%s', peer);
-    }
-    p.int(ANY, 'prefixlen', '/%d ', h.prefixlen);
-    if (at.rt_priority !== undefined) p.uint(ANY, 'metric', 'metric %u ', at.rt_priority);
-  }
-  if (brief) return;
-  if (at.broadcast !== undefined) {
-    p.string(FP, null, '%s ', 'brd');
-    p.colorString(ANY, familyColor(h.family), 'broadcast', '%s ', at.broadcast);
-  }
-  if (at.anycast !== undefined) {
-    p.string(FP, null, '%s ', 'any');
-    p.colorString(ANY, familyColor(h.family), 'anycast', '%s ', at.anycast);
-  }
-  p.string(ANY, 'scope', 'scope %s ', rtScopeName(h.scope));
-  printIfaFlags(p, h.family, a.flags);
-  if (at.label !== undefined) p.string(ANY, 'label', '%s', at.label);
-  const ci = at.cacheinfo;
-  if (ci) {
-    p.nl();
-    p.string(FP, null, '       valid_lft ', null);
-    if (ci.ifa_valid === INFINITY_LIFE_TIME) {
-      p.uint(JSON_ONLY, 'valid_life_time', '', INFINITY_LIFE_TIME);
-      p.string(FP, null, '%s', 'forever');
-    } else {
-      p.uint(ANY, 'valid_life_time', '%usec', ci.ifa_valid);
-    }
-    p.string(FP, null, ' preferred_lft ', null);
-    if (ci.ifa_prefered === INFINITY_LIFE_TIME) {
-      p.uint(JSON_ONLY, 'preferred_life_time', '', INFINITY_LIFE_TIME);
-      p.string(FP, null, '%s', 'forever');
-    } else if (a.flags & IFA_F.DEPRECATED) {
-      p.int(ANY, 'preferred_life_time', '%dsec', ci.ifa_prefered | 0);
-    } else {
-      p.uint(ANY, 'preferred_life_time', '%usec', ci.ifa_prefered);
-    }
-  }
-  p.string(FP, null, '%s', '\n');
+  printAddr(ctx, addrInfoFromSchema(a.raw.header, a.raw.attrs, recordScratch), f, nameOf, deleted);
 }
 
 /**
- * The text of print_addrinfo() as one string: exactly what the per-field
- * printer calls above print in text mode, without a printf per field (this
- * runs once per address, and `ip address` may list tens of thousands).
+ * print_addrinfo(). Plain text and compact JSON are built as one string per
+ * address (`ip address` may list tens of thousands); pretty JSON and
+ * coloured text go through the per-field printer.
  */
-function addrInfoText(a: AddrRecord, f: AddrFilter, nameOf: (index: number) => string, brief: boolean, lineSep: string, deleted: boolean): string {
-  const h = a.raw.header;
-  const at = a.raw.attrs;
-  let s = deleted ? 'Deleted ' : '';
+export function printAddr(ctx: CliContext, a: AddrInfo, f: AddrFilter, nameOf: (index: number) => string, deleted = false): void {
+  if (!addrInfoMatches(a, f, nameOf)) return;
+  const p = ctx.printer;
+  if (!p.inJson) {
+    if (p.palette === undefined) p.sink.write(addrInfoText(a, f, nameOf, ctx.opts.brief, p.lineSep, deleted));
+    else printAddrFields(p, a, f, nameOf, ctx.opts.brief, deleted);
+  } else if (!p.pretty) p.jsonMembers(addrInfoJson(a, f, nameOf, ctx.opts.brief, deleted));
+  else printAddrFields(p, a, f, nameOf, ctx.opts.brief, deleted);
+}
+
+/** print_addrinfo() one call per field (text and JSON; used for coloured text and pretty JSON). */
+function printAddrFields(p: Printer, a: AddrInfo, f: AddrFilter, nameOf: (index: number) => string, brief: boolean, deleted: boolean): void {
+  if (deleted) p.bool(ANY, 'deleted', 'Deleted ', true);
   if (!brief) {
-    if (f.oneline || f.flushing) s += `${h.index}: ${nameOf(h.index)}`;
-    const name = familyName(h.family);
-    s += name[0] !== '?' ? `    ${name} ` : `    family ${h.family} `;
+    if (f.oneline || f.flushing) {
+      const dev = nameOf(a.index);
+      if (p.inJson) {
+        p.int(JSON_ONLY, 'index', '', a.index);
+        p.string(JSON_ONLY, 'dev', '', dev);
+      } else {
+        p.text('%u: %s', a.index, dev);
+      }
+    }
+    const name = familyName(a.family);
+    if (name[0] !== '?') p.string(ANY, 'family', '    %s ', name);
+    else p.int(ANY, 'family_index', '    family %d ', a.family);
   }
-  const local = at.local ?? at.address;
-  const peer = at.address ?? at.local;
+  const local = a.local ?? a.address;
+  const peer = a.address ?? a.local;
   if (local !== undefined) {
-    s += local;
-    if (peer !== undefined && peer !== local) s += ` peer ${peer}`;
-    s += `/${h.prefixlen} `;
-    if (at.rt_priority !== undefined) s += `metric ${at.rt_priority} `;
+    p.colorString(ANY, familyColor(a.family), 'local', '%s', local);
+    if (peer !== undefined && peer !== local) {
+      p.string(FP, null, ' %s ', 'peer');
+      p.colorString(ANY, familyColor(a.family), 'address', '%s', peer);
+    }
+    p.int(ANY, 'prefixlen', '/%d ', a.prefixlen);
+    if (a.rtPriority !== undefined) p.uint(ANY, 'metric', 'metric %u ', a.rtPriority);
   }
-  if (brief) return s;
-  if (at.broadcast !== undefined) s += `brd ${at.broadcast} `;
-  if (at.anycast !== undefined) s += `any ${at.anycast} `;
-  s += `scope ${rtScopeName(h.scope)} `;
+  if (brief) return;
+  if (a.broadcast !== undefined) {
+    p.string(FP, null, '%s ', 'brd');
+    p.colorString(ANY, familyColor(a.family), 'broadcast', '%s ', a.broadcast);
+  }
+  if (a.anycast !== undefined) {
+    p.string(FP, null, '%s ', 'any');
+    p.colorString(ANY, familyColor(a.family), 'anycast', '%s ', a.anycast);
+  }
+  p.string(ANY, 'scope', 'scope %s ', rtScopeName(a.scope));
   let flags = a.flags >>> 0;
   for (const fl of IFA_FLAG_NAMES) {
     if (fl.mask === IFA_F.PERMANENT) {
-      if (!(flags & fl.mask)) s += 'dynamic ';
+      if (!(flags & fl.mask)) p.bool(ANY, 'dynamic', 'dynamic ', true);
     } else if (flags & fl.mask) {
-      s += fl.mask === IFA_F.SECONDARY && h.family === AF_INET6 ? 'temporary ' : `${fl.name} `;
-    }
-    flags &= ~fl.mask;
-  }
-  if (flags) s += `flags ${flags.toString(16).padStart(2, '0')} `;
-  if (at.label !== undefined) s += at.label;
-  const ci = at.cacheinfo;
-  if (ci) {
-    s += `${lineSep}       valid_lft `;
-    s += ci.ifa_valid === INFINITY_LIFE_TIME ? 'forever' : `${ci.ifa_valid}sec`;
-    s += ' preferred_lft ';
-    if (ci.ifa_prefered === INFINITY_LIFE_TIME) s += 'forever';
-    else s += `${a.flags & IFA_F.DEPRECATED ? ci.ifa_prefered | 0 : ci.ifa_prefered}sec`;
-  }
-  return s + '\n';
-}
-
-/** print_ifa_flags() */
-function printIfaFlags(p: Printer, family: number, flagsIn: number): void {
-  let flags = flagsIn >>> 0;
-  for (const f of IFA_FLAG_NAMES) {
-    if (f.mask === IFA_F.PERMANENT) {
-      if (!(flags & f.mask)) p.bool(ANY, 'dynamic', 'dynamic ', true);
-    } else if (flags & f.mask) {
-      if (f.mask === IFA_F.SECONDARY && family === AF_INET6) {
+      if (fl.mask === IFA_F.SECONDARY && a.family === AF_INET6) {
         p.bool(ANY, 'temporary', 'temporary ', true);
       } else {
-        p.string(FP, null, '%s ', f.name);
-        p.bool(JSON_ONLY, f.name, '', true);
+        p.string(FP, null, '%s ', fl.name);
+        p.bool(JSON_ONLY, fl.name, '', true);
       }
     }
-    flags &= ~f.mask;
+    flags &= ~fl.mask;
   }
   if (flags) {
     const hex = flags.toString(16).padStart(2, '0');
     if (p.inJson) p.string(JSON_ONLY, 'ifa_flags', '', hex);
     else p.text('flags %s ', hex);
   }
+  if (a.label !== undefined) p.string(ANY, 'label', '%s', a.label);
+  if (a.cacheinfo) {
+    p.nl();
+    p.string(FP, null, '       valid_lft ', null);
+    if (a.valid === INFINITY_LIFE_TIME) {
+      p.uint(JSON_ONLY, 'valid_life_time', '', INFINITY_LIFE_TIME);
+      p.string(FP, null, '%s', 'forever');
+    } else {
+      p.uint(ANY, 'valid_life_time', '%usec', a.valid);
+    }
+    p.string(FP, null, ' preferred_lft ', null);
+    if (a.preferred === INFINITY_LIFE_TIME) {
+      p.uint(JSON_ONLY, 'preferred_life_time', '', INFINITY_LIFE_TIME);
+      p.string(FP, null, '%s', 'forever');
+    } else if (a.flags & IFA_F.DEPRECATED) {
+      p.int(ANY, 'preferred_life_time', '%dsec', a.preferred | 0);
+    } else {
+      p.uint(ANY, 'preferred_life_time', '%usec', a.preferred);
+    }
+  }
+  p.string(FP, null, '%s', '\n');
+}
+
+/**
+ * print_ifa_flags() as text ("dynamic noprefixroute flags 8000 " …) and as
+ * compact JSON members (`,"dynamic":true` …), for one (family, flags) pair.
+ * The last pair is remembered: a dump's addresses mostly share their flags.
+ */
+const flagsCache = { family: -1, flags: -1, text: '', json: '' };
+function ifaFlags(family: number, flagsIn: number): typeof flagsCache {
+  const c = flagsCache;
+  if (c.family === family && c.flags === flagsIn) return c;
+  let text = '';
+  let json = '';
+  let flags = flagsIn >>> 0;
+  for (const fl of IFA_FLAG_NAMES) {
+    if (fl.mask === IFA_F.PERMANENT) {
+      if (!(flags & fl.mask)) { text += 'dynamic '; json += ',"dynamic":true'; }
+    } else if (flags & fl.mask) {
+      const name = fl.mask === IFA_F.SECONDARY && family === AF_INET6 ? 'temporary' : fl.name;
+      text += name + ' ';
+      json += `,${jsonString(name)}:true`;
+    }
+    flags &= ~fl.mask;
+  }
+  if (flags) {
+    const hex = flags.toString(16).padStart(2, '0');
+    text += `flags ${hex} `;
+    json += `,"ifa_flags":"${hex}"`;
+  }
+  c.family = family; c.flags = flagsIn; c.text = text; c.json = json;
+  return c;
+}
+
+/** The family word of an address line ("    inet "), by family number. */
+function familyText(family: number): string {
+  const name = familyName(family);
+  return name[0] !== '?' ? `    ${name} ` : `    family ${family} `;
+}
+
+/** The text of print_addrinfo() as one string: exactly what the per-field calls print in text mode. */
+function addrInfoText(a: AddrInfo, f: AddrFilter, nameOf: (index: number) => string, brief: boolean, lineSep: string, deleted: boolean): string {
+  let s = deleted ? 'Deleted ' : '';
+  if (!brief) {
+    if (f.oneline || f.flushing) s += a.index + ': ' + nameOf(a.index);
+    s += a.family === AF_INET ? '    inet ' : a.family === AF_INET6 ? '    inet6 ' : familyText(a.family);
+  }
+  const local = a.local ?? a.address;
+  if (local !== undefined) {
+    const peer = a.address ?? local;
+    s += peer !== local ? local + ' peer ' + peer : local;
+    s += '/' + a.prefixlen + ' ';
+    if (a.rtPriority !== undefined) s += 'metric ' + a.rtPriority + ' ';
+  }
+  if (brief) return s;
+  if (a.broadcast !== undefined) s += 'brd ' + a.broadcast + ' ';
+  if (a.anycast !== undefined) s += 'any ' + a.anycast + ' ';
+  s += scopeText(a.scope) + ifaFlags(a.family, a.flags).text;
+  if (a.label !== undefined) s += a.label;
+  if (a.cacheinfo) {
+    s += lineSep + '       valid_lft ' + (a.valid === INFINITY_LIFE_TIME ? 'forever' : a.valid + 'sec') + ' preferred_lft ';
+    if (a.preferred === INFINITY_LIFE_TIME) s += 'forever';
+    else s += (a.flags & IFA_F.DEPRECATED ? a.preferred | 0 : a.preferred) + 'sec';
+  }
+  return s + '\n';
+}
+
+/** The members of print_addrinfo()'s JSON object, compact, as the per-field calls print them. */
+function addrInfoJson(a: AddrInfo, f: AddrFilter, nameOf: (index: number) => string, brief: boolean, deleted: boolean): string {
+  let s = deleted ? ',"deleted":true' : '';
+  if (!brief) {
+    if (f.oneline || f.flushing) s += ',"index":' + a.index + ',"dev":' + jsonString(nameOf(a.index));
+    const name = familyName(a.family);
+    s += name[0] !== '?' ? ',"family":"' + name + '"' : ',"family_index":' + a.family;
+  }
+  const local = a.local ?? a.address;
+  if (local !== undefined) {
+    const peer = a.address ?? local;
+    s += ',"local":"' + local + '"';
+    if (peer !== local) s += ',"address":"' + peer + '"';
+    s += ',"prefixlen":' + a.prefixlen;
+    if (a.rtPriority !== undefined) s += ',"metric":' + a.rtPriority;
+  }
+  if (!brief) {
+    if (a.broadcast !== undefined) s += ',"broadcast":"' + a.broadcast + '"';
+    if (a.anycast !== undefined) s += ',"anycast":"' + a.anycast + '"';
+    s += scopeJson(a.scope) + ifaFlags(a.family, a.flags).json;
+    if (a.label !== undefined) s += ',"label":' + jsonString(a.label);
+    if (a.cacheinfo) {
+      s += ',"valid_life_time":' + a.valid + ',"preferred_life_time":';
+      s += a.preferred !== INFINITY_LIFE_TIME && a.flags & IFA_F.DEPRECATED ? a.preferred | 0 : a.preferred;
+    }
+  }
+  return s.slice(1);
+}
+
+/** "scope NAME " and `,"scope":"NAME"` by scope number (names come from rt_scopes, so computed once each). */
+const scopeTexts: string[] = [];
+const scopeJsons: string[] = [];
+function scopeText(scope: number): string {
+  return scopeTexts[scope] ??= `scope ${rtScopeName(scope)} `;
+}
+function scopeJson(scope: number): string {
+  return scopeJsons[scope] ??= `,"scope":${jsonString(rtScopeName(scope))}`;
 }
 
 /** get_filter(): a flag condition word; false if `arg` is none. */
@@ -584,7 +591,8 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   // The address messages are kept as received (one view each) and decoded only
   // when printed, so what survives the dump is small and short-lived.
   const byLink = f.family !== AF_PACKET ? await dumpAddrMessages(nl, f) : new Map<number, MessageView[]>();
-  if (f.family !== AF_PACKET) links = links.filter((l) => keepLink(l, byLink.get(l.ifindex) ?? [], f, nameOf));
+  const scratch = newAddrInfo();
+  if (f.family !== AF_PACKET) links = links.filter((l) => keepLink(byLink.get(l.ifindex) ?? [], f, nameOf, scratch));
   const p = ctx.printer;
   const noLink = f.family !== AF_PACKET && f.oneline;
   const opts: LinkLineOptions = {
@@ -600,11 +608,12 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
       p.openArray(JSON_ONLY, 'addr_info');
       const msgs = f.up && !(l.flags & IFF.UP) ? undefined : byLink.get(l.ifindex);
       if (msgs) {
+        const json = p.inJson;
         for (const m of msgs) {
           if (f.family && f.family !== m.buf[m.off]) continue;
-          p.openObject();
-          printAddrInfo(ctx, decodeAddrRecord(m), f, nameOf);
-          p.closeObject();
+          if (json) p.openObject();
+          printAddr(ctx, decodeAddrInfo(m, scratch), f, nameOf);
+          if (json) p.closeObject();
         }
       }
       p.closeArray(JSON_ONLY, '');
@@ -629,44 +638,49 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
 
 /**
  * The RTM_NEWADDR messages of the address dump (ip's family, `dev` filtered by
- * the kernel), grouped by interface index in arrival order.
+ * the kernel), grouped by interface index in arrival order. They are kept as
+ * received (views into the receive buffers) and decoded only when used.
  */
 async function dumpAddrMessages(nl: Netlink, f: AddrFilter): Promise<Map<number, MessageView[]>> {
   const family = f.family === AF_INET || f.family === AF_INET6 ? f.family : 0;
   const build = rtRequest(addressMessage, RTM.GETADDR, NLM_F.DUMP, { ...ifaddrmsg.zero, family, index: f.ifindex }, {});
   const byLink = new Map<number, MessageView[]>();
-  const stream = nl.socket.dump(build, (m) => (m.type === RTM.NEWADDR && m.len >= IFADDRMSG_LEN ? m : undefined), 'list addresses', { interrupted: 'partial' });
-  for await (const batch of stream.batches()) {
-    for (const m of batch) {
-      // ifaddrmsg: family, prefixlen, flags, scope (u8 each), then the u32 index.
-      const index = m.buf.readUInt32LE(m.off + 4);
-      if (f.ifindex && index !== f.ifindex) continue;
-      if (family && m.buf[m.off] !== family) continue;
-      const list = byLink.get(index);
-      if (list) list.push(m); else byLink.set(index, [m]);
+  const ifindex = f.ifindex;
+  let last = -1;
+  let list: MessageView[] = [];
+  // Grouped as they are dispatched; the stream itself yields nothing.
+  const stream = nl.socket.dump<never>(build, (m) => {
+    if (m.type !== RTM.NEWADDR || m.len < IFADDRMSG_LEN) return undefined;
+    // ifaddrmsg: family, prefixlen, flags, scope (u8 each), then the u32 index.
+    const index = m.buf.readUInt32LE(m.off + 4);
+    if (ifindex && index !== ifindex) return undefined;
+    if (family && m.buf[m.off] !== family) return undefined;
+    if (index !== last) {
+      last = index;
+      const l = byLink.get(index);
+      if (l) list = l; else byLink.set(index, list = []);
     }
-  }
+    list.push(m);
+    return undefined;
+  }, 'list addresses', { interrupted: 'partial' });
+  for await (const batch of stream.batches()) void batch;
   return byLink;
 }
-
-/** sizeof(struct ifaddrmsg) */
-const IFADDRMSG_LEN = 8;
 
 /**
  * ipaddr_filter(): keep a link that has a matching address (or none at all,
  * when no family was asked). `addrs` are the link's own addresses.
  */
-function keepLink(l: Link, addrs: readonly MessageView[], f: AddrFilter, nameOf: (i: number) => string): boolean {
+function keepLink(addrs: readonly MessageView[], f: AddrFilter, nameOf: (i: number) => string, scratch: AddrInfo): boolean {
   let missing = true;
   for (const m of addrs) {
-    const a = decodeAddrRecord(m);
-    const h = a.raw.header;
+    const a = decodeAddrInfo(m, scratch);
     missing = false;
-    if (f.family && f.family !== h.family) continue;
-    if ((f.scope ^ h.scope) & f.scopemask) continue;
+    if (f.family && f.family !== a.family) continue;
+    if ((f.scope ^ a.scope) & f.scopemask) continue;
     if ((f.flags ^ a.flags) & f.flagmask) continue;
-    if (f.label !== undefined && !fnmatch(f.label, a.raw.attrs.label ?? nameOf(h.index))) continue;
-    if (f.pfx && !inetAddrMatch(localBytes(a), f.pfx)) continue;
+    if (f.label !== undefined && !fnmatch(f.label, a.label ?? nameOf(a.index))) continue;
+    if (f.pfx && !inetAddrMatch(a, f.pfx)) continue;
     return true;
   }
   return missing && (f.family === 0 || f.family === AF_PACKET);
@@ -681,8 +695,9 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
   const p = ctx.printer;
   for (let round = 0; ; ) {
     const found: MessageView[] = [];
+    const scratch = newAddrInfo();
     for (const msgs of (await dumpAddrMessages(nl, f)).values()) {
-      for (const m of msgs) if (addressMatches(decodeAddrRecord(m), f, nameOf)) found.push(m);
+      for (const m of msgs) if (addrInfoMatches(decodeAddrInfo(m, scratch), f, nameOf)) found.push(m);
     }
     if (!found.length) {
       if (stats) {
@@ -692,7 +707,7 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
       p.flush();
       return 0;
     }
-    if (stats >= 2) for (const m of found) printAddrInfo(ctx, decodeAddrRecord(m), f, nameOf);
+    if (stats >= 2) for (const m of found) printAddr(ctx, decodeAddrInfo(m, scratch), f, nameOf);
     // All deletes in flight at once on the one socket (it sends them in large
     // batches within its window), each the dumped message sent back as
     // RTM_DELADDR byte for byte, as iproute2's flush does.
