@@ -149,6 +149,26 @@ export class RequestBatch {
   }
 
   /**
+   * Queue one request whose body is `body` verbatim, e.g. a dumped message
+   * sent back with another type (`ip address flush` deletes each address it
+   * dumped this way, as iproute2 does). Otherwise as {@link add}.
+   */
+  addRaw(type: number, flags: number, body: Uint8Array, tag: number): void {
+    if (this.closed) throw new Error('request batch is closed');
+    if (this.stop) return;
+    const c = this.building;
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
+    const w = c.w;
+    const start = w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
+    w.bytes(body);
+    w.endMessage(start);
+    if (c.tags.length === 0) c.firstSeq = this.seq;
+    this.seq++;
+    c.tags.push(tag);
+    if (c.tags.length >= this.maxRequests || w.offset >= CHUNK_BYTES) this.handOff();
+  }
+
+  /**
    * Send everything queued and wait until the kernel has processed it; every
    * failure has been reported when this returns.
    */

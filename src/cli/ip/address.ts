@@ -14,7 +14,7 @@ import { decodeLink, type Link } from '../../netlink/link.js';
 import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { ifinfomsg, ifaddrmsg, type LinkStats64, type IfAddrMsg } from '../../netlink/structs.js';
-import { NLM_F, RTM } from '../../netlink/constants.js';
+import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
 import { flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag } from '../../netlink/address.js';
 import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { NetlinkError } from '../../netlink/errors.js';
@@ -27,7 +27,8 @@ import { save, showdump, restore } from './address-save.js';
 import { nsNameResolver, printAddressLinkInfo, type LinkLineOptions } from './address-link.js';
 export { nsNameResolver, printAddressLinkInfo } from './address-link.js';
 export type { LinkLineOptions } from './address-link.js';
-import { type MessageView, type RequestBuilder } from '../../netlink/socket.js';
+import type { MessageView } from '../../netlink/socket.js';
+import { RequestBatch } from '../../netlink/batch.js';
 import { newAddrInfo, decodeAddrInfo, addrInfoFromSchema, IFADDRMSG_LEN, type AddrInfo } from '../../netlink/address-decode.js';
 
 const AF_INET = 2;
@@ -693,54 +694,63 @@ async function doFlush(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<num
   f.flushing = true;
   const stats = ctx.opts.stats;
   const p = ctx.printer;
-  for (let round = 0; ; ) {
-    const found: MessageView[] = [];
-    const scratch = newAddrInfo();
-    for (const msgs of (await dumpAddrMessages(nl, f)).values()) {
-      for (const m of msgs) if (addrInfoMatches(decodeAddrInfo(m, scratch), f, nameOf)) found.push(m);
-    }
-    if (!found.length) {
-      if (stats) {
-        if (round === 0) p.text('Nothing to flush.\n');
-        else p.text('*** Flush is complete after %d round%s ***\n', round, round > 1 ? 's' : '');
-      }
-      p.flush();
-      return 0;
-    }
-    if (stats >= 2) for (const m of found) printAddr(ctx, decodeAddrInfo(m, scratch), f, nameOf);
-    // All deletes in flight at once on the one socket (it sends them in large
-    // batches within its window), each the dumped message sent back as
-    // RTM_DELADDR byte for byte, as iproute2's flush does.
-    await Promise.all(found.map(async (m) => {
-      try {
-        await nl.socket.request(resendAs(m, RTM.DELADDR, NLM_F.ACK), 'flush address');
-      } catch (e) {
-        // Deleting a primary may already have removed its secondaries.
-        if (!(e instanceof NetlinkError && e.code === 'EADDRNOTAVAIL')) throw new CliError(`Failed to send flush request: ${e instanceof NetlinkError ? e.reason : String(e)}`, 1);
-      }
-    }));
-    round++;
-    if (stats) p.text('\n*** Round %d, deleting %d addresses ***\n', round, found.length);
-    if (!(f.flags & IFA_F.SECONDARY) && (f.flagmask & IFA_F.SECONDARY)) {
-      if (stats) p.text('*** Flush is complete after %d round%s ***\n', round, round > 1 ? 's' : '');
-      p.flush();
-      return 0;
-    }
-    if (round >= 10) {
-      p.flush();
-      ctx.warn('*** Flush remains incomplete after 10 rounds. ***');
-      return 1;
-    }
-  }
-}
-
-/** A request that is the received message `m` again, with a new type and flags (NLM_F_REQUEST added). */
-function resendAs(m: MessageView, type: number, flags: number): RequestBuilder {
-  return (w, seq) => {
-    const start = w.beginMessage(type, flags | NLM_F.REQUEST, seq);
-    w.bytes(m.buf.subarray(m.off, m.off + m.len));
-    w.endMessage(start);
+  const scratch = newAddrInfo();
+  // The deletes are pipelined: each dumped message goes back as RTM_DELADDR
+  // byte for byte (as iproute2's flush sends it), queued into a RequestBatch
+  // that sends them in large chunks from its own thread, without ACKs (as
+  // iproute2, which only looks for errors): no promise or pending request per
+  // address. Deleting a primary may already have removed its secondaries,
+  // so EADDRNOTAVAIL is no failure (flush_update()).
+  let failure: NetlinkError | undefined;
+  let batch: RequestBatch | undefined;
+  const done = (status: number): number => {
+    p.flush();
+    return status;
   };
+  try {
+    for (let round = 0; ; ) {
+      const found: MessageView[] = [];
+      for (const msgs of (await dumpAddrMessages(nl, f)).values()) {
+        for (const m of msgs) if (addrInfoMatches(decodeAddrInfo(m, scratch), f, nameOf)) found.push(m);
+      }
+      if (!found.length) {
+        if (stats) {
+          if (round === 0) p.text('Nothing to flush.\n');
+          else p.text(`*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+        }
+        return done(0);
+      }
+      if (stats >= 2) for (const m of found) printAddr(ctx, decodeAddrInfo(m, scratch), f, nameOf);
+      batch ??= RequestBatch.open(NETLINK.ROUTE, {
+        ...(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {}),
+        ack: false,
+        onError: (_i, e) => {
+          if (e.code === 'EADDRNOTAVAIL') return false;
+          failure = e;
+          return true;
+        },
+      });
+      for (let i = 0; i < found.length; i++) {
+        const m = found[i]!;
+        batch.addRaw(RTM.DELADDR, 0, m.buf.subarray(m.off, m.off + m.len), i);
+      }
+      batch.drain();
+      if (failure) throw new CliError(`Failed to send flush request: ${failure.reason}`, 1);
+      round++;
+      if (stats) p.text(`\n*** Round ${round}, deleting ${found.length} addresses ***\n`);
+      if (!(f.flags & IFA_F.SECONDARY) && (f.flagmask & IFA_F.SECONDARY)) {
+        if (stats) p.text(`*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
+        return done(0);
+      }
+      if (round >= 10) {
+        done(0);
+        ctx.warn('*** Flush remains incomplete after 10 rounds. ***');
+        return 1;
+      }
+    }
+  } finally {
+    batch?.close();
+  }
 }
 
 // ------------------------------------------------------------------ save / showdump / restore
