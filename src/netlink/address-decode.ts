@@ -92,22 +92,22 @@ function sameBytes(b: Buffer, x: number, y: number, len: number): boolean {
   return true;
 }
 
-/** The last label decoded, to reuse its string while consecutive labels are the same bytes (they usually are). */
+/** The last label attribute's bytes and its text: consecutive addresses mostly carry the same label. */
 let lastLabel = '';
 let lastLabelBytes: Buffer = Buffer.alloc(0);
 
 function labelText(b: Buffer, d: number, n: number): string {
+  const last = lastLabelBytes;
+  if (n === last.length) {
+    let i = 0;
+    while (i < n && b[d + i] === last[i]) i++;
+    if (i === n) return lastLabel;
+  }
   // cstring: up to the first NUL (as the schema's codec), else the whole attribute.
   let len = 0;
   while (len < n && b[d + len] !== 0) len++;
-  const last = lastLabelBytes;
-  if (len === last.length) {
-    let i = 0;
-    while (i < len && b[d + i] === last[i]) i++;
-    if (i === len) return lastLabel;
-  }
   lastLabel = b.toString('utf8', d, d + len);
-  lastLabelBytes = Buffer.from(b.subarray(d, d + len));
+  lastLabelBytes = Buffer.from(b.subarray(d, d + n));
   return lastLabel;
 }
 

@@ -118,6 +118,11 @@ export function ackWarning(m: MessageView): string | undefined {
   return undefined;
 }
 
+/** A little-endian u32 of a received header (inline arithmetic, for the per-message paths). */
+function u32le(b: Buffer, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000;
+}
+
 /** Parse an NLMSG_ERROR payload (or the error on NLMSG_DONE) into errno and extended ACK. */
 export function parseNlmsgerr(m: MessageView, operation: string): NetlinkError | null {
   if (m.len < 4) throw new ParseError('short nlmsgerr', m.off);
@@ -569,20 +574,23 @@ export class NetlinkSocket {
 
   private dispatch(data: Buffer): void {
     let p = 0;
-    while (data.length - p >= 16) {
-      const len = data.readUInt32LE(p);
-      if (len < 16 || len > data.length - p) break; // malformed: drop the rest of this batch
+    const end = data.length;
+    while (end - p >= 16) {
+      // The header read inline (not readUInt32LE & co.): this runs for every message of every dump.
+      const len = u32le(data, p);
+      if (len < 16 || len > end - p) break; // malformed: drop the rest of this batch
+      const seq = u32le(data, p + 8);
       const m: MessageView = {
-        len: len - 16,
-        type: data.readUInt16LE(p + 4),
-        flags: data.readUInt16LE(p + 6),
-        seq: data.readUInt32LE(p + 8),
-        pid: data.readUInt32LE(p + 12),
+        type: data[p + 4]! | (data[p + 5]! << 8),
+        flags: data[p + 6]! | (data[p + 7]! << 8),
+        seq,
+        pid: u32le(data, p + 12),
         buf: data,
         off: p + 16,
+        len: len - 16,
       };
       p += (len + 3) & ~3;
-      const pend = m.seq === 0 ? undefined : this.pending.get(m.seq);
+      const pend = seq === 0 ? undefined : this.pending.get(seq);
       if (!pend) {
         if (this.subscriber && m.type !== NLMSG.ERROR && m.type !== NLMSG.DONE) this.subscriber({ kind: 'message', message: m });
         continue;

@@ -653,9 +653,11 @@ async function dumpAddrMessages(nl: Netlink, f: AddrFilter): Promise<Map<number,
   const stream = nl.socket.dump<never>(build, (m) => {
     if (m.type !== RTM.NEWADDR || m.len < IFADDRMSG_LEN) return undefined;
     // ifaddrmsg: family, prefixlen, flags, scope (u8 each), then the u32 index.
-    const index = m.buf.readUInt32LE(m.off + 4);
+    const b = m.buf;
+    const o = m.off;
+    const index = (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16)) + b[o + 7]! * 0x1000000;
     if (ifindex && index !== ifindex) return undefined;
-    if (family && m.buf[m.off] !== family) return undefined;
+    if (family && b[o] !== family) return undefined;
     if (index !== last) {
       last = index;
       const l = byLink.get(index);
