@@ -29,8 +29,16 @@ test('strtoul and the get_* number parsers', () => {
 });
 
 test('get_prefix forms', () => {
-  assert.deepEqual(getPrefix1('10/8', 0), { family: 2, bytes: Buffer.from([10, 0, 0, 0]), bitlen: 8, any: false });
+  assert.deepEqual(getPrefix1('10/8', 0), { family: 2, bytes: Buffer.from([10, 0, 0, 0]), bitlen: 8, any: false, lenSpecified: true });
   assert.deepEqual(getPrefix1('10.1.2.3', 2)?.bitlen, 32);
+  // PREFIXLEN_SPECIFIED: only with a /LEN (and for `default`), as `ip address del` needs to know.
+  assert.equal(getPrefix1('10.1.2.3', 2)?.lenSpecified, false);
+  assert.equal(getPrefix1('10.1.2.3/32', 2)?.lenSpecified, true);
+  assert.equal(getPrefix1('default', 0)?.lenSpecified, true);
+  // get_addr_1() refuses default/any/all for MPLS.
+  assert.equal(getAddr1('default', 28), undefined);
+  assert.equal(getAddr1('any', 28), undefined);
+  assert.equal(getAddr1('1.2.3.4', 17), undefined);
   assert.deepEqual(getPrefix1('10.0.0.0/255.255.0.0', 0)?.bitlen, 16);
   assert.equal(getPrefix1('10.0.0.0/255.0.255.0', 0), undefined);
   assert.equal(getPrefix1('10.0.0.0/33', 0), undefined);

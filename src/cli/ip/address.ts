@@ -5,7 +5,7 @@
  * print_addrinfo, ipaddr_modify).
  * @module
  */
-import { Args, CliError, matches, invarg, duparg, duparg2, parseUnsigned } from '../common/args.js';
+import { Args, CliError, matches, invarg, duparg, duparg2 } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, jsonString, type Printer } from '../../output/printer.js';
 import { familyColor } from '../../output/color.js';
@@ -18,7 +18,8 @@ import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
 import { flagFilterMask, fnmatch, type Address, type AddressSpec, type SettableAddressFlag } from '../../netlink/address.js';
 import { IFA_F, IFA_FLAG_NAMES, INFINITY_LIFE_TIME, familyName } from '../../netlink/rtnetlink/address-schema.js';
 import { NetlinkError } from '../../netlink/errors.js';
-import { formatAddress, parseIPv6 } from '../../netlink/addr.js';
+import { formatAddress } from '../../netlink/addr.js';
+import { getAddr, getPrefix, getUnsigned, addressExpected, prefixExpected, type InetPrefix } from './inet-args.js';
 import { printStats64 } from './link.js';
 import { readNameTable } from './names.js';
 import type { Netlink } from '../../netlink/netlink.js';
@@ -70,95 +71,23 @@ function usage(): never {
   throw new CliError(USAGE);
 }
 
-// ------------------------------------------------------------------ iproute2 parsing helpers
+// ------------------------------------------------------------------ arguments
 
-/** An inet_prefix as iproute2's get_prefix/get_addr produce it. */
-interface InetPrefix {
-  family: number;
-  bytes: Buffer;
-  bitlen: number;
-  explicitLen: boolean;
+/**
+ * get_prefix() for an address being set (local, peer). iproute2 takes
+ * `default`, `any` and `all` here too and sends an empty or all-zero address
+ * (which the kernel refuses, or ignores for a peer); rip refuses them with
+ * get_prefix()'s own error instead, before anything is sent.
+ */
+function addrPrefix(arg: string, family: number): InetPrefix {
+  const p = getPrefix(arg, family);
+  return p.any ? prefixExpected(arg, family) : p;
 }
 
-function familyNameVerbose(family: number): string {
-  return family === 0 ? 'any valid' : familyName(family);
-}
-
-/** strtoul(s, &end, 0) that must consume a prefix of digits; returns [value, rest] or null. */
-function strtoul0(s: string): [number, string] | null {
-  const m = /^[ \t]*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m) return null;
-  const t = m[1]!;
-  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === '0' ? parseInt(t, 8) : parseInt(t, 10);
-  return [v, s.slice(m[0].length)];
-}
-
-/** get_addr_ipv4: 1-4 parts, each strtoul base 0 and <= 255. */
-function getAddrIPv4(s: string): Buffer | null {
-  const out = Buffer.alloc(4);
-  let rest = s;
-  for (let i = 0; i < 4; i++) {
-    const r = strtoul0(rest);
-    if (!r || r[0] > 255) return null;
-    out[i] = r[0];
-    if (r[1] === '') return out;
-    if (i === 3 || r[1][0] !== '.') return null;
-    rest = r[1].slice(1);
-  }
-  return out;
-}
-
-/** __get_addr_1 for inet/inet6 (no MPLS, no `default`/`any`). */
-function getAddr1(s: string, family: number): InetPrefix | null {
-  if (s.includes(':')) {
-    if (family !== 0 && family !== AF_INET6) return null;
-    const b = parseIPv6(s);
-    return b ? { family: AF_INET6, bytes: b, bitlen: 128, explicitLen: false } : null;
-  }
-  if (family !== 0 && family !== AF_INET) return null;
-  const b = getAddrIPv4(s);
-  return b ? { family: AF_INET, bytes: b, bitlen: 32, explicitLen: false } : null;
-}
-
-/** get_netmask: a number (base 0) or an IPv4 netmask in dotted form. */
-function getNetmask(s: string): number | null {
-  const n = parseUnsigned(s, 0xffffffff, 0);
-  if (n !== null) return n;
-  const a = getAddr1(s, AF_INET);
-  if (!a) return null;
-  const v = a.bytes.readUInt32BE(0);
-  // mask2bits: contiguous ones from the top.
-  let bits = 0;
-  while (bits < 32 && (v & (0x80000000 >>> bits)) !== 0) bits++;
-  if (bits < 32 && ((v << bits) >>> 0) !== 0) return null;
-  return bits;
-}
-
-/** get_prefix(): exits 1 with iproute2's message when the text is not a prefix of `family`. */
-function getPrefix(arg: string, family: number): InetPrefix {
-  if (family === AF_PACKET) throw new CliError(`Error: "${arg}" may be inet prefix, but it is not allowed in this context.`, 1);
-  const slash = arg.indexOf('/');
-  const a = getAddr1(slash >= 0 ? arg.slice(0, slash) : arg, family);
-  let ok = a !== null;
-  if (a && slash >= 0) {
-    const plen = getNetmask(arg.slice(slash + 1));
-    if (plen === null || plen > a.bitlen) ok = false;
-    else { a.bitlen = plen; a.explicitLen = true; }
-  }
-  if (!ok || !a) throw new CliError(`Error: ${familyNameVerbose(family)} prefix is expected rather than "${arg}".`, 1);
-  return a;
-}
-
-/** get_addr(): exits 1 with iproute2's message when the text is not an address of `family`. */
-function getAddr(arg: string, family: number): InetPrefix {
-  const a = family === AF_PACKET ? null : getAddr1(arg, family);
-  if (!a) throw new CliError(`Error: ${familyNameVerbose(family)} address is expected rather than "${arg}".`, 1);
-  return a;
-}
-
-/** get_u32(…, 0) */
-function getU32(s: string): number | null {
-  return parseUnsigned(s, 0xffffffff, 0);
+/** get_addr() for an address being set (broadcast, anycast); as {@link addrPrefix}. */
+function addrAddress(arg: string, family: number): InetPrefix {
+  const a = getAddr(arg, family);
+  return a.any ? addressExpected(arg, family) : a;
 }
 
 let scopeTable: Map<number, string> | undefined;
@@ -178,9 +107,8 @@ export function rtScopeName(scope: number): string {
 /** rtnl_rtscope_a2n: undefined when invalid. */
 export function rtScopeNumber(s: string): number | undefined {
   for (const [n, name] of scopes()) if (name === s) return n;
-  const r = strtoul0(s);
-  if (!r || r[1] !== '' || r[0] > 255) return undefined;
-  return r[0];
+  const n = getUnsigned(s);
+  return n !== undefined && n <= 255 ? n : undefined;
 }
 
 // ------------------------------------------------------------------ links
@@ -559,9 +487,7 @@ function groupNumber(s: string): number | undefined {
   groupTable ??= readNameTable('group');
   if (s === 'default') return 0;
   for (const [n, name] of groupTable) if (name === s) return n;
-  const r = strtoul0(s);
-  if (!r || r[1] !== '' || r[0] > 0xffffffff) return undefined;
-  return r[0];
+  return getUnsigned(s);
 }
 
 /**
@@ -793,13 +719,13 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
   let preferred = INFINITY_LIFE_TIME;
   const flagNames: SettableAddressFlag[] = [];
   const labels: string[] = [];
-  const lifetime = (v: string): number | null => (v === 'forever' ? INFINITY_LIFE_TIME : getU32(v));
+  const lifetime = (v: string): number | undefined => (v === 'forever' ? INFINITY_LIFE_TIME : getUnsigned(v));
   while (args.left) {
     const t = args.next()!;
     if (t === 'peer' || t === 'remote') {
       const v = args.value();
       if (peer) duparg('peer', v);
-      peer = getPrefix(v, family);
+      peer = addrPrefix(v, family);
       if (family === 0) family = peer.family;
       spec.peer = `${formatAddress(peer.bytes)}/${peer.bitlen}`;
     } else if (matches(t, 'broadcast') || t === 'brd') {
@@ -807,7 +733,7 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
       if (brd) duparg('broadcast', v);
       if (v === '+' || v === '-') { brd = v; spec.broadcast = v; }
       else {
-        const a = getAddr(v, family);
+        const a = addrAddress(v, family);
         if (family === 0) family = a.family;
         spec.broadcast = formatAddress(a.bytes);
         brd = 'addr';
@@ -815,7 +741,7 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
     } else if (t === 'anycast') {
       const v = args.value();
       if (anySet) duparg('anycast', v);
-      const a = getAddr(v, family);
+      const a = addrAddress(v, family);
       if (family === 0) family = a.family;
       spec.anycast = formatAddress(a.bytes);
       anySet = true;
@@ -832,15 +758,15 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
       spec.label = v;
     } else if (matches(t, 'metric') || matches(t, 'priority') || matches(t, 'preference')) {
       const v = args.value();
-      const m = getU32(v);
-      if (m === null) invarg('"metric" value is invalid\n', v);
+      const m = getUnsigned(v);
+      if (m === undefined) invarg('"metric" value is invalid\n', v);
       spec.metric = m;
     } else if (matches(t, 'valid_lft')) {
       if (validArg !== undefined) duparg('valid_lft', t);
       const v = args.value();
       validArg = v;
       const n = lifetime(v);
-      if (n === null) invarg('valid_lft value', v);
+      if (n === undefined) invarg('valid_lft value', v);
       valid = n;
       spec.valid_lft = n === INFINITY_LIFE_TIME ? 'forever' : n;
     } else if (matches(t, 'preferred_lft')) {
@@ -848,7 +774,7 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
       const v = args.value();
       preferredArg = v;
       const n = lifetime(v);
-      if (n === null) invarg('preferred_lft value', v);
+      if (n === undefined) invarg('preferred_lft value', v);
       preferred = n;
       spec.preferred_lft = n === INFINITY_LIFE_TIME ? 'forever' : n;
     } else if (IFA_FLAG_NAMES.some((x) => x.name === t)) {
@@ -862,9 +788,9 @@ export function parseAddrModify(argv: readonly string[], startFamily: number, wa
       if (matches(v, 'help')) usage();
       if (local) duparg2('local', v);
       localArg = v;
-      local = getPrefix(v, family);
+      local = addrPrefix(v, family);
       if (family === 0) family = local.family;
-      spec.local = `${formatAddress(local.bytes)}${local.explicitLen ? `/${local.bitlen}` : ''}`;
+      spec.local = `${formatAddress(local.bytes)}${local.lenSpecified ? `/${local.bitlen}` : ''}`;
     }
   }
   if (labels.length > 1) {
@@ -888,7 +814,7 @@ async function modify(ctx: CliContext, args: Args, verb: Verb): Promise<number> 
   const del = verb === 'del';
   const { spec, dev, family, local, localArg, peer, brd, lifetimes, flags } = parseAddrModify(args.rest(), ctx.opts.family, (l) => ctx.warn(l));
   if (dev === undefined) { ctx.warn('Not enough information: "dev" argument is required.'); return 1; }
-  if (!peer && local && del && local.family === AF_INET && !local.explicitLen) {
+  if (!peer && local && del && local.family === AF_INET && !local.lenSpecified) {
     ctx.warn(`Warning: Executing wildcard deletion to stay compatible with old scripts.
          Explicitly specify the prefix length (${localArg}/${local.bitlen}) to avoid this warning.
          This special behaviour is likely to disappear in further releases,

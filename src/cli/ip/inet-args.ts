@@ -16,6 +16,8 @@ export interface InetPrefix {
   readonly bitlen: number;
   /** `default`, `any` or `all`. */
   readonly any: boolean;
+  /** PREFIXLEN_SPECIFIED: the text had a `/LEN` (or was `default`). */
+  readonly lenSpecified: boolean;
 }
 
 /** family_name() / family_name_verbose() */
@@ -49,27 +51,36 @@ function ipv4Loose(s: string): Buffer | null {
   return out;
 }
 
+const AF_MPLS = 28;
+
 /** get_addr_1(): undefined when the text is not an address of `family`. */
 export function getAddr1(name: string, family: number): InetPrefix | undefined {
   if (name === 'default') {
-    return { family, bytes: Buffer.alloc(afByteLen(family)), bitlen: -2, any: true };
+    if (family === AF_MPLS) return undefined;
+    return { family, bytes: Buffer.alloc(afByteLen(family)), bitlen: -2, any: true, lenSpecified: true };
   }
-  if (name === 'all' || name === 'any') return { family, bytes: Buffer.alloc(0), bitlen: -2, any: true };
+  if (name === 'all' || name === 'any') {
+    if (family === AF_MPLS) return undefined;
+    return { family, bytes: Buffer.alloc(0), bitlen: -2, any: true, lenSpecified: false };
+  }
   if (name.includes(':')) {
     if (family !== 0 && family !== 10) return undefined;
     const b = parseIPv6(name);
-    return b ? { family: 10, bytes: b, bitlen: -1, any: false } : undefined;
+    return b ? { family: 10, bytes: b, bitlen: -1, any: false, lenSpecified: false } : undefined;
   }
   if (family !== 0 && family !== 2) return undefined;
   const b = ipv4Loose(name);
-  return b ? { family: 2, bytes: b, bitlen: -1, any: false } : undefined;
+  return b ? { family: 2, bytes: b, bitlen: -1, any: false, lenSpecified: false } : undefined;
+}
+
+/** get_addr()'s failure: exits 1 with iproute2's message. */
+export function addressExpected(arg: string, family: number): never {
+  throw new CliError(`Error: ${familyName(family, true)} address is expected rather than "${arg}".`, 1);
 }
 
 /** get_addr(): exits 1 with iproute2's message on failure. */
 export function getAddr(arg: string, family: number): InetPrefix {
-  const a = getAddr1(arg, family);
-  if (!a) throw new CliError(`Error: ${familyName(family, true)} address is expected rather than "${arg}".`, 1);
-  return a;
+  return getAddr1(arg, family) ?? addressExpected(arg, family);
 }
 
 /** mask2bits(): a contiguous netmask's length, or -1. */
@@ -105,18 +116,22 @@ export function getPrefix1(arg: string, family: number): InetPrefix | undefined 
     const plen = getNetmask(arg.slice(slash + 1));
     if (plen === undefined || plen > bitlen) return undefined;
     bitlen = plen;
+    return { ...a, bitlen, lenSpecified: true };
   } else if (a.bitlen === -2) {
     bitlen = 0;
   }
   return { ...a, bitlen };
 }
 
+/** get_prefix()'s failure: exits 1 with iproute2's message. */
+export function prefixExpected(arg: string, family: number): never {
+  throw new CliError(`Error: ${familyName(family, true)} prefix is expected rather than "${arg}".`, 1);
+}
+
 /** get_prefix(): exits 1 with iproute2's message on failure. */
 export function getPrefix(arg: string, family: number): InetPrefix {
   if (family === 17) throw new CliError(`Error: "${arg}" may be inet prefix, but it is not allowed in this context.`, 1);
-  const p = getPrefix1(arg, family);
-  if (!p) throw new CliError(`Error: ${familyName(family, true)} prefix is expected rather than "${arg}".`, 1);
-  return p;
+  return getPrefix1(arg, family) ?? prefixExpected(arg, family);
 }
 
 /** get_unsigned() (strtoul base 0, at most UINT_MAX); undefined if invalid. */
