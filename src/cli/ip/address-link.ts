@@ -9,9 +9,7 @@ import { ANY, FP, JSON_ONLY } from '../../output/printer.js';
 import { COLOR_MAC } from '../../output/color.js';
 import { IFF } from '../../netlink/rtnetlink/link-schema.js';
 import { type Link } from '../../netlink/link.js';
-import { type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
-import { kindCli } from './link-kinds/index.js';
-import { printLinkFlags, printNameAndLink, printOperstate } from './link.js';
+import { printLinkFlags, printNameAndLink, printOperstate, printLinktype, hexstring } from './link.js';
 import { linkTypeName, groupName } from './names.js';
 import { native } from '../../netlink/native.js';
 import * as netns from '../../netlink/netns.js';
@@ -74,38 +72,6 @@ function txqlenByIoctl(netns: string | undefined, name: string): number {
   } finally {
     if (fd >= 0) native.close(fd);
   }
-}
-
-function hexstring(b: Buffer): string {
-  return b.toString('hex');
-}
-
-/** print_linktype(): kind and slave kind, with their data printed by the link kind modules (link-kinds/). */
-function printLinktype(ctx: CliContext, info: LinkInfoAttrs, byIndex: ReadonlyMap<number, Link>): void {
-  const p = ctx.printer;
-  const pctx = { name: (i: number): string => byIndex.get(i)?.ifname ?? `if${i}`, details: ctx.opts.details, stats: ctx.opts.stats };
-  p.openObject('linkinfo');
-  if (info.kind !== undefined) {
-    p.nl();
-    p.string(ANY, 'info_kind', '    %s ', info.kind);
-    const cli = kindCli(info.kind);
-    if (cli?.print) {
-      p.openObject('info_data');
-      if (info.data !== undefined && !Buffer.isBuffer(info.data)) cli.print(p, info.data, pctx);
-      p.closeObject();
-    }
-  }
-  if (info.slave_kind !== undefined) {
-    p.nl();
-    p.string(ANY, 'info_slave_kind', '    %s_slave ', info.slave_kind);
-    const cli = kindCli(`${info.slave_kind}_slave`);
-    if (cli?.print) {
-      p.openObject('info_slave_data');
-      if (info.slave_data !== undefined && !Buffer.isBuffer(info.slave_data)) cli.print(p, info.slave_data, pctx);
-      p.closeObject();
-    }
-  }
-  p.closeObject();
 }
 
 /**

@@ -7,7 +7,7 @@ import { Args, CliError, matches, duparg2, invarg } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { COLOR_IFNAME, COLOR_MAC, operstateColor } from '../../output/color.js';
-import { IFF } from '../../netlink/rtnetlink/link-schema.js';
+import { IFF, type LinkInfoAttrs } from '../../netlink/rtnetlink/link-schema.js';
 import { OPER_STATES, type Link } from '../../netlink/link.js';
 import type { LinkStats64 } from '../../netlink/structs.js';
 import * as netns from '../../netlink/netns.js';
@@ -96,13 +96,14 @@ const LINK_MODES = ['DEFAULT', 'DORMANT'];
 const LINK_EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];
 const ADDR_GEN_MODES = ['eui64', 'none', 'stable_secret', 'random'];
 
-/** print_linktype(): `-d`'s kind line(s) with the kind's own options. */
-function printLinktype(ctx: CliContext, l: Link, idx: LinkIndex): void {
+/**
+ * print_linktype(): `-d`'s kind line(s) with the kind's own options, for
+ * `ip link` and the link lines of `ip address`/`ip monitor`.
+ */
+export function printLinktype(ctx: CliContext, info: LinkInfoAttrs, byIndex: ReadonlyMap<number, Link>): void {
   const p = ctx.printer;
-  const info = l.raw.attrs.linkinfo;
-  if (!info) return;
   const pctx = {
-    name: (i: number): string => idx.byIndex.get(i)?.ifname ?? `if${i}`,
+    name: (i: number): string => byIndex.get(i)?.ifname ?? `if${i}`,
     details: ctx.opts.details,
     stats: ctx.opts.stats,
   };
@@ -248,7 +249,8 @@ function printXdp(p: Printer, l: Link, details: boolean): void {
   }
 }
 
-function hexstring(b: Buffer): string {
+/** The bytes as lowercase hex without separators (phys_port_id, phys_switch_id). */
+export function hexstring(b: Buffer): string {
   return b.toString('hex');
 }
 
@@ -338,7 +340,7 @@ export function printLink(ctx: CliContext, l: Link, idx: LinkIndex, opts: { read
     if (a.allmulti !== undefined) p.uint(ANY, 'allmulti', ' allmulti %u ', a.allmulti);
     if (a.min_mtu !== undefined) p.uint(ANY, 'min_mtu', 'minmtu %u ', a.min_mtu);
     if (a.max_mtu !== undefined) p.uint(ANY, 'max_mtu', 'maxmtu %u ', a.max_mtu);
-    if (a.linkinfo) printLinktype(ctx, l, idx);
+    if (a.linkinfo) printLinktype(ctx, a.linkinfo, idx.byIndex);
     if (doLink && a.af_spec?.inet6?.addr_gen_mode !== undefined) {
       const m = a.af_spec.inet6.addr_gen_mode;
       p.string(ANY, 'inet6_addr_gen_mode', 'addrgenmode %s ', ADDR_GEN_MODES[m] ?? `0x${m.toString(16).padStart(2, '0')}`);
