@@ -5,7 +5,10 @@
  *
  * 1. `ip address show`, `ip -j address show` and `ip -br address show` with
  *    N IPv4 /32 addresses on one veth (output checked identical first), next
- *    to a bare `node -e 0` (what the runtime itself costs).
+ *    to a bare `node -e 0` (what the runtime itself costs) and to the same
+ *    command with `dev lo` (everything but the N addresses: start-up, the
+ *    link dump, an address dump of one link), so that the cost of the N
+ *    addresses themselves can be compared with iproute2's.
  * 2. `ip address flush dev veth0` of the N addresses; each run starts from a
  *    namespace refilled by iproute2's `ip -batch` (setup, not measured), and
  *    the namespace must be empty of them afterwards.
@@ -37,14 +40,28 @@ function show(ns: BenchNetns, opts: readonly string[]): void {
   const want = measure('ip', args);
   const got = measure(process.execPath, [RIP, 'ip', ...args]);
   if (want.stdout !== got.stdout) throw new Error(`output differs for ip ${args.join(' ')}`);
-  const res: Record<string, Sample[]> = { iproute2: [], rip: [], node: [] };
+  const lo = [...args, 'dev', 'lo'];
+  const res: Record<string, Sample[]> = { iproute2: [], rip: [], node: [], iproute2Lo: [], ripLo: [] };
   for (let i = 0; i < rounds; i++) {
     res['iproute2']!.push(measure('ip', args));
     res['rip']!.push(measure(process.execPath, [RIP, 'ip', ...args]));
     res['node']!.push(measure(process.execPath, ['-e', '0']));
+    res['iproute2Lo']!.push(measure('ip', lo));
+    res['ripLo']!.push(measure(process.execPath, [RIP, 'ip', ...lo]));
   }
   process.stdout.write(report(`ip ${opts.length ? opts.join(' ') + ' ' : ''}address show, ${count} addresses`, res) + '\n');
   process.stdout.write(excludingNode(res) + '\n');
+  process.stdout.write(perAddress(res) + '\n');
+}
+
+/** The cost of the N addresses alone: each side minus its own `… show dev lo`. */
+function perAddress(res: Record<string, Sample[]>): string {
+  const m = (k: string, f: (s: Sample) => number): number => median(res[k]!.map(f));
+  const f = (x: number): string => x.toFixed(0);
+  const cpu = (k: string): number => m(k, (s) => s.cpuMs) - m(`${k}Lo`, (s) => s.cpuMs);
+  const wall = (k: string): number => m(k, (s) => s.wallMs) - m(`${k}Lo`, (s) => s.wallMs);
+  return `  the ${count} addresses alone (minus \`show dev lo\`: rip cpu ${f(m('ripLo', (s) => s.cpuMs))} ms, iproute2 cpu ${f(m('iproute2Lo', (s) => s.cpuMs))} ms): `
+    + `rip wall ${f(wall('rip'))} ms cpu ${f(cpu('rip'))} ms | iproute2 wall ${f(wall('iproute2'))} ms cpu ${f(cpu('iproute2'))} ms`;
 }
 
 /** rip minus `node -e 0` against iproute2 (CPU and wall medians). */
