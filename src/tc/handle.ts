@@ -130,6 +130,8 @@ export function unloadClassNames(): void {
 /** print_tc_classid(): `root`, `none`, `:10`, `1:`, `1:10` (and `NAME#1:10` with -nm names loaded). */
 export function formatClassid(h: number): string {
   const v = h >>> 0;
+  // Listings print the same parent on line after line.
+  if (v === lastClassid && clsNames === lastNames) return lastClassidText;
   let s: string;
   if (v === TC_H.ROOT) s = 'root';
   else if (v === 0) s = 'none';
@@ -138,10 +140,17 @@ export function formatClassid(h: number): string {
   else s = `${(v >>> 16).toString(16)}:${minor(v).toString(16)}`;
   if (clsNames) {
     const name = clsNames.get(v);
-    if (name !== undefined) return `${name}#${s}`;
+    if (name !== undefined) s = `${name}#${s}`;
   }
+  lastClassid = v;
+  lastNames = clsNames;
+  lastClassidText = s;
   return s;
 }
+
+let lastClassid = -1;
+let lastNames: Map<number, string> | null | undefined;
+let lastClassidText = '';
 
 /** A qdisc handle as `tc qdisc show` prints it: the major in hex and a colon (`1:`, `0:`). */
 export function formatQdiscHandle(h: number): string {

@@ -198,7 +198,12 @@ const RATE_UNITS = ['', 'K', 'M', 'G', 'T'] as const;
  * bit rate is an exact Number): the hot path of `tc -s class show`.
  */
 export function sprintRateNum(rate: number, iec = false): string {
-  // A dump repeats a few rates thousands of times: remember their text.
+  // A dump repeats a few rates thousands of times (every class's ceil, say):
+  // the last two answers, then a map, then the arithmetic.
+  if (!iec) {
+    if (rate === lastRate1) return lastText1;
+    if (rate === lastRate2) return lastText2;
+  }
   const cache = iec ? IEC_RATES : SI_RATES;
   let text = cache.get(rate);
   if (text === undefined) {
@@ -206,8 +211,19 @@ export function sprintRateNum(rate: number, iec = false): string {
     if (cache.size >= 4096) cache.clear();
     cache.set(rate, text);
   }
+  if (!iec) {
+    lastRate2 = lastRate1;
+    lastText2 = lastText1;
+    lastRate1 = rate;
+    lastText1 = text;
+  }
   return text;
 }
+
+let lastRate1 = -1;
+let lastText1 = '';
+let lastRate2 = -1;
+let lastText2 = '';
 
 const SI_RATES = new Map<number, string>();
 const IEC_RATES = new Map<number, string>();
