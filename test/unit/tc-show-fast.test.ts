@@ -4,7 +4,8 @@
  * what the schema path (qdiscMessage/classMessage decode + printQdisc /
  * printClass + the kinds' printers) prints, or decline. Checked here on
  * generated kernel-like messages (random headers, kinds, options from the
- * kinds' own generators, statistics, filters and printer settings), on
+ * kinds' own generators, statistics, filters and printer settings, colour
+ * included), on
  * truncated and corrupted copies of them (the fast path must decline
  * whenever the schema path fails or writes to stderr), and on the real
  * kernel replies of test/fixtures/golden/tc-kinds-replies.json. The number
@@ -20,6 +21,7 @@ import { NLM_F, RTM } from '../../src/netlink/constants.js';
 import type { MessageView } from '../../src/netlink/socket.js';
 import type { TcMsg } from '../../src/netlink/structs.js';
 import { Printer, StringSink } from '../../src/output/printer.js';
+import { PALETTE_DARK, PALETTE_LIGHT, type Palette } from '../../src/output/color.js';
 import { qdiscKind, type TcEnv } from '../../src/tc/kind.js';
 import { qdiscMessage, classMessage, qdiscAttrs, classAttrs, type TcAttrs } from '../../src/tc/schema.js';
 import { htbXstats } from '../../src/tc/kinds/htb.js';
@@ -53,9 +55,12 @@ function encode(forClass: boolean, h: TcMsg, a: TcAttrs): Buffer {
 interface Outcome { text: string; failed: boolean }
 
 /** The schema path: printer text, and whether it threw or wrote to stderr. */
+/** -color in a third of the runs (qdisc device names are coloured). */
+let palette: Palette | undefined;
+
 function slow(forClass: boolean, m: MessageView, env: TcEnv, f: { ifindex: number; parent: number; handle: number; qdisc: number; classid: number }, lineSep: string): Outcome {
   const sink = new StringSink();
-  const p = new Printer(sink, { lineSep });
+  const p = new Printer(sink, palette ? { lineSep, palette } : { lineSep });
   const write = process.stderr.write;
   let stderr = '';
   process.stderr.write = ((s: string | Uint8Array): boolean => { stderr += String(s); return true; }) as typeof process.stderr.write;
@@ -71,7 +76,7 @@ function slow(forClass: boolean, m: MessageView, env: TcEnv, f: { ifindex: numbe
 }
 
 function fast(forClass: boolean, m: MessageView, env: TcEnv, f: { ifindex: number; parent: number; handle: number; qdisc: number; classid: number }, lineSep: string): string | null {
-  return forClass ? classTextFast(m, env, names, f, lineSep) : qdiscTextFast(m, env, names, f, lineSep);
+  return forClass ? classTextFast(m, env, names, f, lineSep) : qdiscTextFast(m, env, names, f, lineSep, palette);
 }
 
 const stats = { accepted: 0, declined: 0 };
@@ -168,7 +173,10 @@ test('fast and schema paths print the same text for 6000 generated kernel-like m
     const body = encode(forClass, h, a);
     const m = view(body, pick(rng, forClass ? TYPES.class : TYPES.qdisc), pick(rng, FLAGS));
     const env = randomEnv(rng);
-    if (agree(forClass, m, env, randomFilter(rng, h), rng.int(5) ? '\n' : '\\')) {
+    palette = [undefined, undefined, PALETTE_LIGHT, PALETTE_DARK][rng.int(4)];
+    const ok = agree(forClass, m, env, randomFilter(rng, h), rng.int(5) ? '\n' : '\\');
+    palette = undefined;
+    if (ok) {
       if (forClass && kind === 'htb') htbClasses++;
       if (!forClass && kind.endsWith('fifo')) fifoQdiscs++;
     }

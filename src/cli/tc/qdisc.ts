@@ -462,7 +462,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
       if (!fast) await ensureKindsOf(batch);
       for (const m of batch) {
         if (fast) {
-          const text = qdiscTextFast(m, env, names, f, nl);
+          const text = qdiscTextFast(m, env, names, f, nl, p.palette);
           if (text !== null) {
             if (text) p.rawText(text);
             continue;

@@ -20,6 +20,7 @@ import { TcScan, scanTc, u64Text, u64IsZero, u64Number, u64Big, BASIC, QUEUE, RA
 import { formatClassid, formatQdiscHandle, major, minor } from '../../tc/handle.js';
 import { sprintRate, sprintRateNum, sprintSize } from '../../tc/units.js';
 import type { TcLinks } from './common.js';
+import { COLOR_IFNAME, paint, type Palette } from '../../output/color.js';
 
 /** The filters of `tc qdisc show` (as printQdisc takes them). */
 export interface QdiscTextFilter {
@@ -81,9 +82,9 @@ const R_PPS = RATE_EST.PPS / 4;
 /**
  * printQdisc() in text mode for one dumped message: its text ('' when the
  * filters skip it), or null to print it through the schema path. `nl` is the
- * printer's line separator (-oneline).
+ * printer's line separator (-oneline), `palette` its colours (-color).
  */
-export function qdiscTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: QdiscTextFilter, nl: string): string | null {
+export function qdiscTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: QdiscTextFilter, nl: string, palette?: Palette): string | null {
   if (env.details || env.raw) return null;
   if (m.type !== RTM.NEWQDISC && m.type !== RTM.DELQDISC) return null;
   const s = scan;
@@ -112,7 +113,8 @@ export function qdiscTextFast(m: MessageView, env: TcEnv, names: TcLinks, f: Qdi
     if (s.flags & NLM_F.EXCL) o += 'added ';
   }
   o += `qdisc ${kind} ${formatQdiscHandle(s.handle)} `;
-  if (f.ifindex === 0) o += `dev ${names.name(s.ifindex)} `;
+  // print_color_string(PRINT_ANY, COLOR_IFNAME, "dev", "%s ", …): the colour spans the name and its space.
+  if (f.ifindex === 0) o += `dev ${paint(palette, COLOR_IFNAME, `${names.name(s.ifindex)} `)}`;
   if (s.parent === -1) o += 'root '; // TC_H_ROOT
   else if (s.parent) o += `parent ${formatClassid(s.parent)} `;
   if (s.info !== 1) o += `refcnt ${s.info >>> 0} `;
