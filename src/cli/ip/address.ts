@@ -26,6 +26,7 @@ import type { Netlink } from '../../netlink/netlink.js';
 import { addressMessage, IFA, type AddressAttrs } from '../../netlink/rtnetlink/address-schema.js';
 import { save, showdump, restore } from './address-save.js';
 import { nsNameResolver, printAddressLinkInfo, type LinkLineOptions } from './address-link.js';
+import { formatHost, prefetchHosts } from './resolve.js';
 export { nsNameResolver, printAddressLinkInfo } from './address-link.js';
 export type { LinkLineOptions } from './address-link.js';
 import type { MessageView } from '../../netlink/socket.js';
@@ -225,10 +226,10 @@ function printAddrFields(p: Printer, a: AddrInfo, f: AddrFilter, nameOf: (index:
   const local = a.local ?? a.address;
   const peer = a.address ?? a.local;
   if (local !== undefined) {
-    p.colorString(ANY, familyColor(a.family), 'local', '%s', local);
+    p.colorString(ANY, familyColor(a.family), 'local', '%s', formatHost(local));
     if (peer !== undefined && peer !== local) {
       p.string(FP, null, ' %s ', 'peer');
-      p.colorString(ANY, familyColor(a.family), 'address', '%s', peer);
+      p.colorString(ANY, familyColor(a.family), 'address', '%s', formatHost(peer));
     }
     p.int(ANY, 'prefixlen', '/%d ', a.prefixlen);
     if (a.rtPriority !== undefined) p.uint(ANY, 'metric', 'metric %u ', a.rtPriority);
@@ -236,11 +237,11 @@ function printAddrFields(p: Printer, a: AddrInfo, f: AddrFilter, nameOf: (index:
   if (brief) return;
   if (a.broadcast !== undefined) {
     p.string(FP, null, '%s ', 'brd');
-    p.colorString(ANY, familyColor(a.family), 'broadcast', '%s ', a.broadcast);
+    p.colorString(ANY, familyColor(a.family), 'broadcast', '%s ', formatHost(a.broadcast));
   }
   if (a.anycast !== undefined) {
     p.string(FP, null, '%s ', 'any');
-    p.colorString(ANY, familyColor(a.family), 'anycast', '%s ', a.anycast);
+    p.colorString(ANY, familyColor(a.family), 'anycast', '%s ', formatHost(a.anycast));
   }
   p.string(ANY, 'scope', 'scope %s ', rtScopeName(a.scope));
   let flags = a.flags >>> 0;
@@ -332,13 +333,13 @@ function addrInfoText(a: AddrInfo, f: AddrFilter, nameOf: (index: number) => str
   const local = a.local ?? a.address;
   if (local !== undefined) {
     const peer = a.address ?? local;
-    s += peer !== local ? local + ' peer ' + peer : local;
+    s += peer !== local ? formatHost(local) + ' peer ' + formatHost(peer) : formatHost(local);
     s += '/' + a.prefixlen + ' ';
     if (a.rtPriority !== undefined) s += 'metric ' + a.rtPriority + ' ';
   }
   if (brief) return s;
-  if (a.broadcast !== undefined) s += 'brd ' + a.broadcast + ' ';
-  if (a.anycast !== undefined) s += 'any ' + a.anycast + ' ';
+  if (a.broadcast !== undefined) s += 'brd ' + formatHost(a.broadcast) + ' ';
+  if (a.anycast !== undefined) s += 'any ' + formatHost(a.anycast) + ' ';
   s += scopeText(a.scope) + ifaFlags(a.family, a.flags).text;
   if (a.label !== undefined) s += a.label;
   if (a.cacheinfo) {
@@ -360,14 +361,14 @@ function addrInfoJson(a: AddrInfo, f: AddrFilter, nameOf: (index: number) => str
   const local = a.local ?? a.address;
   if (local !== undefined) {
     const peer = a.address ?? local;
-    s += ',"local":"' + local + '"';
-    if (peer !== local) s += ',"address":"' + peer + '"';
+    s += ',"local":' + jsonString(formatHost(local));
+    if (peer !== local) s += ',"address":' + jsonString(formatHost(peer));
     s += ',"prefixlen":' + a.prefixlen;
     if (a.rtPriority !== undefined) s += ',"metric":' + a.rtPriority;
   }
   if (!brief) {
-    if (a.broadcast !== undefined) s += ',"broadcast":"' + a.broadcast + '"';
-    if (a.anycast !== undefined) s += ',"anycast":"' + a.anycast + '"';
+    if (a.broadcast !== undefined) s += ',"broadcast":' + jsonString(formatHost(a.broadcast));
+    if (a.anycast !== undefined) s += ',"anycast":' + jsonString(formatHost(a.anycast));
     s += scopeJson(a.scope) + ifaFlags(a.family, a.flags).json;
     if (a.label !== undefined) s += ',"label":' + jsonString(a.label);
     if (a.cacheinfo) {
@@ -520,6 +521,13 @@ async function show(ctx: CliContext, nl: Netlink, f: AddrFilter): Promise<number
   const byLink = f.family !== AF_PACKET ? await dumpAddrMessages(nl, f) : new Map<number, MessageView[]>();
   const scratch = newAddrInfo();
   if (f.family !== AF_PACKET) links = links.filter((l) => keepLink(byLink.get(l.ifindex) ?? [], f, nameOf, scratch));
+  if (ctx.opts.resolve) {
+    const addrs: Array<string | undefined> = [];
+    for (const ms of byLink.values()) {
+      for (const m of ms) { const a = decodeAddrInfo(m, scratch); addrs.push(a.local, a.address, a.broadcast, a.anycast); }
+    }
+    await prefetchHosts(ctx.opts.details ? links.map((l) => l.raw.attrs.linkinfo) : [], addrs);
+  }
   const p = ctx.printer;
   const noLink = f.family !== AF_PACKET && f.oneline;
   const opts: LinkLineOptions = {

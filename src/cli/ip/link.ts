@@ -18,6 +18,7 @@ import { kindCli } from './link-kinds/index.js';
 import { fmtUsage } from './link-kinds/util.js';
 import { USAGE_VETH } from './link-kinds/usage.js';
 import { parseLinkCommand, linkUsage, STUB_KINDS, type LinkResolver, type LinkVerb } from './link-parse.js';
+import { prefetchHosts } from './resolve.js';
 
 export { parseLinkCommand, type LinkResolver, type LinkCommand, type LinkVerb } from './link-parse.js';
 
@@ -523,6 +524,8 @@ async function show(ctx: CliContext, args: Args): Promise<number> {
   });
   const byIndex = new Map(all.map((l) => [l.ifindex, l] as const));
   const nsName = await nsNames(ctx, !ctx.opts.json && shown.some((l) => l.linkNetnsid !== undefined || l.raw.attrs.new_netnsid !== undefined));
+  // Only link details (-d: tunnel endpoints, vxlan groups…) print host names.
+  if (ctx.opts.resolve && ctx.opts.details) await prefetchHosts(shown.map((l) => l.raw.attrs.linkinfo));
   const p = ctx.printer;
   p.start();
   for (const l of shown) printLink(ctx, l, { byIndex, nsName });

@@ -15,6 +15,7 @@ import { COLOR_IFNAME, COLOR_MAC, familyColor } from '../../output/color.js';
 import { native } from '../../netlink/native.js';
 import { netnsTarget } from '../../netlink/socket.js';
 import { formatAddress, formatLladdr } from '../../netlink/addr.js';
+import { formatHost, prefetchHosts } from './resolve.js';
 
 const USAGE = `Usage: ip maddr [ add | del ] MULTIADDR dev STRING
        ip maddr show [ dev STRING ]`;
@@ -140,6 +141,7 @@ async function list(ctx: CliContext, args: Args): Promise<number> {
   if (!family || family === 17) parseDevMcast(files.get('dev_mcast') ?? '', dev, entries);
   if (!family || family === 2) parseIgmp(files.get('igmp') ?? '', dev, entries);
   if (!family || family === 10) parseIgmp6(files.get('igmp6') ?? '', dev, entries);
+  if (ctx.opts.resolve) await prefetchHosts(entries.filter((m) => m.family !== 17).map((m) => formatAddress(m.addr)));
   const p = ctx.printer;
   p.start();
   let cur = 0;
@@ -160,7 +162,7 @@ async function list(ctx: CliContext, args: Args): Promise<number> {
       p.colorString(ANY, COLOR_MAC, 'link', '%s', formatLladdr(m.addr));
     } else {
       p.string(ANY, 'family', '%-5s ', familyWord(m.family));
-      p.colorString(ANY, familyColor(m.family), 'address', '%s', formatAddress(m.addr));
+      p.colorString(ANY, familyColor(m.family), 'address', '%s', formatHost(formatAddress(m.addr)));
     }
     if (m.users !== 1) p.uint(ANY, 'users', ' users %u', m.users);
     if (m.features) p.string(ANY, 'features', ' %s', m.features);

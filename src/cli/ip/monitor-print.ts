@@ -22,6 +22,7 @@ import { sprintf } from '../../output/printf.js';
 import { printNexthop } from './nexthop.js';
 import type { NetconfMessage } from '../../netlink/rtnetlink/netconf-schema.js';
 import { familyName } from '../../netlink/rtnetlink/address-schema.js';
+import { formatHost } from './resolve.js';
 
 /** Names of devices by index (ll_index_to_name: `ifN` when unknown). */
 export type NameOf = (index: number) => string;
@@ -51,14 +52,14 @@ export function printNeighEvent(ctx: CliContext, n: Neighbor, action: 'new' | 'd
   else if (action === 'get') p.null(ANY, 'miss', '%s ', 'miss');
   const dst = n.raw.attrs.dst;
   if (ctx.opts.brief) {
-    if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%-39s ', dst);
+    if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%-39s ', formatHost(dst));
     if (!ifindex && h.ifindex) p.colorString(ANY, COLOR_IFNAME, 'dev', '%-16s ', nameOf(h.ifindex));
     if (n.lladdr !== undefined) p.colorString(ANY, COLOR_MAC, 'lladdr', '%s', n.lladdr);
     p.string(FP, null, '%s', '\n');
     p.closeObject();
     return;
   }
-  if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%s ', dst);
+  if (dst !== undefined) p.colorString(ANY, familyColor(h.family), 'dst', '%s ', formatHost(dst));
   if (!ifindex && h.ifindex) {
     p.text('dev ');
     p.colorString(ANY, COLOR_IFNAME, 'dev', '%s ', nameOf(h.ifindex));

@@ -20,6 +20,7 @@ import { COLOR_IFNAME } from '../../output/color.js';
 import * as netns from '../../netlink/netns.js';
 import { printAddressLinkInfo, printAddrInfo, emptyAddrFilter, nsNameResolver } from './address.js';
 import { printNeighEvent, printNexthopEvent, printMrouteEvent, printPrefixEvent, printNetconfEvent } from './monitor-print.js';
+import { prefetchHosts } from './resolve.js';
 import { decodeNeighbor } from '../../netlink/neighbor.js';
 import { decodeNexthop } from '../../netlink/nexthop.js';
 import { decodeMrouteBody } from '../../netlink/mroute.js';
@@ -167,6 +168,7 @@ export default async function ipMonitor(ctx: CliContext, args: Args): Promise<nu
         if (l) links.set(index, l);
       }
       if (ev.type === 'nsid' && ev.action === 'new') await refreshNsids();
+      if (ctx.opts.resolve && 'message' in ev) await prefetchHosts(ev.message);
       printEvent(ctx, ev, { header, links, nameOf, addrFilter, ifindex, family, printers, nsName, nsidNames, lookupNsid });
       p.flush();
     }

@@ -18,6 +18,7 @@ import { getAddr, getPrefix, getUnsigned, type InetPrefix } from './inet-args.js
 import { protoId, protoName } from './rtnl-names.js';
 import { dumpTerminated } from './rule.js';
 import { LinkMap, llAddrText } from './ll-map.js';
+import { formatHost, prefetchHosts, withHosts } from './resolve.js';
 
 const USAGE = `Usage: ip neigh { add | del | change | replace }
                 { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR }
@@ -184,14 +185,14 @@ function printNeigh(ctx: CliContext, p: Printer, n: Neighbor, links: LinkMap, fi
   const dst = a.dst;
   const lladdr = a.lladdr !== undefined ? llAddrText(a.lladdr, links.type(n.ifindex)) : undefined;
   if (ctx.opts.brief) {
-    if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%-39s ', dst);
+    if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%-39s ', formatHost(dst));
     if (!filterIndex && n.ifindex) p.colorString(ANY, COLOR_IFNAME, 'dev', '%-16s ', links.name(n.ifindex));
     if (lladdr !== undefined) p.colorString(ANY, COLOR_MAC, 'lladdr', '%s', lladdr);
     p.string(FP, null, '%s', '\n');
     p.closeObject();
     return;
   }
-  if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%s ', dst);
+  if (dst !== undefined) p.colorString(ANY, familyColor(n.family), 'dst', '%s ', formatHost(dst));
   if (!filterIndex && n.ifindex) {
     p.text('dev ');
     p.colorString(ANY, COLOR_IFNAME, 'dev', '%s ', links.name(n.ifindex));
@@ -358,7 +359,7 @@ async function showOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise
   const p = ctx.printer;
   p.start();
   try {
-    for await (const { m, type } of dump()) {
+    for await (const { m, type } of await withHosts(ctx.opts.resolve, dump())) {
       if (!passes(f, m)) continue;
       printNeigh(ctx, p, m, links, f.index, type);
     }
@@ -449,7 +450,9 @@ async function get(ctx: CliContext, args: Args): Promise<number> {
   const m = await nl.socket.get(rtRequest(neighMessage, RTM.GETNEIGH, NLM_F.ACK, header, body), 'get neighbor');
   // iproute2 6.1 never opens its JSON writer here: the answer is text even with -j.
   const p = new Printer(ctx.sink, { lineSep: ctx.printer.lineSep });
-  printNeigh(ctx, p, decodeNeighbor(m), links, 0, m.type);
+  const n = decodeNeighbor(m);
+  if (ctx.opts.resolve) await prefetchHosts(n);
+  printNeigh(ctx, p, n, links, 0, m.type);
   p.flush();
   return 0;
 }

@@ -20,6 +20,7 @@ import { reportError } from '../common/errors.js';
 import { getAddr, getUnsigned, getU16 } from './inet-args.js';
 import { protoId, protoName, scopeName } from './rtnl-names.js';
 import { LinkMap } from './ll-map.js';
+import { formatHost, prefetchHosts, withHosts } from './resolve.js';
 import { dumpTerminated } from './rule.js';
 import { readFamily } from './main.js';
 
@@ -101,8 +102,8 @@ export function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAt
   if (a.res_group) printResGroup(p, a.res_group);
   if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
   if (a.gateway !== undefined) {
-    if (p.inJson) p.string(JSON_ONLY, 'gateway', '', a.gateway);
-    else { p.text('via '); p.colorString(FP, familyColor(h.family), null, '%s ', a.gateway); }
+    if (p.inJson) p.string(JSON_ONLY, 'gateway', '', formatHost(a.gateway));
+    else { p.text('via '); p.colorString(FP, familyColor(h.family), null, '%s ', formatHost(a.gateway)); }
   }
   if (a.oif) {
     const name = links.name(a.oif);
@@ -416,6 +417,7 @@ async function getId(ctx: CliContext, id: number): Promise<number> {
   const m = await nl.socket.get(rtRequest(nexthopMessage, RTM.GETNEXTHOP, NLM_F.ACK, header, { id }), 'get nexthop');
   const links = await LinkMap.load(ctx);
   const { header: h, attrs } = nexthopMessage.decode(m.buf, m.off, m.len);
+  if (ctx.opts.resolve) await prefetchHosts(attrs);
   const p = ctx.printer;
   p.start();
   printNexthop(ctx, p, h, attrs, links, m.type === RTM.DELNEXTHOP);
@@ -473,7 +475,7 @@ async function listOrFlush(ctx: CliContext, args: Args, flush: boolean): Promise
   const p = ctx.printer;
   p.start();
   try {
-    for await (const x of dump(f)) {
+    for await (const x of await withHosts(ctx.opts.resolve, dump(f))) {
       if (f.proto && f.proto !== x.header.protocol) continue;
       printNexthop(ctx, p, x.header, x.attrs, links, x.type === RTM.DELNEXTHOP);
     }

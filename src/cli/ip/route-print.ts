@@ -16,6 +16,7 @@ import type { RtVia } from '../../netlink/rtnetlink/route-schema.js';
 import {
   tableName, protoName, scopeName, realmName, dsfieldName, routeTypeName, familyName,
 } from './route-names.js';
+import { formatHost } from './resolve.js';
 
 /** What print_route consults besides the route (global options and the list filter). */
 export interface RoutePrintOptions {
@@ -64,7 +65,7 @@ function nhInfoText(nh: NexthopInfo, o: RoutePrintOptions): string {
   let s = `id ${nh.id} `;
   if (nh.group) s += 'group ' + nh.group.map((g) => `${g.id}${g.weight !== undefined && g.weight > 1 ? `,${g.weight}` : ''}`).join('/') + ' ';
   if (nh.type !== undefined && nh.type !== 'mpath') s += `type ${nh.type} `;
-  if (nh.gateway !== undefined) s += o.palette === undefined ? `via ${nh.gateway} ` : 'via ' + paint(o.palette, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), nh.gateway + ' ');
+  if (nh.gateway !== undefined) s += o.palette === undefined ? `via ${formatHost(nh.gateway)} ` : 'via ' + paint(o.palette, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), formatHost(nh.gateway) + ' ');
   if (nh.dev !== undefined) s += o.palette === undefined ? `dev ${nh.dev} ` : 'dev ' + paint(o.palette, COLOR_IFNAME, nh.dev + ' ');
   if (nh.scope !== 0 || o.details > 0) s += `scope ${scopeName(nh.scope)} `;
   if (nh.blackhole) s += 'blackhole ';
@@ -88,7 +89,7 @@ function nhInfoJson(p: Printer, nh: NexthopInfo, o: RoutePrintOptions): void {
     p.closeArray(JSON_ONLY, '');
   }
   if (nh.type !== undefined && nh.type !== 'mpath') p.string(ANY, 'type', '', nh.type);
-  if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', nh.gateway);
+  if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', formatHost(nh.gateway));
   if (nh.dev !== undefined) p.string(JSON_ONLY, 'dev', '', nh.dev);
   if (nh.scope !== 0 || o.details > 0) p.string(ANY, 'scope', '', scopeName(nh.scope));
   if (nh.blackhole) p.null(ANY, 'blackhole', '', '');
@@ -157,7 +158,7 @@ function fmtG(v: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-function viaHost(v: RtVia): string { return v.host; }
+function viaHost(v: RtVia): string { return formatHost(v.host); }
 
 function prefName(pref: number): string | undefined {
   return pref === 3 ? 'low' : pref === 0 ? 'medium' : pref === 1 ? 'high' : undefined;
@@ -250,14 +251,14 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   // iproute2 prints "0/LEN " through "%s " here: two spaces.
   // With -c (pal), fields are wrapped as color_fprintf() does; only an address (RTA_DST/RTA_SRC) is, not "default" or "0/LEN".
   const pal = o.palette;
-  if (pal !== undefined && r.dst !== 'default' && !r.dst.startsWith('0/')) s += paint(pal, prefixColor(r), r.dst + ' ');
-  else s += (r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst) + ' ';
-  if (r.from !== undefined) s += pal !== undefined && !r.from.startsWith('0/') ? paint(pal, prefixColor(r), `from ${r.from} `) : `from ${r.from} `;
+  if (pal !== undefined && r.dst !== 'default' && !r.dst.startsWith('0/')) s += paint(pal, prefixColor(r), formatHost(r.dst) + ' ');
+  else s += (r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : formatHost(r.dst)) + ' ';
+  if (r.from !== undefined) s += pal !== undefined && !r.from.startsWith('0/') ? paint(pal, prefixColor(r), `from ${formatHost(r.from)} `) : `from ${formatHost(r.from)} `;
   if (r.nhid !== undefined) s += `nhid ${r.nhid} `;
-  if (r.newdst !== undefined) s += pal === undefined ? `as to ${r.newdst} ` : 'as to ' + paint(pal, familyColor(r.family), r.newdst + ' ');
+  if (r.newdst !== undefined) s += pal === undefined ? `as to ${formatHost(r.newdst)} ` : 'as to ' + paint(pal, familyColor(r.family), formatHost(r.newdst) + ' ');
   if (r.encap) s += encapText(r.encap);
   if (r.tos && !o.tosPinned) s += `tos ${dsfieldName(r.tos)} `;
-  if (r.gateway !== undefined && !o.viaExact(r.family)) s += pal === undefined ? `via ${r.gateway} ` : 'via ' + paint(pal, familyColor(r.family), r.gateway + ' ');
+  if (r.gateway !== undefined && !o.viaExact(r.family)) s += pal === undefined ? `via ${formatHost(r.gateway)} ` : 'via ' + paint(pal, familyColor(r.family), formatHost(r.gateway) + ' ');
   if (r.via) s += pal === undefined ? `via ${familyName(r.via.family)} ${viaHost(r.via)} ` : `via ${familyName(r.via.family)} ` + paint(pal, familyColor(r.via.family), viaHost(r.via) + ' ');
   if (r.oif !== undefined && !o.oifPinned) s += pal === undefined ? `dev ${r.dev ?? `if${r.oif}`} ` : 'dev ' + paint(pal, COLOR_IFNAME, (r.dev ?? `if${r.oif}`) + ' ');
   if (r.table && (r.table !== RT_TABLE_MAIN || o.details > 0) && !o.tableSelected) s += `table ${tableName(r.table)} `;
@@ -289,8 +290,8 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
     for (const nh of r.nexthops) {
       s += `${o.sl}\tnexthop `;
       if (nh.encap) s += encapText(nh.encap);
-      if (nh.newdst !== undefined) s += pal === undefined ? `as to ${nh.newdst} ` : 'as to ' + paint(pal, familyColor(r.family), nh.newdst + ' ');
-      if (nh.gateway !== undefined) s += pal === undefined ? `via ${nh.gateway} ` : 'via ' + paint(pal, familyColor(r.family), nh.gateway + ' ');
+      if (nh.newdst !== undefined) s += pal === undefined ? `as to ${formatHost(nh.newdst)} ` : 'as to ' + paint(pal, familyColor(r.family), formatHost(nh.newdst) + ' ');
+      if (nh.gateway !== undefined) s += pal === undefined ? `via ${formatHost(nh.gateway)} ` : 'via ' + paint(pal, familyColor(r.family), formatHost(nh.gateway) + ' ');
       if (nh.via) s += pal === undefined ? `via ${familyName(nh.via.family)} ${viaHost(nh.via)} ` : `via ${familyName(nh.via.family)} ` + paint(pal, familyColor(nh.via.family), viaHost(nh.via) + ' ');
       if (nh.flow !== undefined) s += realmsText(nh.flow);
       s += `dev ${nh.dev ?? `if${nh.oif}`} `;
@@ -327,7 +328,7 @@ function flowJson(p: Printer, flow: number): void {
 function viaJson(p: Printer, v: RtVia): void {
   p.openObject('via');
   p.string(JSON_ONLY, 'family', '', familyName(v.family));
-  p.string(JSON_ONLY, 'host', '', v.host);
+  p.string(JSON_ONLY, 'host', '', formatHost(v.host));
   p.closeObject();
 }
 
@@ -336,16 +337,16 @@ export function routeJson(p: Printer, r: Route, o: RoutePrintOptions): void {
   p.openObject();
   if (r.deleted) p.bool(ANY, 'deleted', '', true);
   if ((r.typeId !== RTN_UNICAST || o.details > 0) && (!o.typemask || (o.typemask & (1 << r.typeId)))) p.string(ANY, 'type', '', routeTypeName(r.typeId));
-  p.string(ANY, 'dst', '', r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst);
+  p.string(ANY, 'dst', '', r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : formatHost(r.dst));
   if (r.from !== undefined) {
     if (r.from.startsWith('0/')) p.string(ANY, 'src', '', r.from);
-    else p.string(ANY, 'from', '', r.from);
+    else p.string(ANY, 'from', '', formatHost(r.from));
   }
   if (r.nhid !== undefined) p.uint(ANY, 'nhid', '', r.nhid);
-  if (r.newdst !== undefined) p.string(JSON_ONLY, 'to', '', r.newdst);
+  if (r.newdst !== undefined) p.string(JSON_ONLY, 'to', '', formatHost(r.newdst));
   if (r.encap) encapJson(p, r.encap);
   if (r.tos && !o.tosPinned) p.string(ANY, 'tos', '', dsfieldName(r.tos));
-  if (r.gateway !== undefined && !o.viaExact(r.family)) p.string(JSON_ONLY, 'gateway', '', r.gateway);
+  if (r.gateway !== undefined && !o.viaExact(r.family)) p.string(JSON_ONLY, 'gateway', '', formatHost(r.gateway));
   if (r.via) viaJson(p, r.via);
   if (r.oif !== undefined && !o.oifPinned) p.string(JSON_ONLY, 'dev', '', r.dev ?? `if${r.oif}`);
   if (r.table && (r.table !== RT_TABLE_MAIN || o.details > 0) && !o.tableSelected) p.string(ANY, 'table', '', tableName(r.table));
@@ -419,8 +420,8 @@ export function routeJson(p: Printer, r: Route, o: RoutePrintOptions): void {
     for (const nh of r.nexthops) {
       p.openObject();
       if (nh.encap) encapJson(p, nh.encap);
-      if (nh.newdst !== undefined) p.string(JSON_ONLY, 'to', '', nh.newdst);
-      if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', nh.gateway);
+      if (nh.newdst !== undefined) p.string(JSON_ONLY, 'to', '', formatHost(nh.newdst));
+      if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', formatHost(nh.gateway));
       if (nh.via) viaJson(p, nh.via);
       if (nh.flow !== undefined) flowJson(p, nh.flow);
       p.string(ANY, 'dev', '', nh.dev ?? `if${nh.oif}`);
@@ -452,7 +453,7 @@ function flowJsonText(flow: number): string {
 }
 
 function viaJsonText(v: RtVia): string {
-  return `"via":{"family":${q(familyName(v.family))},"host":${q(v.host)}}`;
+  return `"via":{"family":${q(familyName(v.family))},"host":${q(formatHost(v.host))}}`;
 }
 
 function encapJsonText(e: RouteEncap): string {
@@ -477,13 +478,13 @@ export function routeJsonText(r: Route, o: RoutePrintOptions): string | undefine
   const f: string[] = [];
   if (r.deleted) f.push('"deleted":true');
   if ((r.typeId !== RTN_UNICAST || o.details > 0) && (!o.typemask || (o.typemask & (1 << r.typeId)))) f.push(`"type":${q(routeTypeName(r.typeId))}`);
-  f.push(`"dst":${q(r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : r.dst)}`);
-  if (r.from !== undefined) f.push(r.from.startsWith('0/') ? `"src":${q(r.from)}` : `"from":${q(r.from)}`);
+  f.push(`"dst":${q(r.dst.startsWith('0/') && r.dst_len ? r.dst + ' ' : formatHost(r.dst))}`);
+  if (r.from !== undefined) f.push(r.from.startsWith('0/') ? `"src":${q(r.from)}` : `"from":${q(formatHost(r.from))}`);
   if (r.nhid !== undefined) f.push(`"nhid":${r.nhid}`);
-  if (r.newdst !== undefined) f.push(`"to":${q(r.newdst)}`);
+  if (r.newdst !== undefined) f.push(`"to":${q(formatHost(r.newdst))}`);
   if (r.encap) f.push(encapJsonText(r.encap));
   if (r.tos && !o.tosPinned) f.push(`"tos":${q(dsfieldName(r.tos))}`);
-  if (r.gateway !== undefined && !o.viaExact(r.family)) f.push(`"gateway":${q(r.gateway)}`);
+  if (r.gateway !== undefined && !o.viaExact(r.family)) f.push(`"gateway":${q(formatHost(r.gateway))}`);
   if (r.via) f.push(viaJsonText(r.via));
   if (r.oif !== undefined && !o.oifPinned) f.push(`"dev":${q(r.dev ?? `if${r.oif}`)}`);
   if (r.table && (r.table !== RT_TABLE_MAIN || o.details > 0) && !o.tableSelected) f.push(`"table":${q(tableName(r.table))}`);
@@ -506,8 +507,8 @@ export function routeJsonText(r: Route, o: RoutePrintOptions): string | undefine
     for (const nh of r.nexthops) {
       const g: string[] = [];
       if (nh.encap) g.push(encapJsonText(nh.encap));
-      if (nh.newdst !== undefined) g.push(`"to":${q(nh.newdst)}`);
-      if (nh.gateway !== undefined) g.push(`"gateway":${q(nh.gateway)}`);
+      if (nh.newdst !== undefined) g.push(`"to":${q(formatHost(nh.newdst))}`);
+      if (nh.gateway !== undefined) g.push(`"gateway":${q(formatHost(nh.gateway))}`);
       if (nh.via) g.push(viaJsonText(nh.via));
       if (nh.flow !== undefined) g.push(flowJsonText(nh.flow));
       g.push(`"dev":${q(nh.dev ?? `if${nh.oif}`)}`);

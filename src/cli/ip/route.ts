@@ -29,6 +29,7 @@ import { routeText, routeJson, routeJsonText, defaultPrintOptions, type RoutePri
 import { routeUsage } from './route-usage.js';
 import { savePrep, saveMessage, showdumpMessages, viewOf, restore } from './route-save.js';
 import { readFamily, ReturnedError, type BatchSink } from './main.js';
+import { prefetchHosts } from './resolve.js';
 
 const RT_TABLE_MAIN = 254;
 const RT_SCOPE_NOWHERE = 255;
@@ -467,12 +468,10 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   // printer keeps the enclosing array. Routes with rare parts go through it.
   const compact = json && !p.pretty;
   let first = true;
+  // With -r every route is kept and printed after all its addresses are looked up (resolve.ts).
+  const held: Route[] | undefined = ctx.opts.resolve ? [] : undefined;
   p.start();
-  const stream = nl.socket.dump<never>(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.DUMP, req.header, req.attrs), (m: MessageView) => {
-    if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) return undefined;
-    const r = decodeRouteInto(m, scratch);
-    if (!filterRoute(f, family, r)) return undefined;
-    nameRoute(r, names);
+  const emit = (r: Route): undefined => {
     if (compact) {
       const t = routeJsonText(r, o);
       if (t !== undefined && first) { first = false; routeJson(p, r, o); return undefined; }
@@ -480,9 +479,21 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     } else if (json) routeJson(p, r, o);
     else sink.write(routeText(r, o));
     return undefined;
+  };
+  const stream = nl.socket.dump<never>(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.DUMP, req.header, req.attrs), (m: MessageView) => {
+    if (m.type !== RTM.NEWROUTE && m.type !== RTM.DELROUTE) return undefined;
+    const r = held ? decodeRoute(m) : decodeRouteInto(m, scratch);
+    if (!filterRoute(f, family, r)) return undefined;
+    nameRoute(r, names);
+    if (held) held.push(r); else emit(r);
+    return undefined;
   }, 'dump routes', { interrupted: 'partial' });
   try {
     for await (const batch of stream.batches()) void batch;
+    if (held) {
+      await prefetchHosts(held, nhInfo && held.map((r) => r.nhid !== undefined ? nhInfo(r.nhid) : undefined));
+      for (const r of held) emit(r);
+    }
   } catch (e) {
     if (e instanceof NetlinkError) {
       // save_route_errhndlr: a missing main table (e.g. IPv6 disabled) is not an error.
@@ -530,6 +541,7 @@ async function showdump(ctx: CliContext): Promise<number> {
     }
     const r = decodeRoute(m);
     nameRoute(r, names);
+    if (ctx.opts.resolve) await prefetchHosts(r);
     ctx.sink.write(routeText(r, o));
   }
   ctx.printer.flush();
@@ -713,6 +725,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const nhInfo = r.nhid !== undefined ? await nexthopInfos(ctx, names) : undefined;
   const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
   const o: RoutePrintOptions = nhInfo ? { ...base, nhInfo } : base;
+  if (ctx.opts.resolve) await prefetchHosts(r, r.nhid !== undefined ? nhInfo?.(r.nhid) : undefined);
   p.start();
   if (p.inJson) routeJson(p, r, o); else ctx.sink.write(routeText(r, o));
   p.finish();
@@ -724,6 +737,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
     const m2 = await nl.socket.get(rtRequest(routeMessage, RTM.GETROUTE, NLM_F.ACK, h, a), 'get route');
     const r2 = decodeRoute(m2);
     nameRoute(r2, names);
+    if (ctx.opts.resolve) await prefetchHosts(r2);
     ctx.sink.write(routeText(r2, o));
     ctx.printer.flush();
   }

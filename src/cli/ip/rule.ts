@@ -17,6 +17,7 @@ import { fibRuleHdr, type FibRuleHdr } from '../../netlink/structs.js';
 import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { getAddr1, getPrefix, getUnsigned, getS32, getU64, scanRange, checkIfname, type InetPrefix } from './inet-args.js';
+import { formatHost, withHosts } from './resolve.js';
 import {
   protoId, protoName, tableId, tableName, dsfieldId, dsfieldName, groupId, groupName, parseRealms, realmName,
   rtnTypeId, rtnTypeName, inetProtoId, inetProtoName,
@@ -187,7 +188,7 @@ export function printRule(ctx: CliContext, p: Printer, r: Rule, msgType: number)
     p.string(ANY, 'flow_to', '%s', realmName(to, numeric));
   }
   if (h.action === RTN_NAT) {
-    if (a.gateway !== undefined) p.string(ANY, 'nat_gateway', ' map-to %s', a.gateway);
+    if (a.gateway !== undefined) p.string(ANY, 'nat_gateway', ' map-to %s', formatHost(a.gateway));
     else p.null(ANY, 'masquerade', ' masquerade', '');
   } else if (h.action === FR_ACT.GOTO) {
     if (a.goto !== undefined) p.uint(ANY, 'goto', ' goto %u', a.goto);
@@ -339,7 +340,7 @@ async function listFlushOrSave(ctx: CliContext, args: Args, action: ListAction, 
   const p = ctx.printer;
   p.start();
   try {
-    for await (const { rule, type } of items) {
+    for await (const { rule, type } of await withHosts(ctx.opts.resolve, items)) {
       if (filterRule(f, af, rule)) printRule(ctx, p, rule, type);
     }
   } catch (e) {

@@ -2,6 +2,7 @@
  * `ip link … type geneve …` (iproute2 ip/iplink_geneve.c).
  * @module
  */
+import { formatHost } from '../resolve.js';
 import { CliError, duparg2, invarg, matches } from '../../common/args.js';
 import { formatAddress } from '../../../netlink/addr.js';
 import { ANY, FP, type Printer } from '../../../output/printer.js';
@@ -108,8 +109,8 @@ export const geneve: KindCli = {
   print(p: Printer, d: KindAttrs) {
     if (d.collect_metadata !== undefined) { p.bool(ANY, 'external', 'external ', true); }
     if (d.id !== undefined) p.uint(ANY, 'id', 'id %u ', d.id as number);
-    if (d.remote !== undefined) p.string(ANY, 'remote', 'remote %s ', d.remote as string);
-    else if (d.remote6 !== undefined) p.string(ANY, 'remote6', 'remote %s ', d.remote6 as string);
+    if (d.remote !== undefined) p.string(ANY, 'remote', 'remote %s ', formatHost(d.remote as string));
+    else if (d.remote6 !== undefined) p.string(ANY, 'remote6', 'remote %s ', formatHost(d.remote6 as string));
     if (d.ttl_inherit) p.string(FP, null, 'ttl %s ', 'inherit');
     else if (d.ttl !== undefined) {
       if (p.inJson || d.ttl) p.uint(ANY, 'ttl', 'ttl %u ', d.ttl as number);

@@ -9,6 +9,7 @@
  * defaults instead (creation is exact).
  * @module
  */
+import { formatHost } from '../resolve.js';
 import { CliError, invarg, matches } from '../../common/args.js';
 import { getAddr, getPrefix, type InetPrefix } from '../inet-args.js';
 import { dsfieldId } from '../rtnl-names.js';
@@ -387,7 +388,7 @@ function vti(kind: 'vti' | 'vti6'): KindCli {
 
 /** tnl_print_endpoint(): `remote ADDR ` / `local any `. */
 function endpoint(p: Printer, name: string, v: unknown): void {
-  const value = typeof v === 'string' && v !== '0.0.0.0' && v !== '::' ? v : 'any';
+  const value = typeof v === 'string' && v !== '0.0.0.0' && v !== '::' ? formatHost(v) : 'any';
   if (p.inJson) p.string(JSON_ONLY, name, '', value);
   else p.text('%s %s', name, value);
   p.string(FP, null, ' ', null);
@@ -493,12 +494,12 @@ function printIptnl(p: Printer, d: KindAttrs, ctx: KindPrintContext): void {
       p.string(JSON_ONLY, 'prefix', '', prefix);
       p.int(JSON_ONLY, 'prefixlen', '', plen);
       if (relay && relay !== '0.0.0.0') {
-        p.string(JSON_ONLY, 'relay_prefix', '', relay);
+        p.string(JSON_ONLY, 'relay_prefix', '', formatHost(relay));
         p.int(JSON_ONLY, 'relay_prefixlen', '', rlen);
       }
     } else {
       p.text('6rd-prefix %s/%u ', prefix, plen);
-      if (relay && relay !== '0.0.0.0') p.text('6rd-relay_prefix %s/%u ', relay, rlen);
+      if (relay && relay !== '0.0.0.0') p.text('6rd-relay_prefix %s/%u ', formatHost(relay), rlen);
     }
   }
   if (d.fwmark) p.hex0x(ANY, 'fwmark', 'fwmark %#llx ', d.fwmark as number);

@@ -2,6 +2,7 @@
  * `ip link … type vxlan …` (iproute2 ip/iplink_vxlan.c).
  * @module
  */
+import { formatHost } from '../resolve.js';
 import { CliError, duparg2, invarg, matches } from '../../common/args.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../../output/printer.js';
 import { IFLA_VXLAN } from '../../../netlink/rtnetlink/kinds/vxlan.js';
@@ -191,19 +192,19 @@ export const vxlan: KindCli = {
       const g = d.group as string;
       if (g !== '0.0.0.0') {
         const multi = (Number(g.split('.')[0]) & 0xf0) === 0xe0;
-        p.string(ANY, multi ? 'group' : 'remote', multi ? 'group %s ' : 'remote %s ', g);
+        p.string(ANY, multi ? 'group' : 'remote', multi ? 'group %s ' : 'remote %s ', formatHost(g));
       }
     } else if (d.group6 !== undefined) {
       const g = d.group6 as string;
       if (g !== '::') {
         const multi = g.toLowerCase().startsWith('ff');
-        p.string(ANY, multi ? 'group6' : 'remote6', multi ? 'group %s ' : 'remote %s ', g);
+        p.string(ANY, multi ? 'group6' : 'remote6', multi ? 'group %s ' : 'remote %s ', formatHost(g));
       }
     }
     if (d.local !== undefined) {
-      if (d.local !== '0.0.0.0') p.string(ANY, 'local', 'local %s ', d.local as string);
+      if (d.local !== '0.0.0.0') p.string(ANY, 'local', 'local %s ', formatHost(d.local as string));
     } else if (d.local6 !== undefined && d.local6 !== '::') {
-      p.string(ANY, 'local6', 'local %s ', d.local6 as string);
+      p.string(ANY, 'local6', 'local %s ', formatHost(d.local6 as string));
     }
     if (d.link) p.string(ANY, 'link', 'dev %s ', ctx.name(d.link as number));
     if (d.port_range !== undefined) {
