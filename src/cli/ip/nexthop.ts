@@ -23,6 +23,8 @@ import { LinkMap } from './ll-map.js';
 import { formatHost, prefetchHosts, withHosts } from './resolve.js';
 import { dumpTerminated } from './rule.js';
 import { readFamily } from './main.js';
+import { parseLwtEncap, printLwtEncap, type ParsedEncap } from './lwtunnel.js';
+import { decodeEncap, encapSchemas } from '../../netlink/rtnetlink/route-schema.js';
 
 const USAGE = `Usage: ip nexthop { list | flush } [ protocol ID ] SELECTOR
        ip nexthop { add | replace } id ID NH [ protocol ID ]
@@ -100,7 +102,10 @@ export function printNexthop(ctx: CliContext, p: Printer, h: NhMsg, a: NexthopAt
   const gt = a.group_type ?? NEXTHOP_GRP_TYPE.MPATH;
   if (gt !== NEXTHOP_GRP_TYPE.MPATH) p.string(ANY, 'type', 'type %s ', gt === NEXTHOP_GRP_TYPE.RES ? 'resilient' : '<unknown type>');
   if (a.res_group) printResGroup(p, a.res_group);
-  if (a.encap !== undefined && a.encap_type !== undefined) printEncap(p, a.encap_type, a.encap);
+  if (a.encap !== undefined && a.encap_type !== undefined) {
+    if (a.encap_type === LWTUNNEL_ENCAP_MPLS) printEncap(p, a.encap_type, a.encap);
+    else printLwtEncap(p, a.encap_type, decodeEncapQuiet(a.encap_type, a.encap), { name: (i) => links.name(i), stats: ctx.opts.stats });
+  }
   if (a.gateway !== undefined) {
     if (p.inJson) p.string(JSON_ONLY, 'gateway', '', formatHost(a.gateway));
     else { p.text('via '); p.colorString(FP, familyColor(h.family), null, '%s ', formatHost(a.gateway)); }
@@ -186,6 +191,15 @@ function printEncap(p: Printer, type: number, data: Buffer | undefined): void {
   }
 }
 
+/** An encapsulation's attributes, or its bytes when they do not decode. */
+function decodeEncapQuiet(type: number, raw: Buffer): Record<string, unknown> | Buffer {
+  try {
+    return decodeEncap(type, raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** ipnh_parse_id() */
 function parseId(v: string): number {
   const n = getUnsigned(v);
@@ -251,7 +265,15 @@ export function nexthopModifyRequest(args: Args, family: number, type: number, f
       else if (header.family !== addr.family) invarg('address family mismatch\n', v);
       list.push(['gateway', addr.bytes]);
     } else if (t === 'encap') {
-      list.push(['encap', parseEncap(args)]);
+      if (args.peek() !== undefined && args.peek() !== 'mpls') {
+        // Every type but MPLS: lwtunnel.ts (which needs the words as an array).
+        const rest = args.rest();
+        const { encap, last } = parseLwtEncap(['encap', ...rest], 0, { index });
+        list.push(['encap', encap]);
+        args = new Args(rest.slice(last));
+      } else {
+        list.push(['encap', parseEncap(args)]);
+      }
     } else if (t === 'blackhole') {
       list.push(['blackhole', true]);
       if (header.family === AF.UNSPEC) header.family = AF.INET;
@@ -318,6 +340,14 @@ export function nexthopModifyRequest(args: Args, family: number, type: number, f
         w.endAttr(at);
       } else if (k === 'encap') {
         // lwt_parse_encap(): the NHA_ENCAP nest, then NHA_ENCAP_TYPE.
+        if (!('labels' in (v as object))) {
+          const { type: et, data } = v as ParsedEncap;
+          const at = w.beginAttr(fields.encap!.type | NLA_F_NESTED);
+          encapSchemas.get(et)!.encode(w, data, {});
+          w.endAttr(at);
+          nexthopMessage.attrs.encode(w, { encap_type: et }, {});
+          continue;
+        }
         const e = v as MplsEncap;
         const at = w.beginAttr(fields.encap!.type | NLA_F_NESTED);
         const d = w.beginAttr(MPLS_IPTUNNEL_DST);

@@ -17,6 +17,7 @@ import {
 import { dsfieldId, scopeId, protoId, tableId, parseRealms, routeTypeId } from './route-names.js';
 import { readFamily } from './main.js';
 import { routeUsage } from './route-usage.js';
+import { parseLwtEncap } from './lwtunnel.js';
 
 const RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_ANYCAST = 4, RTN_MULTICAST = 5, RTN_NAT = 10, RTN_UNSPEC = 0;
 const RT_SCOPE_UNIVERSE = 0, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254, RT_SCOPE_NOWHERE = 255;
@@ -59,14 +60,15 @@ function addrAttrText(a: InetPrefix): string {
 }
 
 /** Parse an MPLS `encap mpls LABELS [ttl N]` (lwt_parse_encap); `i` points at "encap". Returns the new index. */
-function parseEncap(argv: readonly string[], i: number, into: { encap?: unknown; encap_type?: number }): number {
-  if (++i >= argv.length) incomplete();
-  const type = argv[i]!;
-  if (type !== 'mpls') {
-    const known = ['ip', 'ila', 'ip6', 'bpf', 'seg6', 'seg6local', 'rpl', 'ioam6', 'xfrm'];
-    if (!known.includes(type)) invarg('"encap type" value is invalid\n', type);
-    throw new CliError(`Error: encap type "${type}" is not supported by rip yet`, 255);
+function parseEncap(argv: readonly string[], i: number, into: { encap?: unknown; encap_type?: number }, ifindex: (name: string) => number): number {
+  if (i + 1 < argv.length && argv[i + 1] !== 'mpls') {
+    // Every other type: lwtunnel.ts.
+    const { encap, last } = parseLwtEncap(argv, i, { index: ifindex });
+    into.encap = encap.data;
+    into.encap_type = encap.type;
+    return last;
   }
+  if (++i >= argv.length) incomplete();
   if (++i >= argv.length) incomplete();
   if (argv.length - i <= 1) throw new CliError('Error: unexpected end of line after "encap"');
   const labels = argv[i]!;
@@ -97,7 +99,7 @@ function parseEncap(argv: readonly string[], i: number, into: { encap?: unknown;
  * Parse the arguments of `ip route add|del|…` (after the verb). Throws
  * CliError with iproute2's text and status on bad input.
  */
-export function parseModify(op: RouteOp, argv: readonly string[], preferredFamily: number): ParsedModify {
+export function parseModify(op: RouteOp, argv: readonly string[], preferredFamily: number, ifindex: (name: string) => number = () => 0): ParsedModify {
   const isDel = op === 'del';
   const h: RtMsg = {
     family: preferredFamily, dst_len: 0, src_len: 0, tos: 0, table: RT_TABLE_MAIN,
@@ -278,7 +280,7 @@ export function parseModify(op: RouteOp, argv: readonly string[], preferredFamil
       if (pref === null) invarg('"pref" value is invalid\n', v);
       a.pref = pref;
     } else if (arg === 'encap') {
-      i = parseEncap(argv, i, a);
+      i = parseEncap(argv, i, a, ifindex);
     } else if (arg === 'ttl-propagate') {
       const v = next();
       let t: number;
@@ -315,7 +317,7 @@ export function parseModify(op: RouteOp, argv: readonly string[], preferredFamil
     if (mxlock) mx.lock = mxlock;
     a.metrics = mx;
   }
-  if (nhsOk) a.multipath = parseNexthops(argv.slice(i), h, nexthopDevs);
+  if (nhsOk) a.multipath = parseNexthops(argv.slice(i), h, nexthopDevs, ifindex);
   if (h.family === AF_UNSPEC) h.family = AF_INET;
   if (!tableOk && (h.type === RTN_LOCAL || h.type === RTN_BROADCAST || h.type === RTN_NAT || h.type === RTN_ANYCAST)) h.table = RT_TABLE_LOCAL;
   if (!scopeOk) {
@@ -333,7 +335,7 @@ export function parseModify(op: RouteOp, argv: readonly string[], preferredFamil
 }
 
 /** parse_nexthops / parse_one_nh: `argv` starts at the first "nexthop". */
-function parseNexthops(argv: readonly string[], h: RtMsg, devs: Array<string | undefined>): RtNexthop[] {
+function parseNexthops(argv: readonly string[], h: RtMsg, devs: Array<string | undefined>, ifindex: (name: string) => number): RtNexthop[] {
   const out: RtNexthop[] = [];
   let i = 0;
   while (i < argv.length) {
@@ -368,7 +370,7 @@ function parseNexthops(argv: readonly string[], h: RtMsg, devs: Array<string | u
         if (r === null) invarg('"realm" value is invalid\n', v);
         na.flow = r;
       } else if (arg === 'encap') {
-        i = parseEncap(argv, i, na);
+        i = parseEncap(argv, i, na, ifindex);
       } else if (arg === 'as') {
         let v = next();
         if (v === 'to') v = next();

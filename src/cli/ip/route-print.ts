@@ -17,6 +17,7 @@ import {
   tableName, protoName, scopeName, realmName, dsfieldName, routeTypeName, familyName,
 } from './route-names.js';
 import { formatHost } from './resolve.js';
+import { lwtEncapText, printLwtEncap, type EncapPrintContext } from './lwtunnel.js';
 
 /** What print_route consults besides the route (global options and the list filter). */
 export interface RoutePrintOptions {
@@ -43,6 +44,8 @@ export interface RoutePrintOptions {
   readonly nhInfo?: (id: number) => NexthopInfo | undefined;
   /** Text colours (-c), or undefined for none. */
   readonly palette?: Palette;
+  /** ll_index_to_name() for interfaces inside encapsulations (seg6local iif/oif, xfrm link_dev); "ifN" without. */
+  readonly ifname?: (index: number) => string;
 }
 
 /** What `nh_info` prints of a nexthop object (ip/ipnexthop.c __print_nexthop_entry). */
@@ -59,12 +62,15 @@ export interface NexthopInfo {
   readonly protocol: number;
   readonly flags: number;
   readonly fdb: boolean;
+  /** NHA_ENCAP_TYPE and the decoded NHA_ENCAP. */
+  readonly encap?: { readonly type: number; readonly data: Readonly<Record<string, unknown>> | Buffer } | undefined;
 }
 
 function nhInfoText(nh: NexthopInfo, o: RoutePrintOptions): string {
   let s = `id ${nh.id} `;
   if (nh.group) s += 'group ' + nh.group.map((g) => `${g.id}${g.weight !== undefined && g.weight > 1 ? `,${g.weight}` : ''}`).join('/') + ' ';
   if (nh.type !== undefined && nh.type !== 'mpath') s += `type ${nh.type} `;
+  if (nh.encap) s += lwtEncapText(nh.encap.type, nh.encap.data as Record<string, unknown> | Buffer, encapCtx(o), o.sl, o.palette);
   if (nh.gateway !== undefined) s += o.palette === undefined ? `via ${formatHost(nh.gateway)} ` : 'via ' + paint(o.palette, familyColor(nh.gateway.includes(':') ? AF_INET6 : AF_INET), formatHost(nh.gateway) + ' ');
   if (nh.dev !== undefined) s += o.palette === undefined ? `dev ${nh.dev} ` : 'dev ' + paint(o.palette, COLOR_IFNAME, nh.dev + ' ');
   if (nh.scope !== 0 || o.details > 0) s += `scope ${scopeName(nh.scope)} `;
@@ -89,6 +95,7 @@ function nhInfoJson(p: Printer, nh: NexthopInfo, o: RoutePrintOptions): void {
     p.closeArray(JSON_ONLY, '');
   }
   if (nh.type !== undefined && nh.type !== 'mpath') p.string(ANY, 'type', '', nh.type);
+  if (nh.encap) printLwtEncap(p, nh.encap.type, nh.encap.data as Record<string, unknown> | Buffer, encapCtx(o));
   if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', formatHost(nh.gateway));
   if (nh.dev !== undefined) p.string(JSON_ONLY, 'dev', '', nh.dev);
   if (nh.scope !== 0 || o.details > 0) p.string(ANY, 'scope', '', scopeName(nh.scope));
@@ -164,7 +171,13 @@ function prefName(pref: number): string | undefined {
   return pref === 3 ? 'low' : pref === 0 ? 'medium' : pref === 1 ? 'high' : undefined;
 }
 
-function encapText(e: RouteEncap): string {
+/** lwtunnel.ts's printer context from the route options. */
+function encapCtx(o: RoutePrintOptions): EncapPrintContext {
+  return { name: o.ifname ?? ((i) => `if${i}`), stats: o.stats };
+}
+
+function encapText(e: RouteEncap, o: RoutePrintOptions): string {
+  if (e.type !== 1) return lwtEncapText(e.type, e.data as Record<string, unknown> | Buffer, encapCtx(o), o.sl, o.palette);
   let s = ` encap ${e.name} `;
   if (e.type === 1 && !Buffer.isBuffer(e.data)) {
     const d = e.data as { dst?: string; ttl?: number };
@@ -256,7 +269,7 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   if (r.from !== undefined) s += pal !== undefined && !r.from.startsWith('0/') ? paint(pal, prefixColor(r), `from ${formatHost(r.from)} `) : `from ${formatHost(r.from)} `;
   if (r.nhid !== undefined) s += `nhid ${r.nhid} `;
   if (r.newdst !== undefined) s += pal === undefined ? `as to ${formatHost(r.newdst)} ` : 'as to ' + paint(pal, familyColor(r.family), formatHost(r.newdst) + ' ');
-  if (r.encap) s += encapText(r.encap);
+  if (r.encap) s += encapText(r.encap, o);
   if (r.tos && !o.tosPinned) s += `tos ${dsfieldName(r.tos)} `;
   if (r.gateway !== undefined && !o.viaExact(r.family)) s += pal === undefined ? `via ${formatHost(r.gateway)} ` : 'via ' + paint(pal, familyColor(r.family), formatHost(r.gateway) + ' ');
   if (r.via) s += pal === undefined ? `via ${familyName(r.via.family)} ${viaHost(r.via)} ` : `via ${familyName(r.via.family)} ` + paint(pal, familyColor(r.via.family), viaHost(r.via) + ' ');
@@ -289,7 +302,7 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   if (r.nexthops) {
     for (const nh of r.nexthops) {
       s += `${o.sl}\tnexthop `;
-      if (nh.encap) s += encapText(nh.encap);
+      if (nh.encap) s += encapText(nh.encap, o);
       if (nh.newdst !== undefined) s += pal === undefined ? `as to ${formatHost(nh.newdst)} ` : 'as to ' + paint(pal, familyColor(r.family), formatHost(nh.newdst) + ' ');
       if (nh.gateway !== undefined) s += pal === undefined ? `via ${formatHost(nh.gateway)} ` : 'via ' + paint(pal, familyColor(r.family), formatHost(nh.gateway) + ' ');
       if (nh.via) s += pal === undefined ? `via ${familyName(nh.via.family)} ${viaHost(nh.via)} ` : `via ${familyName(nh.via.family)} ` + paint(pal, familyColor(nh.via.family), viaHost(nh.via) + ' ');
@@ -302,7 +315,8 @@ export function routeText(r: Route, o: RoutePrintOptions): string {
   return s + '\n';
 }
 
-function encapJson(p: Printer, e: RouteEncap): void {
+function encapJson(p: Printer, e: RouteEncap, o: RoutePrintOptions): void {
+  if (e.type !== 1) { printLwtEncap(p, e.type, e.data as Record<string, unknown> | Buffer, encapCtx(o)); return; }
   p.string(ANY, 'encap', '', e.name);
   if (e.type === 1 && !Buffer.isBuffer(e.data)) {
     const d = e.data as { dst?: string; ttl?: number };
@@ -344,7 +358,7 @@ export function routeJson(p: Printer, r: Route, o: RoutePrintOptions): void {
   }
   if (r.nhid !== undefined) p.uint(ANY, 'nhid', '', r.nhid);
   if (r.newdst !== undefined) p.string(JSON_ONLY, 'to', '', formatHost(r.newdst));
-  if (r.encap) encapJson(p, r.encap);
+  if (r.encap) encapJson(p, r.encap, o);
   if (r.tos && !o.tosPinned) p.string(ANY, 'tos', '', dsfieldName(r.tos));
   if (r.gateway !== undefined && !o.viaExact(r.family)) p.string(JSON_ONLY, 'gateway', '', formatHost(r.gateway));
   if (r.via) viaJson(p, r.via);
@@ -419,7 +433,7 @@ export function routeJson(p: Printer, r: Route, o: RoutePrintOptions): void {
     p.openArray(JSON_ONLY, 'nexthops');
     for (const nh of r.nexthops) {
       p.openObject();
-      if (nh.encap) encapJson(p, nh.encap);
+      if (nh.encap) encapJson(p, nh.encap, o);
       if (nh.newdst !== undefined) p.string(JSON_ONLY, 'to', '', formatHost(nh.newdst));
       if (nh.gateway !== undefined) p.string(JSON_ONLY, 'gateway', '', formatHost(nh.gateway));
       if (nh.via) viaJson(p, nh.via);
@@ -475,6 +489,8 @@ function encapJsonText(e: RouteEncap): string {
  */
 export function routeJsonText(r: Route, o: RoutePrintOptions): string | undefined {
   if (r.cacheinfo || r.metrics || (r.flags & RTM_F_CLONED) || (r.nhid !== undefined && o.details && o.nhInfo)) return undefined;
+  // Encapsulations other than MPLS go through the printer (lwtunnel.ts).
+  if ((r.encap && r.encap.type !== 1) || r.nexthops?.some((nh) => nh.encap && nh.encap.type !== 1)) return undefined;
   const f: string[] = [];
   if (r.deleted) f.push('"deleted":true');
   if ((r.typeId !== RTN_UNICAST || o.details > 0) && (!o.typemask || (o.typemask & (1 << r.typeId)))) f.push(`"type":${q(routeTypeName(r.typeId))}`);

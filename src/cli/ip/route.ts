@@ -13,7 +13,7 @@ import { NetlinkError } from '../../netlink/errors.js';
 import type { Netlink } from '../../netlink/netlink.js';
 import { nameRoute, routeDumpRequest, decodeRoute, ROUTE_OPS, type Route } from '../../netlink/route.js';
 import { decodeRouteInto, type MutableRoute } from '../../netlink/route-decode.js';
-import { routeMessage } from '../../netlink/rtnetlink/route-schema.js';
+import { routeMessage, decodeEncap } from '../../netlink/rtnetlink/route-schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
 import type { RtMsg } from '../../netlink/structs.js';
@@ -92,7 +92,10 @@ async function resolveModify(ctx: CliContext, p: ParsedModify): Promise<void> {
 /** `ip route add|del|…`: parse, validate, resolve names, send, and wait for the kernel's answer. */
 async function modify(ctx: CliContext, verb: string, args: Args): Promise<void> {
   const op = modifyOp(verb)!;
-  const p = parseModify(op, args.rest(), ctx.opts.family);
+  const argv = args.rest();
+  // seg6local iif/oif and xfrm link_dev are resolved while parsing (as iproute2 does).
+  const names = argv.includes('encap') ? (await linkNames(ctx)).byName : undefined;
+  const p = parseModify(op, argv, ctx.opts.family, (n) => names?.get(n) ?? 0);
   await resolveModify(ctx, p);
   const nl = await ctx.netlink();
   await nl.route.modify(op, p.header, p.attrs, {}, p.what);
@@ -124,8 +127,12 @@ export function pipeline(ctx: CliContext, args: Args, sink: BatchSink): boolean 
   const op = modifyOp(verb);
   if (op === undefined) return false;
   args.next();
-  const p = parseModify(op, args.rest(), ctx.opts.family);
   const names = nameCache.get(ctx);
+  const argv = args.rest();
+  // An encapsulation may name interfaces (seg6local iif/oif, xfrm link_dev), resolved while parsing:
+  // without the names at hand, the line runs the ordinary way.
+  if (!names && argv.includes('encap')) return false;
+  const p = parseModify(op, argv, ctx.opts.family, (n) => names?.byName.get(n) ?? 0);
   if (!names) return resolveAndQueue(ctx, p, sink);
   const byName = names.byName;
   if (p.dev !== undefined && !byName.has(p.dev)) return resolveAndQueue(ctx, p, sink);
@@ -145,6 +152,8 @@ async function nexthopInfos(ctx: CliContext, names: ReadonlyMap<number, string>)
         id: nh.id, group: nh.group, type: nh.type, gateway: nh.gateway,
         dev: nh.oif !== undefined ? names.get(nh.oif) ?? `if${nh.oif}` : undefined,
         scope: nh.scope, blackhole: nh.blackhole, protocol: nh.protocol, flags: nh.flags, fdb: nh.fdb,
+        encap: nh.encap_type !== undefined && nh.raw.attrs.encap !== undefined
+          ? { type: nh.encap_type, data: decodeEncap(nh.encap_type, nh.raw.attrs.encap) } : undefined,
       });
     }
   } catch {
@@ -453,7 +462,8 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const nl = await ctx.netlink();
   const names = (await linkNames(ctx)).byIndex;
   const nhInfo = await nexthopInfos(ctx, names);
-  const o: RoutePrintOptions = nhInfo ? { ...printOptionsFor(ctx, spec.filter), nhInfo } : printOptionsFor(ctx, spec.filter);
+  const ifname = (i: number): string => names.get(i) ?? `if${i}`;
+  const o: RoutePrintOptions = nhInfo ? { ...printOptionsFor(ctx, spec.filter), nhInfo, ifname } : { ...printOptionsFor(ctx, spec.filter), ifname };
   const p = ctx.printer;
   const f = spec.filter;
   const family = spec.family;
@@ -723,7 +733,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   nameRoute(r, names);
   const p = ctx.printer;
   const nhInfo = r.nhid !== undefined ? await nexthopInfos(ctx, names) : undefined;
-  const base = defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette);
+  const base = { ...defaultPrintOptions(ctx.opts.details, ctx.opts.stats, ctx.opts.oneline, ctx.printer.palette), ifname: (i: number): string => names.get(i) ?? `if${i}` };
   const o: RoutePrintOptions = nhInfo ? { ...base, nhInfo } : base;
   if (ctx.opts.resolve) await prefetchHosts(r, r.nhid !== undefined ? nhInfo?.(r.nhid) : undefined);
   p.start();

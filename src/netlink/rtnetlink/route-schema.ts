@@ -17,6 +17,7 @@ import {
 } from '../codec/schema.js';
 import { ParseError } from '../codec/errors.js';
 import { constants } from '../constants.js';
+import { LWTUNNEL_ENCAP, lwtunnelSchemas } from './lwtunnel-schema.js';
 import { rtmsg } from '../structs.js';
 import { formatAddress, parseAddress } from '../addr.js';
 import { align4 } from '../codec/writer.js';
@@ -71,10 +72,8 @@ export const RTNH_F = constants('RTNH_F_', RT, {
   DEAD: 1, PERVASIVE: 2, ONLINK: 4, OFFLOAD: 8, LINKDOWN: 16, UNRESOLVED: 32, TRAP: 64,
 });
 
-/** Lightweight tunnel encapsulation types (RTA_ENCAP_TYPE). */
-export const LWTUNNEL_ENCAP = constants('LWTUNNEL_ENCAP_', ['linux/lwtunnel.h'], {
-  NONE: 0, MPLS: 1, IP: 2, ILA: 3, IP6: 4, SEG6: 5, BPF: 6, SEG6_LOCAL: 7, RPL: 8, IOAM6: 9, XFRM: 10,
-});
+/** Lightweight tunnel encapsulation types (RTA_ENCAP_TYPE), defined with their schemas. */
+export { LWTUNNEL_ENCAP };
 
 /** MPLS_IPTUNNEL_* (inside RTA_ENCAP when the encap type is MPLS). */
 export const MPLS_IPTUNNEL = constants('MPLS_IPTUNNEL_', ['linux/mpls_iptunnel.h'], { UNSPEC: 0, DST: 1, TTL: 2 });
@@ -232,6 +231,7 @@ export const ENCAP_TYPE_NAMES: Readonly<Record<number, string>> = {
 /** RTA_ENCAP payload schemas by encap type; types without one are kept as raw bytes. */
 export const encapSchemas = new Map<number, AttrSet<Record<string, unknown>>>([
   [LWTUNNEL_ENCAP.MPLS, mplsEncapAttrs as unknown as AttrSet<Record<string, unknown>>],
+  ...lwtunnelSchemas,
 ]);
 
 /**
