@@ -33,6 +33,8 @@ export interface LinkResolver {
   readonly family: number;
   /** The nsid of a named namespace as seen from ours (for `link-netns NAME`), if known. */
   nsid?(name: string): number | undefined;
+  /** A link's current IFLA_INFO_DATA bytes (what RTM_GETLINK of its index answers), if known. */
+  infoData?(index: number): Buffer | undefined;
 }
 
 /** A parsed `ip link` modification, ready to send. */
@@ -343,7 +345,8 @@ export function parseLinkCommand(verb: LinkVerb, args: readonly string[], r: Lin
       if (kind === 'veth') {
         if (rest.length) info.data = vethData(rest, create, r, fds);
       } else if (cli && rest.length) {
-        const data = cli.parse([...rest], { create, family: r.family, index: (n) => r.index(n) });
+        const current = create ? undefined : r.infoData?.(header.index);
+        const data = cli.parse([...rest], { create, family: r.family, index: (n) => r.index(n), current });
         info[slave ? 'slave_data' : 'data'] = data;
       } else if (rest.length && STUB_KINDS.has(kind)) {
         // iproute2 has an option-less module for these: an empty data nest, the words ignored.

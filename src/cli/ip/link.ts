@@ -19,6 +19,12 @@ import { fmtUsage } from './link-kinds/util.js';
 import { USAGE_VETH } from './link-kinds/usage.js';
 import { parseLinkCommand, linkUsage, STUB_KINDS, type LinkResolver, type LinkVerb } from './link-parse.js';
 import { prefetchHosts } from './resolve.js';
+import { RTM, NLM_F } from '../../netlink/constants.js';
+import { rtRequest } from '../../netlink/rtnetlink/request.js';
+import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
+import { ifinfomsg } from '../../netlink/structs.js';
+import type { MessageView } from '../../netlink/socket.js';
+import type { Netlink } from '../../netlink/netlink.js';
 
 export { parseLinkCommand, type LinkResolver, type LinkCommand, type LinkVerb } from './link-parse.js';
 
@@ -430,10 +436,41 @@ async function modify(ctx: CliContext, verb: LinkVerb, args: Args): Promise<numb
       // Not a namespace: the parser reports the invalid value.
     }
   }
-  const cmd = parseLinkCommand(verb, argv, { ...resolver, nsid: (n) => nsids.get(n) });
+  // A change with `type` may need the device's IFLA_INFO_DATA as bytes (the tunnel kinds re-send it).
+  const infoData = verb === 'set' && argv.includes('type') ? await infoDataBytes(await ctx.netlink()) : undefined;
+  const cmd = parseLinkCommand(verb, argv, { ...resolver, nsid: (n) => nsids.get(n), infoData: (i) => infoData?.get(i) });
   const nl = await ctx.netlink();
   await nl.link.modify(cmd.type, cmd.flags, cmd, `${verb} link`);
   return 0;
+}
+
+/** IFLA_LINKINFO → IFLA_INFO_DATA payload of every link, by index, as the kernel sent it. */
+export async function infoDataBytes(nl: Netlink): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  const build = rtRequest(linkMessage, RTM.GETLINK, NLM_F.DUMP, { ...ifinfomsg.zero }, {});
+  const found = await nl.socket.dump(build, (m: MessageView) => {
+    if (m.type !== RTM.NEWLINK || m.len < IFINFOMSG_LEN) return undefined;
+    const info = findAttr(m.buf, m.off + IFINFOMSG_LEN, m.off + m.len, IFLA_LINKINFO);
+    const data = info && findAttr(m.buf, info.start, info.end, IFLA_INFO_DATA);
+    return data ? { index: m.buf.readInt32LE(m.off + 4), bytes: Buffer.from(m.buf.subarray(data.start, data.end)) } : undefined;
+  }, 'list links', { interrupted: 'partial' }).toArray();
+  for (const x of found) out.set(x.index, x.bytes);
+  return out;
+}
+
+const IFINFOMSG_LEN = 16;
+const IFLA_LINKINFO = 18;
+const IFLA_INFO_DATA = 2;
+
+/** The payload bounds of the first attribute of `type` in [off, end), if any. */
+function findAttr(buf: Buffer, off: number, end: number, type: number): { start: number; end: number } | undefined {
+  for (let p = off; end - p >= 4;) {
+    const len = buf.readUInt16LE(p);
+    if (len < 4 || len > end - p) return undefined;
+    if ((buf.readUInt16LE(p + 2) & 0x3fff) === type) return { start: p + 4, end: p + len };
+    p += (len + 3) & ~3;
+  }
+  return undefined;
 }
 
 /** The namespace names of nsids as seen from the context's namespace (for "link-netns NAME"). */

@@ -3,10 +3,10 @@
  * `ip6gretap`, `ip6erspan` (ip/link_gre6.c), `ipip`, `sit` (ip/link_iptnl.c),
  * `ip6tnl` (ip/link_ip6tnl.c), `vti`, `vti6` (ip/link_vti.c, link_vti6.c).
  *
- * Like iproute2 these emit every attribute with its default on creation.
- * Limitation: for `ip link set … type gre …` iproute2 first reads the
- * tunnel's current parameters and re-sends them; rip starts from the
- * defaults instead (creation is exact).
+ * Like iproute2 these emit every attribute: with its default on creation,
+ * and for a change (`ip link set … type gre …`) with the tunnel's current
+ * value, which iproute2 reads with RTM_GETLINK first (ctx.current here: the
+ * link dump the command already made).
  * @module
  */
 import { formatHost } from '../resolve.js';
@@ -14,17 +14,63 @@ import { CliError, invarg, matches } from '../../common/args.js';
 import { getAddr, getPrefix, type InetPrefix } from '../inet-args.js';
 import { dsfieldId } from '../rtnl-names.js';
 import { formatAddress } from '../../../netlink/addr.js';
-import { GRE_FLAGS, IP6_TNL_F, SIT, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG } from '../../../netlink/rtnetlink/kinds/tunnel.js';
+import { GRE_FLAGS, IP6_TNL_F, SIT, TUNNEL_ENCAP, TUNNEL_ENCAP_FLAG, greData, iptunData, ip6tnlData, vtiData } from '../../../netlink/rtnetlink/kinds/tunnel.js';
 import { TUNNEL_USAGE, USAGE_VTI, USAGE_VTI6 } from './usage.js';
+import type { AttrSet } from '../../../netlink/codec/schema.js';
 import { fmtUsage, getU8, getU16, getU32, nextArg, type KindCli, type KindParseContext, type KindAttrs, type KindPrintContext } from './util.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../../output/printer.js';
 
 const SIT_ISATAP = SIT.ISATAP;
 const IPPROTO = { IPIP: 4, IPV6: 41, MPLS: 137 };
 
-const isInet = (a: InetPrefix | undefined): a is InetPrefix => a !== undefined && !a.any;
+/** is_addrtype_inet_not_unspec(): an address given, and not 0.0.0.0 / ::. */
+const isInet = (a: InetPrefix | undefined): a is InetPrefix => a !== undefined && !a.any && a.bytes.some((b) => b !== 0);
 const isMulti = (a: InetPrefix): boolean => (a.family === 2 ? (a.bytes[0]! & 0xf0) === 0xe0 : a.bytes[0] === 0xff);
 const text = (a: InetPrefix): string => formatAddress(a.bytes);
+
+/**
+ * The parse_opt() prologue of a change: the tunnel's current IFLA_INFO_DATA,
+ * or iproute2's "Failed to get existing tunnel info." when the device has none
+ * this kind could read (no data, another kind's attributes, or endpoint
+ * addresses of the other family, which get_addr_rta() refuses).
+ * Undefined on creation.
+ */
+function existing(ctx: KindParseContext, schema: AttrSet<unknown>, family: number, more: Readonly<Record<string, number>> = {}): KindAttrs | undefined {
+  if (ctx.create) return undefined;
+  const fail = (): never => { throw new CliError('Failed to get existing tunnel info.', 1); };
+  const bytes = ctx.current;
+  if (!bytes) return fail();
+  // The addresses parse_opt() reads with get_addr_rta(), and their family.
+  const addrFamily: Record<string, number> = { local: family, remote: family, ...more };
+  // Attribute by attribute: the device may be of another kind, whose attributes iproute2 reads by
+  // this kind's numbers all the same; only an endpoint address get_addr_rta() refuses stops it.
+  const d: Record<string, unknown> = {};
+  for (let p = 0; bytes.length - p >= 4;) {
+    const len = bytes.readUInt16LE(p);
+    if (len < 4 || len > bytes.length - p) break;
+    const key = schema.nameOf(bytes.readUInt16LE(p + 2) & 0x3fff);
+    if (key !== undefined) {
+      try {
+        d[key] = schema.fields[key]!.codec.decode(bytes, p + 4, len - 4, d);
+      } catch {
+        if (addrFamily[key] !== undefined) fail();
+      }
+    }
+    p += (len + 3) & ~3;
+  }
+  for (const [key, fam] of Object.entries(addrFamily)) {
+    const v = d[key];
+    if (typeof v === 'string' && v.includes(':') !== (fam === 10)) fail();
+  }
+  return d;
+}
+
+/** A current endpoint address (decoded text) as the parser's InetPrefix. */
+function addrOf(v: unknown, family: number): InetPrefix | undefined {
+  return typeof v === 'string' ? getAddr(v, family) : undefined;
+}
+
+const num = (v: unknown, dflt: number): number => (typeof v === 'number' ? v : dflt);
 
 function help(usage: string, kind: string): never {
   throw new CliError(fmtUsage(usage, kind).replace(/\n$/, ''), 1);
@@ -115,6 +161,27 @@ function gre(kind: string, v6: boolean): KindCli {
       let erspanIdx = 0, erspanVer = 1, erspanDir = 0, erspanHwid = 0;
       let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
       const fam = v6 ? 10 : 2;
+      const cur = existing(ctx, greData, fam);
+      if (cur) {
+        saddr = addrOf(cur.local, fam); daddr = addrOf(cur.remote, fam);
+        k.ikey = num(cur.ikey, 0); k.okey = num(cur.okey, 0); k.iflags = num(cur.iflags, 0); k.oflags = num(cur.oflags, 0);
+        if (!v6) {
+          pmtudisc = num(cur.pmtudisc, pmtudisc);
+          ignoreDf = cur.ignore_df ? 1 : 0;
+          tos = num(cur.tos, tos);
+        } else {
+          encapLimit = num(cur.encap_limit, encapLimit); flowinfo = num(cur.flowinfo, flowinfo); flags = num(cur.flags, flags);
+        }
+        ttl = num(cur.ttl, ttl); link = num(cur.link, link);
+        // iproute2 reads the be16 ports as host-order numbers and sends them through htons() again,
+        // which swaps their bytes; we keep the ports the tunnel has.
+        e.encaptype = num(cur.encap_type, 0); e.encapflags = num(cur.encap_flags, 0);
+        e.sport = num(cur.encap_sport, 0); e.dport = num(cur.encap_dport, 0);
+        if (cur.collect_metadata) metadata = true;
+        fwmark = num(cur.fwmark, 0);
+        erspanIdx = num(cur.erspan_index, erspanIdx); erspanVer = num(cur.erspan_ver, erspanVer);
+        erspanDir = num(cur.erspan_dir, erspanDir); erspanHwid = num(cur.erspan_hwid, erspanHwid);
+      }
       for (let i = 0; i < args.length;) {
         const a = args[i]!;
         let n = greKeyOption(args, i, k);
@@ -253,6 +320,23 @@ function iptnl(kind: 'ipip' | 'sit' | 'ip6tnl'): KindCli {
       let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
       let prefix6rd: InetPrefix | undefined, relay6rd: InetPrefix | undefined;
       const fam = v6 ? 10 : 2;
+      const cur = v6 ? existing(ctx, ip6tnlData, fam) : existing(ctx, iptunData, fam, { '6rd_prefix': 10, '6rd_relay_prefix': 2 });
+      if (cur) {
+        saddr = addrOf(cur.local, fam); daddr = addrOf(cur.remote, fam);
+        ttl = num(cur.ttl, ttl); link = num(cur.link, 0); proto = num(cur.proto, 0);
+        if (cur.collect_metadata) metadata = true;
+        fwmark = num(cur.fwmark, 0);
+        if (!v6) {
+          if (typeof cur['6rd_prefix'] === 'string') prefix6rd = getPrefix(`${cur['6rd_prefix']}/${num(cur['6rd_prefixlen'], 0)}`, 10);
+          if (typeof cur['6rd_relay_prefix'] === 'string') relay6rd = getPrefix(`${cur['6rd_relay_prefix']}/${num(cur['6rd_relay_prefixlen'], 0)}`, 2);
+          pmtudisc = num(cur.pmtudisc, pmtudisc); tos = num(cur.tos, tos); iflags = num(cur.flags, 0);
+          // (ports: see gre above.) ip6tnl's parse_opt reads no encapsulation settings.
+          e.encaptype = num(cur.encap_type, 0); e.encapflags = num(cur.encap_flags, 0);
+          e.sport = num(cur.encap_sport, 0); e.dport = num(cur.encap_dport, 0);
+        } else {
+          encapLimit = num(cur.encap_limit, encapLimit); flowinfo = num(cur.flowinfo, flowinfo); flags = num(cur.flags, flags);
+        }
+      }
       for (let i = 0; i < args.length;) {
         const a = args[i]!;
         let n = 1;
@@ -340,8 +424,9 @@ function iptnl(kind: 'ipip' | 'sit' | 'ip6tnl'): KindCli {
       out.encap_type = e.encaptype; out.encap_flags = e.encapflags; out.encap_sport = e.sport; out.encap_dport = e.dport;
       if (kind === 'sit') {
         out.flags = iflags;
-        if (isInet(prefix6rd)) { out['6rd_prefix'] = text(prefix6rd); out['6rd_prefixlen'] = prefix6rd.bitlen; }
-        if (isInet(relay6rd)) { out['6rd_relay_prefix'] = text(relay6rd); out['6rd_relay_prefixlen'] = relay6rd.bitlen; }
+        // is_addrtype_inet(): a prefix read back as ::/0 is sent again too.
+        if (prefix6rd && !prefix6rd.any) { out['6rd_prefix'] = text(prefix6rd); out['6rd_prefixlen'] = prefix6rd.bitlen; }
+        if (relay6rd && !relay6rd.any) { out['6rd_relay_prefix'] = text(relay6rd); out['6rd_relay_prefixlen'] = relay6rd.bitlen; }
       }
       return out;
     },
@@ -356,6 +441,13 @@ function vti(kind: 'vti' | 'vti6'): KindCli {
     parse(args, ctx) {
       let ikey = 0, okey = 0, link = 0, fwmark = 0;
       let saddr: InetPrefix | undefined, daddr: InetPrefix | undefined;
+      const cur = existing(ctx, vtiData, fam);
+      if (cur) {
+        saddr = addrOf(cur.local, fam); daddr = addrOf(cur.remote, fam);
+        ikey = num(cur.ikey, 0); okey = num(cur.okey, 0); fwmark = num(cur.fwmark, 0);
+        // iproute2 6.1 reads IFLA_VTI_LINK with rta_getattr_u8() (the index's low byte); we keep the whole index.
+        link = num(cur.link, 0);
+      }
       for (let i = 0; i < args.length; i++) {
         const a = args[i]!;
         if (matches(a, 'key')) ikey = okey = parseKey('key', nextArg(args, i++));

@@ -15,6 +15,12 @@ export interface KindParseContext {
   readonly family: number;
   /** ll_name_to_index(): 0 when there is no such device. */
   index(name: string): number;
+  /**
+   * For a change (`ip link set`, no NLM_F_CREATE): the device's current
+   * IFLA_INFO_DATA bytes (undefined when it has none), which the tunnel kinds
+   * read as iproute2's parse_opt() does after its RTM_GETLINK.
+   */
+  readonly current?: Buffer | undefined;
 }
 
 /** What a kind printer may look at. */
