@@ -81,3 +81,33 @@ test('ip link set DEV type vxlan|bridge|macvlan|bridge_slave|tunnel: same errors
     });
   });
 });
+
+test('ip link property add|del altname: same errors and altnames as iproute2', async (t) => {
+  await withNetns(t, async (a) => {
+    await withNetns(t, (b) => {
+      for (const ns of [a, b]) ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+      const lines = [
+        'link property add dev v0 altname foo altname bar',
+        'link property add v1 altname averyveryveryveryverylongalternativename',
+        'link property del dev v0 altname bar',
+        'link property add dev v0 altname foo',
+        'link property del dev v0 altname nothere',
+        'link property add dev v0 altname a/b',
+        'link property add altname x',
+        'link property add dev nosuch altname x',
+        'link property frob dev v0',
+        'link property add dev v0 dev v1',
+        'link property',
+      ];
+      for (const line of lines) {
+        const want = iproute2(a, words(line));
+        const got = rip(b, words(line));
+        assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
+        assert.equal(got.status, want.status, `status of: ip ${line}`);
+      }
+      const names = (ns: TestNetns): string => iproute2(ns, ['-j', 'link', 'show']).stdout.match(/"altnames":\[[^\]]*\]/g)?.join() ?? '';
+      assert.equal(names(b), names(a));
+      assert.match(names(b), /"foo"/);
+    });
+  });
+});

@@ -19,6 +19,7 @@ import { fmtUsage } from './link-kinds/util.js';
 import { USAGE_VETH } from './link-kinds/usage.js';
 import { parseLinkCommand, linkUsage, STUB_KINDS, type LinkResolver, type LinkVerb } from './link-parse.js';
 import { prefetchHosts } from './resolve.js';
+import { linkProperty } from './link-property.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { linkMessage } from '../../netlink/rtnetlink/link-schema.js';
@@ -601,7 +602,11 @@ export default async function ipLink(ctx: CliContext, args: Args): Promise<numbe
   if (matches(cmd, 'replace')) return modify(ctx, 'replace', args);
   if (matches(cmd, 'delete')) return modify(ctx, 'delete', args);
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, args);
-  if (matches(cmd, 'xstats') || matches(cmd, 'afstats') || matches(cmd, 'property')) {
+  if (matches(cmd, 'property')) {
+    const argv = args.rest();
+    return linkProperty(ctx, argv, async (n) => resolverOf(await loadLinks(ctx), 0).index(n));
+  }
+  if (matches(cmd, 'xstats') || matches(cmd, 'afstats')) {
     throw new CliError(`ip link ${cmd}: not supported by rip yet`, 1);
   }
   if (matches(cmd, 'help')) return help(ctx, args);
