@@ -9,7 +9,7 @@
  * @module
  */
 import { openSync, closeSync } from 'node:fs';
-import { CliError, duparg, duparg2, invarg, matches } from '../common/args.js';
+import { CliError, duparg, duparg2, invarg, matches, missarg } from '../common/args.js';
 import { RTM, NLM_F } from '../../netlink/constants.js';
 import { ifinfomsg, type IfInfoMsg } from '../../netlink/structs.js';
 import { IFF, type LinkAttrsShape } from '../../netlink/rtnetlink/link-schema.js';
@@ -18,6 +18,7 @@ import '../../netlink/rtnetlink/kinds/index.js';
 import { USAGE_VETH, IPLINK_USAGE } from './link-kinds/usage.js';
 import { kindCli } from './link-kinds/index.js';
 import { getInteger, getU32, llAddrA2n, onOff, onOffStrict } from './link-kinds/util.js';
+import { parseVf } from './link-vf.js';
 import { groupId } from './rtnl-names.js';
 import { checkIfname } from './inet-args.js';
 
@@ -150,7 +151,14 @@ function iplinkParse(args: readonly string[], header: IfInfoMsg, attrs: LinkAttr
     else if (a === 'arp') flag(IFF.NOARP, !onOffFlag('arp', next()));
     else if (a === 'carrier') attrs.carrier = onOff('carrier', next()) ? 1 : 0;
     else if (a === 'vf') {
-      throw new CliError('vf: SR-IOV virtual function settings are not supported by rip', 1);
+      const v = next();
+      const vf = getInteger(v);
+      if (vf === undefined) invarg('Invalid "vf" value\n', v);
+      if (dev === undefined) missarg('dev');
+      const { info, last } = parseVf(args, i, vf >>> 0, r.addrLen(dev));
+      (attrs.vfinfo_list ??= []).push({ info: [info] });
+      i = last;
+      if (devIsName) dev = undefined;
     } else if (matches(a, 'master')) {
       const v = next();
       const idx = r.index(v);

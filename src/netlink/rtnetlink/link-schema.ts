@@ -5,6 +5,7 @@
  * themselves in {@link linkKinds} / {@link slaveKinds} (one module per kind).
  * @module
  */
+import { vfInfoList, type VfInfoList } from './link-vf-schema.js';
 import {
   attrs, attr, multi, cstring, u8, u32, s32, u64, u16, lladdr, bytes, struct, array, variant, keyString,
   message, lazy, headed, pad, NLA_F_NESTED, type Codec, type Infer, type AttrSet,
@@ -195,6 +196,8 @@ export const linkAttrs: AttrSet<LinkAttrsShape> = attrs('IFLA', {
   /** iproute2 sends the alias without a NUL (the kernel takes the attribute length). */
   ifalias: attr(IFLA.IFALIAS, bareString([])),
   num_vf: attr(IFLA.NUM_VF, u32),
+  /** One nest per `vf N` on iproute2's command line; the kernel dumps one. */
+  vfinfo_list: multi(IFLA.VFINFO_LIST, vfInfoList),
   stats64: attr(IFLA.STATS64, linkStats64),
   af_spec: attr(IFLA.AF_SPEC, afSpecAttrs),
   group: attr(IFLA.GROUP, u32),
@@ -241,7 +244,7 @@ export interface LinkAttrsShape {
   address?: string; broadcast?: string; ifname?: string; mtu?: number; link?: number; qdisc?: string;
   stats?: Infer<typeof linkStats32>; cost?: number; priority?: number; master?: number; protinfo?: Buffer;
   txqlen?: number; map?: Infer<typeof linkIfmap>; weight?: number; operstate?: number; linkmode?: number;
-  linkinfo?: LinkInfoAttrs; net_ns_pid?: number; ifalias?: string; num_vf?: number;
+  linkinfo?: LinkInfoAttrs; net_ns_pid?: number; ifalias?: string; num_vf?: number; vfinfo_list?: VfInfoList[];
   stats64?: Infer<typeof linkStats64>; af_spec?: Infer<typeof afSpecAttrs>; group?: number; net_ns_fd?: number;
   ext_mask?: number; promiscuity?: number; num_tx_queues?: number; num_rx_queues?: number; carrier?: number;
   phys_port_id?: Buffer; carrier_changes?: number; phys_switch_id?: Buffer; link_netnsid?: number;
