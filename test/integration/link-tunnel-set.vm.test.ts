@@ -42,7 +42,8 @@ const CASES: readonly Case[] = [
   { kind: 'gre', dev: 'tg0', create: 'remote 192.0.2.1 local 192.0.2.2 ttl 64 key 42 csum dev d0 tos 0x10 fwmark 7', change: 'ttl 9', kept: ['remote', 'local', 'link', 'ikey', 'okey', 'icsum', 'ocsum', 'tos', 'fwmark'], changed: { ttl: 9 } },
   { kind: 'gre', dev: 'tg1', create: 'remote 192.0.2.1 local 192.0.2.2 ikey 5 okey 6 seq ignore-df nopmtudisc', change: 'remote 192.0.2.9', kept: ['local', 'ikey', 'okey', 'iseq', 'oseq', 'pmtudisc', 'ignore_df'], changed: { remote: '192.0.2.9' } },
   { kind: 'gretap', dev: 'gt0', create: 'remote 192.0.2.1 local 192.0.2.2 seq ikey 5 okey 6 csum', change: 'nocsum', kept: ['remote', 'local', 'ikey', 'okey', 'iseq', 'oseq'], changed: {} },
-  { kind: 'erspan', dev: 'er0', create: 'remote 192.0.2.1 local 192.0.2.2 erspan_ver 2 erspan_dir egress erspan_hwid 7 seq key 1', change: 'erspan_hwid 9', kept: ['remote', 'local', 'erspan_ver', 'erspan_dir', 'ikey'], changed: { erspan_hwid: '0x9' } },
+  { kind: 'erspan', dev: 'er0', create: 'remote 192.0.2.1 local 192.0.2.2 erspan_ver 2 erspan_dir egress erspan_hwid 7 seq key 1', change: 'erspan_hwid 9', kept: ['remote', 'local', 'erspan_ver', 'erspan_dir', 'ikey'], changed: { erspan_hwid: '9' } },
+  { kind: 'ip6erspan', dev: 'e6', create: 'remote 2001:db8::1 local 2001:db8::2 erspan_ver 2 erspan_dir ingress erspan_hwid 4 seq key 2', change: 'erspan_dir egress', kept: ['remote', 'local', 'erspan_ver', 'erspan_hwid', 'ikey'], changed: { erspan_dir: 'egress' } },
   { kind: 'ip6gre', dev: 'g6', create: 'remote 2001:db8::1 local 2001:db8::2 hoplimit 32 encaplimit 5 tclass 0x10 flowlabel 0x1234 key 3 dev d0', change: 'hoplimit 40', kept: ['remote', 'local', 'encap_limit', 'tclass', 'flowlabel', 'ikey', 'link'], changed: { ttl: 40 } },
   { kind: 'ip6gretap', dev: 'g6t', create: 'remote 2001:db8::1 local 2001:db8::2 flowlabel 0x1234 tclass inherit seq', change: 'key 7', kept: ['remote', 'local', 'flowlabel', 'tclass', 'iseq'], changed: { ikey: '0.0.0.7' } },
   { kind: 'ipip', dev: 'ip0', create: 'remote 192.0.2.1 local 192.0.2.2 ttl 30 tos 0x8 dev d0 fwmark 3', change: 'ttl 31', kept: ['remote', 'local', 'tos', 'link', 'fwmark'], changed: { ttl: 31 } },
@@ -55,6 +56,17 @@ const CASES: readonly Case[] = [
 
 const words = (s: string): string[] => s.split(' ').filter(Boolean);
 
+/**
+ * Probe arguments for kinds whose bare `ip link add … type KIND` fails even where the kernel has
+ * them: an endpoint-less ip6tnl/vti6 duplicates the namespace's fallback device, erspan needs seq and a key.
+ */
+const PROBE_ARGS: Readonly<Record<string, readonly string[]>> = {
+  erspan: ['remote', '192.0.2.1', 'local', '192.0.2.2', 'seq', 'key', '1'],
+  ip6erspan: ['remote', '2001:db8::1', 'local', '2001:db8::2', 'seq', 'key', '1'],
+  ip6tnl: ['remote', '2001:db8::1', 'local', '2001:db8::2'],
+  vti6: ['remote', '2001:db8::1', 'local', '2001:db8::2'],
+};
+
 function setup(ns: TestNetns, c: Case): void {
   ns.ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
   ns.ip('link', 'add', c.dev, 'type', c.kind, ...words(c.create));
@@ -62,7 +74,7 @@ function setup(ns: TestNetns, c: Case): void {
 
 for (const c of CASES) {
   test(`ip link set ${c.dev} type ${c.kind} ${c.change}: the other settings are kept, as with iproute2`, async (t) => {
-    if (!requireKernelFeature(t, () => hasLinkKind(c.kind), `${c.kind} links`)) return;
+    if (!requireKernelFeature(t, () => hasLinkKind(c.kind, PROBE_ARGS[c.kind]), `${c.kind} links`)) return;
     await withNetns(t, async (a) => {
       await withNetns(t, (b) => {
         setup(a, c);

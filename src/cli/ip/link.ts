@@ -438,12 +438,16 @@ async function modify(ctx: CliContext, verb: LinkVerb, args: Args): Promise<numb
     }
   }
   // A change with `type` may need the device's IFLA_INFO_DATA as bytes (the tunnel kinds re-send it).
-  const infoData = verb === 'set' && argv.includes('type') ? await infoDataBytes(await ctx.netlink()) : undefined;
+  const typeAt = argv.indexOf('type');
+  const infoData = verb === 'set' && typeAt >= 0 && TUNNEL_KINDS.has(argv[typeAt + 1] ?? '') ? await infoDataBytes(await ctx.netlink()) : undefined;
   const cmd = parseLinkCommand(verb, argv, { ...resolver, nsid: (n) => nsids.get(n), infoData: (i) => infoData?.get(i) });
   const nl = await ctx.netlink();
   await nl.link.modify(cmd.type, cmd.flags, cmd, `${verb} link`);
   return 0;
 }
+
+/** The kinds whose parse_opt() starts from the device's current settings (link-kinds/tunnel.ts). */
+const TUNNEL_KINDS: ReadonlySet<string> = new Set(['gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'ipip', 'sit', 'ip6tnl', 'vti', 'vti6']);
 
 /** IFLA_LINKINFO → IFLA_INFO_DATA payload of every link, by index, as the kernel sent it. */
 export async function infoDataBytes(nl: Netlink): Promise<Map<number, Buffer>> {
