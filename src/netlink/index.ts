@@ -99,3 +99,7 @@ export { AddrlabelApi, decodeAddrlabel, addrlabelDumpRequest, IFAL } from './add
 export type { AddressLabel, AddressLabelSpec } from './addrlabel.js';
 export { addrlabelMessage, addrlabelAttrs, ifaddrlblmsg } from './rtnetlink/addrlabel-schema.js';
 export type { AddrlabelAttrs, IfAddrLblMsg } from './rtnetlink/addrlabel-schema.js';
+export { TcpMetrics, decodeTcpMetrics, tcpMetricsKey, TCP_METRICS_CMD, TCP_METRICS_ATTR, TCP_METRIC } from './tcp-metrics.js';
+export type { TcpMetricsEntry } from './tcp-metrics.js';
+export { tcpMetricsAttrs, tcpMetricValAttrs, TCP_METRICS_GENL_NAME, TCP_METRICS_GENL_VERSION } from './tcp-metrics-schema.js';
+export type { TcpMetricsAttrs, TcpMetricVals } from './tcp-metrics-schema.js';
