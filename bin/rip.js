@@ -4,7 +4,7 @@
 //
 // Start-up is most of a small command's run time, so this file stays tiny: it
 // loads the command's bundle (dist/cli/<name>.cjs, made by scripts/bundle.js)
-// through a V8 code cache kept next to it, so that neither module resolution
+// through a V8 code cache kept next to it (one per object: ip route, tc class …), so that neither module resolution
 // nor compilation of already-seen code is paid again. Without a bundle, or
 // when dist/src was recompiled after it was made, it runs the compiled ES
 // modules in dist/src instead (same code, slower start).
@@ -22,9 +22,33 @@ function mtime(file) {
   try { return statSync(file).mtimeMs; } catch { return -1; }
 }
 
+/** Objects of each program, in the programs' matching order (for code cache names only). */
+const OBJECTS = {
+  ip: ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'link', 'l2tp',
+    'tuntap', 'tap', 'tcp_metrics', 'tcpmetrics', 'monitor', 'mroute', 'mrule', 'netns', 'netconf', 'vrf', 'nexthop'],
+  tc: ['qdisc', 'class', 'filter', 'chain', 'actions', 'monitor'],
+  ss: [],
+};
+
+/**
+ * Which code cache a command uses: one per object (`ip route …`, `tc class …`),
+ * because a cache holds the functions that the run which wrote it compiled,
+ * and `ip route` shares little of that with `ip link`. The first argument that
+ * abbreviates an object names it (an option's value may match by chance: that
+ * only picks another cache); anything else shares the program's default.
+ */
+function cacheKey(name, argv) {
+  for (const a of argv) {
+    if (a.startsWith('-') || !/^[a-z_]+$/.test(a)) continue;
+    const object = OBJECTS[name].find((o) => o.startsWith(a));
+    if (object !== undefined) return object;
+  }
+  return 'default';
+}
+
 /** Runs a CommonJS bundle with a code cache; returns its exports. */
-function loadBundle(file) {
-  const cacheFile = `${file}.cache`;
+function loadBundle(file, key) {
+  const cacheFile = `${file}.${key}.cache`;
   let cachedData;
   try { cachedData = readFileSync(cacheFile); } catch { /* first run */ }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
@@ -44,10 +68,10 @@ function loadBundle(file) {
   return module.exports;
 }
 
-async function loadMain(name) {
+async function loadMain(name, argv) {
   const bundle = `${dist}cli/${name}.cjs`;
   const bundled = mtime(bundle);
-  if (bundled >= 0 && bundled >= mtime(`${dist}.tsbuildinfo`)) return loadBundle(bundle).main;
+  if (bundled >= 0 && bundled >= mtime(`${dist}.tsbuildinfo`)) return loadBundle(bundle, cacheKey(name, argv)).main;
   return (await import(`${dist}src/cli/${name}/main.js`))[PROGRAMS[name]];
 }
 
@@ -63,7 +87,7 @@ async function main() {
     process.stderr.write('Usage: rip { ip | tc | ss } [ OPTIONS ] ...\n');
     return 1;
   }
-  return (await loadMain(name))(argv);
+  return (await loadMain(name, argv))(argv);
 }
 
 main().then((code) => { process.exitCode = code; }, (e) => {

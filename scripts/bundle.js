@@ -8,7 +8,7 @@
 //
 // Run after `tsc` (npm run build does both); it reads dist/src, not src.
 import { build } from 'esbuild';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -18,7 +18,8 @@ const PROGRAMS = { ip: 'ipMain', tc: 'tcMain', ss: 'ssMain' };
 mkdirSync(outdir, { recursive: true });
 await Promise.all(Object.entries(PROGRAMS).map(async ([name, main]) => {
   const outfile = `${outdir}/${name}.cjs`;
-  rmSync(`${outfile}.cache`, { force: true }); // compiled for the previous bundle
+  // Code caches (dist/cli/<name>.cjs.<object>.cache) belong to the previous bundle.
+  for (const f of readdirSync(outdir)) if (f.startsWith(`${name}.cjs.`) && f.endsWith('.cache')) rmSync(`${outdir}/${f}`, { force: true });
   await build({
     stdin: { contents: `export { ${main} as main } from './${name}/main.js';`, resolveDir: `${root}dist/src/cli`, sourcefile: `${name}-entry.js` },
     bundle: true,
