@@ -103,3 +103,7 @@ export { TcpMetrics, decodeTcpMetrics, tcpMetricsKey, TCP_METRICS_CMD, TCP_METRI
 export type { TcpMetricsEntry } from './tcp-metrics.js';
 export { tcpMetricsAttrs, tcpMetricValAttrs, TCP_METRICS_GENL_NAME, TCP_METRICS_GENL_VERSION } from './tcp-metrics-schema.js';
 export type { TcpMetricsAttrs, TcpMetricVals } from './tcp-metrics-schema.js';
+export { listNeighborTables, ntableDumpRequest, NDTA, NDTPA } from './ntable.js';
+export type { NeighborTable } from './ntable.js';
+export { ntableMessage, ntableAttrs, ntableParmsAttrs, ndtConfig, ndtStats, ndtmsg } from './rtnetlink/ntable-schema.js';
+export type { NtableAttrs, NtableParms, NdtConfig, NdtStats } from './rtnetlink/ntable-schema.js';
