@@ -28,6 +28,11 @@ const theirs = (ns: TestNetns, line: string): Out => run('ip', ['-n', ns.name, .
 function populate(ns: TestNetns): void {
   const sh = (s: string): void => { ns.ip(...s.split(' ')); };
   sh('link add veth0 type veth peer name veth1');
+  // No IPv6 link-local addresses: the kernel adds them (and their local
+  // routes) a moment after the link comes up, which could land between
+  // iproute2's command and ours.
+  sh('link set veth0 addrgenmode none');
+  sh('link set veth1 addrgenmode none');
   sh('link set veth0 up');
   sh('link set veth1 up');
   sh('addr add 192.0.2.1/24 dev veth0');
