@@ -19,7 +19,7 @@ import { nsNameResolver, printAddressLinkInfo, type LinkLineOptions } from './ad
 export { nsNameResolver, printAddressLinkInfo } from './address-link.js';
 export type { LinkLineOptions } from './address-link.js';
 
-import { emptyAddrFilter, printAddrInfo, type AddrFilter } from './address.js';
+import { emptyAddrFilter, printAddrInfo, type AddrFilter } from './address-print.js';
 
 /** ipadd_dump_magic: the first 4 bytes of an `ip address save` stream (host order). */
 const DUMP_MAGIC = 0x47361222;
