@@ -37,6 +37,10 @@ export class FdSink implements Sink {
     const buf = Buffer.from(this.parts.join(''));
     this.parts = [];
     this.size = 0;
+    this.writeAll(buf);
+  }
+  /** Write all of `buf` now; a closed pipe (`ip … | head`) ends output quietly, as SIGPIPE does in C. */
+  protected writeAll(buf: Uint8Array): void {
     let off = 0;
     while (off < buf.length) {
       try {
