@@ -86,6 +86,8 @@ export class RequestBatch {
   private inflight: Chunk | undefined;
   private spare: Chunk = { w: new Writer(CHUNK_BYTES + 4096), firstSeq: 0, tags: [] };
   private seq = 1;
+  /** Start of the message begun by beginRequest. */
+  private openStart = 0;
   private stop = false;
   private closed = false;
 
@@ -146,6 +148,32 @@ export class RequestBatch {
     this.seq++;
     c.tags.push(tag);
     if (c.tags.length >= this.maxRequests || w.offset >= CHUNK_BYTES) this.handOff();
+  }
+
+  /**
+   * Start one request of `type` with `flags` whose body the caller writes
+   * into the returned writer (right after the netlink header), then queues
+   * with {@link commitRequest}: for callers that encode a message
+   * themselves, with no codec, header or attribute objects. Nothing else may
+   * be added in between. Undefined once stopped (the request is dropped).
+   */
+  beginRequest(type: number, flags: number): Writer | undefined {
+    if (this.closed) throw new Error('request batch is closed');
+    if (this.stop) return undefined;
+    const c = this.building;
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
+    this.openStart = c.w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
+    return c.w;
+  }
+
+  /** Queue the request begun by {@link beginRequest}, reported as `tag`. */
+  commitRequest(tag: number): void {
+    const c = this.building;
+    c.w.endMessage(this.openStart);
+    if (c.tags.length === 0) c.firstSeq = this.seq;
+    this.seq++;
+    c.tags.push(tag);
+    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
   }
 
   /**

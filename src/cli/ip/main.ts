@@ -11,6 +11,7 @@ import { splitBatchLine } from '../common/batch.js';
 import { RequestBatch } from '../../netlink/batch.js';
 import { NETLINK } from '../../netlink/constants.js';
 import type { MessageCodec } from '../../netlink/codec/schema.js';
+import type { Writer } from '../../netlink/codec/writer.js';
 import { matchesColor, colorEnabled, type ColorOption } from '../../output/color.js';
 
 /** An `ip OBJECT …` handler: returns the exit status. */
@@ -20,8 +21,15 @@ const notYet = (name: string): (() => Promise<{ default: IpHandler }>) => async 
   default: async () => { throw new CliError(`ip ${name}: not supported by rip yet`, 1); },
 });
 
+/** What an object module exports: its command, and optionally its `-batch` hooks. */
+interface IpModule {
+  default: IpHandler;
+  pipeline?: IpPipeline;
+  fastLines?: (ctx: CliContext) => FastBatchLine | undefined;
+}
+
 /** iproute2's object table, in its order (prefix matching picks the first). */
-const OBJECTS: ReadonlyArray<readonly [string, () => Promise<{ default: IpHandler; pipeline?: IpPipeline }>]> = [
+const OBJECTS: ReadonlyArray<readonly [string, () => Promise<IpModule>]> = [
   ['address', () => import('./address.js')],
   ['addrlabel', () => import('./addrlabel.js')],
   ['maddress', () => import('./maddress.js')],
@@ -165,7 +173,7 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
 }
 
 /** The module of an object name (iproute2's prefix matching), or undefined. */
-async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?: IpPipeline } | undefined> {
+async function findObject(obj: string): Promise<IpModule | undefined> {
   const hit = loadedObjects.get(obj);
   if (hit) return hit;
   for (const [name, load] of OBJECTS) {
@@ -178,7 +186,7 @@ async function findObject(obj: string): Promise<{ default: IpHandler; pipeline?:
   return undefined;
 }
 /** Modules already loaded, by the word that named them (a batch names the same object on every line). */
-const loadedObjects = new Map<string, { default: IpHandler; pipeline?: IpPipeline }>();
+const loadedObjects = new Map<string, IpModule>();
 
 /** Run one `ip` command line (after global options) in `ctx`. */
 export async function runIpCommand(ctx: CliContext, argv: readonly string[]): Promise<number> {
@@ -221,6 +229,22 @@ export interface BatchSink {
 export type IpPipeline = (ctx: CliContext, args: Args, sink: BatchSink) => boolean | Promise<boolean>;
 
 /**
+ * An optional `-batch` scanner of an object module for its commonest lines
+ * (see route-batch-fast.ts): reads a line in place and, when it is certain
+ * of it, encodes its request without words, arguments or a codec; any line
+ * it declines runs through the module's {@link IpPipeline} as usual.
+ */
+export interface FastBatchLine {
+  /** Parse `text[start, end)`; false leaves the line to the general path. */
+  scan(text: string, start: number, end: number): boolean;
+  /** Message type and flags of the line scanned last. */
+  readonly type: number;
+  readonly flags: number;
+  /** Write the request body of the line scanned last. */
+  encode(w: Writer): void;
+}
+
+/**
  * Pipelined requests per sendmsg (see runBatch). Without -force, lines after
  * a failing one and in the same chunk have been applied by the time its
  * error is seen. Small enough that the kernel starts early and the last
@@ -259,6 +283,8 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     return !opts.force;
   };
   let batch: RequestBatch | undefined;
+  /** The fast scanner of the pipelining object (route), once its first line has been queued. */
+  let fast: FastBatchLine | undefined;
   const sink: BatchSink = {
     request(codec, type, flags, header, attrs) {
       batch ??= RequestBatch.open(NETLINK.ROUTE, {
@@ -286,6 +312,17 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     for (let n = 0, at = 0; at <= text.length; n++) {
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
+      if (fast && batch && fast.scan(text, at, end)) {
+        line = n + 1;
+        at = end + 1;
+        const w = batch.beginRequest(fast.type, fast.flags);
+        if (w) {
+          fast.encode(w);
+          batch.commitRequest(line);
+        }
+        if (batch.stopped) break;
+        continue;
+      }
       const argv = splitBatchLine(text.slice(at, end));
       at = end + 1;
       if (!argv.length) continue;
@@ -306,6 +343,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
           continue;
         }
         if (queued) {
+          fast ??= mod.fastLines?.(ctx);
           if (batch?.stopped) break;
           continue;
         }

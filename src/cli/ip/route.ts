@@ -20,6 +20,7 @@ import type { RtMsg } from '../../netlink/structs.js';
 import type { RouteAttrs } from '../../netlink/rtnetlink/route-schema.js';
 import type { MessageView } from '../../netlink/socket.js';
 import { parseModify, modifyOp, applyIfindexes, type ParsedModify } from './route-modify.js';
+import { FastRouteLine } from './route-batch-fast.js';
 import {
   getPrefix, getAddr, getUnsigned, getU8, prefixAddrText, afBitLen, PREFIXLEN_SPECIFIED,
   AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
@@ -139,6 +140,18 @@ export function pipeline(ctx: CliContext, args: Args, sink: BatchSink): boolean 
   for (const d of p.nexthopDevs) if (d !== undefined && !byName.has(d)) return resolveAndQueue(ctx, p, sink);
   applyIfindexes(p, (d) => byName.get(d)!);
   return queueModify(p, sink);
+}
+
+/**
+ * The `-batch` fast path for plain route lines (see route-batch-fast.ts):
+ * available once the interface names are loaded (the first route line of a
+ * batch loads them), and only for options under which those lines need
+ * nothing else (no -echo, family unspecified or -4).
+ */
+export function fastLines(ctx: CliContext): FastRouteLine | undefined {
+  if (ctx.opts.echo || (ctx.opts.family !== AF_UNSPEC && ctx.opts.family !== AF_INET)) return undefined;
+  if (!nameCache.get(ctx)) return undefined;
+  return new FastRouteLine(() => nameCache.get(ctx)?.byName);
 }
 
 /** With -d, the nexthop objects (for nh_info), by id; one dump, names resolved. */
