@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -415,12 +416,15 @@ POLLER_METHOD(poller_close, poller_release(p))
  * core while JS prepares batch N+1. JS hands over a Buffer (referenced until
  * the send is collected, so it cannot be collected or must not be reused)
  * and collects the result with wait(): non-blocking (null while busy) or
- * blocking. One send in flight at most keeps the requests in order. */
+ * blocking. One send in flight at most keeps the requests in order. With
+ * send(buf, true) the requests are sent one by one and the run stops at the
+ * first one the kernel answered (for requests without NLM_F_ACK: failed). */
 typedef struct {
   pthread_t th; pthread_mutex_t mu; pthread_cond_t cv;
   napi_env env; napi_ref buf;
   const char *data; size_t len;
   int fd, state, quit, joined, err; /* state: 0 idle, 1 sending, 2 done (result not collected) */
+  int stop_on_answer; /* send message by message, stopping after one that was answered */
   ssize_t result;
 } sender;
 enum { S_IDLE, S_BUSY, S_DONE };
@@ -430,11 +434,35 @@ static void *sender_thread(void *arg) {
   for (;;) {
     while (s->state != S_BUSY && !s->quit) pthread_cond_wait(&s->cv, &s->mu);
     if (s->state != S_BUSY) break; /* quit with nothing to send */
-    const char *data = s->data; size_t len = s->len; int fd = s->fd;
+    const char *data = s->data; size_t len = s->len; int fd = s->fd, one_by_one = s->stop_on_answer;
     pthread_mutex_unlock(&s->mu);
     ssize_t n;
-    do n = send(fd, data, len, 0); while (n < 0 && errno == EINTR);
-    int e = n < 0 ? errno : 0;
+    int e = 0;
+    if (!one_by_one) {
+      do n = send(fd, data, len, 0); while (n < 0 && errno == EINTR);
+      e = n < 0 ? errno : 0;
+    } else {
+      /* Requests without NLM_F_ACK are answered only when they fail, and the
+       * answer is queued before send() returns: peeking after each request
+       * stops the run at the first failure, as a sequential sender would,
+       * and the result is the bytes sent up to and including it. */
+      size_t off = 0;
+      n = 0;
+      while (off + sizeof(struct nlmsghdr) <= len) {
+        const struct nlmsghdr *h = (const struct nlmsghdr *)(data + off);
+        size_t mlen = NLMSG_ALIGN(h->nlmsg_len);
+        if (h->nlmsg_len < sizeof(struct nlmsghdr) || mlen > len - off) mlen = len - off;
+        ssize_t r;
+        do r = send(fd, data + off, mlen, 0); while (r < 0 && errno == EINTR);
+        if (r < 0) { e = errno; break; }
+        off += mlen;
+        n = (ssize_t)off;
+        char c;
+        do r = recv(fd, &c, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC); while (r < 0 && errno == EINTR);
+        if (r >= 0) break; /* an answer is waiting: this request failed */
+      }
+      if (e && off == 0) n = -1;
+    }
     pthread_mutex_lock(&s->mu);
     s->result = n; s->err = e; s->state = S_DONE;
     pthread_cond_broadcast(&s->cv);
@@ -483,17 +511,19 @@ FN(sender_new) { ARGS(1); INT(0, fd);
   return self;
 }
 FN(sender_send) {
-  size_t argc = 1; napi_value argv[1];
+  size_t argc = 2; napi_value argv[2];
   sender *s = sender_unwrap(env, info, &argc, argv);
   if (!s) return NULL;
   void *data; size_t len;
   if (argc < 1 || napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok)
     return type_err(env, "argument 0 must be a Buffer");
+  bool one_by_one = false;
+  if (argc > 1) napi_get_value_bool(env, argv[1], &one_by_one);
   if (s->joined) return throw_errno(env, "send", EBADF);
   pthread_mutex_lock(&s->mu);
   int busy = s->state != S_IDLE;
   if (!busy) {
-    s->data = data; s->len = len; s->state = S_BUSY;
+    s->data = data; s->len = len; s->state = S_BUSY; s->stop_on_answer = one_by_one;
     pthread_cond_signal(&s->cv);
   }
   pthread_mutex_unlock(&s->mu);

@@ -43,6 +43,15 @@ export interface RequestBatchOptions {
    * (extended ACK text), which {@link RequestBatchOptions.onWarning} receives.
    */
   readonly ack?: boolean;
+  /**
+   * Stop at the first failure exactly: the requests are sent one by one
+   * (still on the sender thread, in the background) and nothing after a
+   * failed request is sent, as a sender waiting for each answer would do.
+   * Without it a whole chunk is in the kernel at once, so requests queued
+   * after a failing one may have been applied by the time its error is seen.
+   * Requires `ack: false` (with ACKs every request is answered).
+   */
+  readonly stopAtFirstFailure?: boolean;
   /** Requests per sendmsg at most (default 1024; also bounded by the receive buffer). */
   readonly chunk?: number;
   /**
@@ -75,9 +84,9 @@ interface Chunk {
  */
 export class RequestBatch {
   private readonly fd: number;
-  /** Undefined with an addon built before the Sender existed: chunks are then sent synchronously. */
-  private readonly sender: NativeSender | undefined;
+  private readonly sender: NativeSender;
   private readonly ackFlag: number;
+  private readonly oneByOne: boolean;
   private readonly maxRequests: number;
   private readonly onError: RequestBatchOptions['onError'];
   private readonly onWarning: RequestBatchOptions['onWarning'];
@@ -94,11 +103,13 @@ export class RequestBatch {
   private constructor(fd: number, opts: RequestBatchOptions) {
     this.fd = fd;
     this.ackFlag = opts.ack === false ? 0 : NLM_F.ACK;
+    this.oneByOne = opts.stopAtFirstFailure === true;
+    if (this.oneByOne && this.ackFlag) throw new TypeError('stopAtFirstFailure requires ack: false');
     const rcvbuf = native.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, 4).readInt32LE(0);
     this.maxRequests = Math.max(1, Math.min(opts.chunk ?? 1024, Math.floor(rcvbuf / ANSWER_TRUESIZE)));
     this.onError = opts.onError;
     this.onWarning = opts.onWarning;
-    this.sender = typeof native.Sender === 'function' ? new native.Sender(fd) : undefined;
+    this.sender = new native.Sender(fd);
   }
 
   /** Open a socket of `protocol` (e.g. NETLINK.ROUTE) and its sender thread. */
@@ -209,7 +220,7 @@ export class RequestBatch {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.sender?.close();
+    this.sender.close();
     native.close(this.fd);
   }
 
@@ -222,8 +233,7 @@ export class RequestBatch {
       c.tags.length = 0;
       return;
     }
-    if (this.sender) this.sender.send(c.w.view());
-    else native.sendmsg(this.fd, c.w.view(), null);
+    this.sender.send(c.w.view(), this.oneByOne);
     this.inflight = c;
     this.building = this.spare;
     this.building.w.reset();
@@ -236,8 +246,9 @@ export class RequestBatch {
     if (!c) return;
     this.inflight = undefined;
     this.spare = c;
-    this.sender?.wait(true); // throws if the sendmsg itself failed (nothing of the chunk was processed)
-    // The kernel answered every request of the chunk before sendmsg returned.
+    // Throws if the sendmsg itself failed (nothing of the chunk was processed).
+    const sent = this.sender.wait(true) ?? 0;
+    // The kernel answered every request sent before sendmsg returned.
     for (;;) {
       let data: Buffer | null;
       try {
@@ -251,6 +262,8 @@ export class RequestBatch {
       if (!data) break;
       this.answers(data, c);
     }
+    // One by one, the sender stops after a failed request: the rest of the chunk was never sent.
+    if (this.oneByOne && sent < c.w.offset) this.stop = true;
   }
 
   /** Report the failures (and warnings) among a run of answers to chunk `c`. */

@@ -41,8 +41,13 @@ export interface NativePollerConstructor {
  * modified) until its result is collected with wait().
  */
 export interface NativeSender {
-  /** Start sending `data`; throws EBUSY while a send has not been collected. */
-  send(data: Buffer): void;
+  /**
+   * Start sending `data`; throws EBUSY while a send has not been collected.
+   * With `oneByOne`, `data`'s messages are sent one per send() and the run
+   * stops after the first one the kernel answered (the result then counts
+   * the bytes up to and including it).
+   */
+  send(data: Buffer, oneByOne?: boolean): void;
   /**
    * Collect the send in flight: bytes sent (throws its errno if it failed),
    * or null when none is in flight or, with `block` false, it has not finished.
@@ -126,8 +131,7 @@ export interface NativeBinding {
   open(path: string, flags: number): number;
   close(fd: number): void;
   Poller: NativePollerConstructor;
-  /** Missing from an addon built before it was added (callers fall back to sendmsg). */
-  Sender?: NativeSenderConstructor;
+  Sender: NativeSenderConstructor;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

@@ -100,6 +100,24 @@ test('ip -batch without -force: stops at the first failure with its line number,
   });
 });
 
+test('ip -batch without -force: no line after a failing one takes effect, even among the lines sent with it', async (t) => {
+  await withNetns(t, async (a) => {
+    await withNetns(t, async (b) => {
+      base(a);
+      base(b);
+      const adds = (from: number, to: number, verb = 'add'): string[] => {
+        const out: string[] = [];
+        for (let i = from; i < to; i++) out.push(`route ${verb} 10.60.${i >> 8}.${i & 255}/32 dev veth0`);
+        return out;
+      };
+      // A duplicate in the middle of a run of pipelined lines, then more of them (adds, dels, a replace).
+      compareBatch(a, b, [...adds(0, 300), 'route add 10.60.0.7/32 dev veth0', ...adds(300, 400), ...adds(0, 50, 'del'), 'route replace 10.61.0.0/16 dev veth0'], false, 'add fails');
+      // A delete that fails after deletes that work, followed by more deletes and adds.
+      compareBatch(a, b, [...adds(0, 100, 'del'), 'route del 10.60.0.5/32 dev veth0', ...adds(100, 200, 'del'), ...adds(1000, 1100)], false, 'del fails');
+    });
+  });
+});
+
 test('ip -batch: a parse error ends the batch after the earlier lines took effect and reported their failures', async (t) => {
   await withNetns(t, async (a) => {
     await withNetns(t, async (b) => {

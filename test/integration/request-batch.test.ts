@@ -89,6 +89,45 @@ test('RequestBatch: onError returning true stops: later requests are not sent an
   });
 });
 
+test('RequestBatch stopAtFirstFailure: nothing after the first failure is applied, even within its chunk', async (t) => {
+  await withNetns(t, async (ns) => {
+    const oif = setup(ns);
+    assert.throws(() => RequestBatch.open(NETLINK.ROUTE, { netns: ns.name, stopAtFirstFailure: true, onError: () => {} }), /requires ack: false/);
+    const seen: Array<[number, string]> = [];
+    const b = RequestBatch.open(NETLINK.ROUTE, {
+      netns: ns.name, ack: false, stopAtFirstFailure: true, chunk: 100,
+      // Returning false would go on with -force; the stop is the option's, regardless.
+      onError: (tag, e) => { seen.push([tag, e.code]); return false; },
+    });
+    try {
+      for (let i = 0; i < 1000; i++) {
+        // Request 250 (in the third chunk) duplicates request 3; 251 and 600 would fail too.
+        const r = route(i === 250 ? 3 : i === 251 ? 4 : i === 600 ? 5 : i, oif);
+        b.add(routeMessage, RTM.NEWROUTE, ADD, r.header, r.attrs, i);
+      }
+      b.drain();
+      assert.equal(b.stopped, true);
+    } finally {
+      b.close();
+    }
+    assert.deepEqual(seen, [[250, 'EEXIST']]);
+    assert.equal(routeCount(ns), 250); // requests 0–249, nothing of the rest of the chunk
+    // Without a failure, every request goes through.
+    const c = RequestBatch.open(NETLINK.ROUTE, { netns: ns.name, ack: false, stopAtFirstFailure: true, chunk: 64, onError: () => true });
+    try {
+      for (let i = 5000; i < 6000; i++) {
+        const r = route(i, oif);
+        c.add(routeMessage, RTM.NEWROUTE, ADD, r.header, r.attrs, i);
+      }
+      c.drain();
+      assert.equal(c.stopped, false);
+    } finally {
+      c.close();
+    }
+    assert.equal(routeCount(ns), 1250);
+  });
+});
+
 test('RequestBatch: 20,000 failing requests are each reported (the receive buffer never overflows)', async (t) => {
   await withNetns(t, async (ns) => {
     const oif = setup(ns);

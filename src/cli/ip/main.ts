@@ -245,9 +245,7 @@ export interface FastBatchLine {
 }
 
 /**
- * Pipelined requests per sendmsg (see runBatch). Without -force, lines after
- * a failing one and in the same chunk have been applied by the time its
- * error is seen. Small enough that the kernel starts early and the last
+ * Pipelined requests per sendmsg (see runBatch). Small enough that the kernel starts early and the last
  * chunk's kernel time (not overlapped with parsing) is short; larger chunks
  * (1024) measured no faster, with -force either.
  */
@@ -262,10 +260,9 @@ const CHUNK_LINES = 256;
  * one chunk on another core while the next lines are parsed. Failures are
  * reported in line order with their own line numbers; everything queued is
  * sent and answered before any other command runs or a pipelined line's own
- * parse error is printed. Without -force, nothing more is sent after a
- * failure is seen: lines of the failing line's chunk (at most
- * CHUNK_LINES) that follow it have been applied, which is the one
- * difference from iproute2.
+ * parse error is printed. Without -force, the sender thread sends a chunk's
+ * lines one by one and stops at the first that fails, so, as in iproute2,
+ * no line after a failing one takes effect.
  */
 async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let text: string;
@@ -295,6 +292,9 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         // per line. (A success's warning comes only with an ACK; route
         // requests are not known to carry one.)
         ack: false,
+        // Without -force nothing after a failing line may run, as in iproute2:
+        // the sender thread then sends the lines one by one and stops there.
+        stopAtFirstFailure: !opts.force,
         onError: (n, e) => { reportError(ctx, e); return fail(n); },
       });
       batch.add(codec, type, flags, header, attrs, line);
