@@ -10,7 +10,7 @@
  */
 export { Netlink } from './netlink.js';
 export type { NetlinkOpenOptions } from './netlink.js';
-export { NetlinkSocket, DumpStream, netnsTarget, parseNlmsgerr } from './socket.js';
+export { NetlinkSocket, DumpStream, netnsTarget, parseNlmsgerr, type ListStream } from './socket.js';
 export type {
   NetnsRef, RequestOptions, DumpOptions, InterruptPolicy, MessageView, RequestBuilder, DumpDecoder,
   SocketOptions, SubscriptionEvent,

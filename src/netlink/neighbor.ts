@@ -12,7 +12,7 @@ import { NLM_F, RTM, AF } from './constants.js';
 import { ndmsg, type NdMsg } from './structs.js';
 import { neighMessage, NUD, NTF, NTF_EXT, type NeighAttrs, type NdaCacheinfo } from './rtnetlink/neighbor-schema.js';
 import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS, CHANGE_FLAGS } from './rtnetlink/request.js';
-import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView, RequestBuilder } from './socket.js';
+import { listStream, type ListStream, type NetlinkSocket, type DumpOptions, type DumpStream, type RequestOptions, type MessageView, type RequestBuilder } from './socket.js';
 import { ValidationError } from './errors.js';
 import { parseAddress, parseLladdr } from './addr.js';
 import type { LinkApi, LinkRef } from './link.js';
@@ -240,21 +240,13 @@ export class NeighborApi {
    * for await (const n of nl.neighbor.list({ dev: 'veth0', states: ['reachable', 'stale'] })) console.log(n.dst);
    * ```
    */
-  list(filter: NeighborFilter = {}, opts: DumpOptions = {}): AsyncIterable<Neighbor> & { toArray(): Promise<Neighbor[]> } {
+  list(filter: NeighborFilter = {}, opts: DumpOptions = {}): ListStream<Neighbor> {
     const self = this;
-    const run = async function* (): AsyncGenerator<Neighbor> {
+    return listStream(async function* () {
       const ifindex = filter.dev !== undefined ? await self.index(filter.dev, opts) : 0;
       const master = filter.master !== undefined ? await self.index(filter.master, opts) : 0;
       yield* self.listByIndex(filter, ifindex, master, opts);
-    };
-    return {
-      [Symbol.asyncIterator]: () => run(),
-      toArray: async () => {
-        const out: Neighbor[] = [];
-        for await (const n of run()) out.push(n);
-        return out;
-      },
-    };
+    });
   }
 
   /** {@link list} with the device and master already resolved to ifindexes (0 = any). */

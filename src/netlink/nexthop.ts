@@ -15,7 +15,7 @@ import {
   nexthopMessage, NEXTHOP_GRP_TYPE, RTNH_F, type NexthopAttrs, type ResGroupAttrs,
 } from './rtnetlink/nexthop-schema.js';
 import { rtRequest, CREATE_FLAGS, REPLACE_FLAGS } from './rtnetlink/request.js';
-import type { NetlinkSocket, DumpOptions, DumpStream, RequestOptions, MessageView, RequestBuilder } from './socket.js';
+import { listStream, type ListStream, type NetlinkSocket, type DumpOptions, type DumpStream, type RequestOptions, type MessageView, type RequestBuilder } from './socket.js';
 import { ValidationError } from './errors.js';
 import { parseAddress } from './addr.js';
 import type { LinkApi, LinkRef } from './link.js';
@@ -229,21 +229,13 @@ export class NexthopApi {
    * const groups = await nl.nexthop.list({ groups: true }).toArray();
    * ```
    */
-  list(filter: NexthopFilter = {}, opts: DumpOptions = {}): AsyncIterable<Nexthop> & { toArray(): Promise<Nexthop[]> } {
+  list(filter: NexthopFilter = {}, opts: DumpOptions = {}): ListStream<Nexthop> {
     const self = this;
-    const run = async function* (): AsyncGenerator<Nexthop> {
+    return listStream(async function* () {
       const ifindex = filter.dev !== undefined ? await self.index(filter.dev, opts) : 0;
       const master = filter.master !== undefined ? await self.index(filter.master, opts) : 0;
       yield* self.listByIndex(filter, ifindex, master, opts);
-    };
-    return {
-      [Symbol.asyncIterator]: () => run(),
-      toArray: async () => {
-        const out: Nexthop[] = [];
-        for await (const n of run()) out.push(n);
-        return out;
-      },
-    };
+    });
   }
 
   /** {@link list} with `dev` and `master` already resolved (0 = any). */

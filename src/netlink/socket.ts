@@ -655,6 +655,24 @@ export class NetlinkSocket {
   }
 }
 
+/** An async iterable with {@link DumpStream}'s `toArray`, for lists that need a lookup before their dump starts. */
+export type ListStream<T> = AsyncIterable<T> & { toArray(): Promise<T[]> };
+
+/**
+ * A {@link ListStream} over `run`, which is started afresh by each iteration
+ * (e.g. resolve a device name, then stream a dump filtered by its index).
+ */
+export function listStream<T>(run: () => AsyncGenerator<T>): ListStream<T> {
+  return {
+    [Symbol.asyncIterator]: () => run(),
+    toArray: async () => {
+      const out: T[] = [];
+      for await (const x of run()) out.push(x);
+      return out;
+    },
+  };
+}
+
 /**
  * A dump in progress: an async iterable of decoded messages that streams as
  * replies arrive. Iterate it once, or call {@link DumpStream.toArray}.
