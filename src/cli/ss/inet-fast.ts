@@ -71,8 +71,23 @@ export class InetLinePrinter {
     return !o.resolve && !o.tos && !o.cgroup && !o.inetSockopt && !o.json;
   }
 
+  private readonly numeric: boolean;
+
   constructor(private readonly ctx: FormatContext) {
     this.r = ctx.r;
+    this.numeric = ctx.o.numeric;
+  }
+
+  /** A port as ss prints it (resolveService): `*` for 0, digits with -n, else the cached service text. */
+  private port(port: number): void {
+    // With -n every port is its digits: written straight into the renderer
+    // (a cache entry per port costs more than the digits for 100,000 sockets).
+    if (this.numeric) {
+      if (port === 0) this.r.outBytes(S_STAR);
+      else this.r.outUint(port);
+    } else {
+      this.r.outBytes(this.service(port));
+    }
   }
 
   private service(port: number): Uint8Array {
@@ -202,10 +217,10 @@ export class InetLinePrinter {
     const v6only = family === 10 && aV6only >= 0 && buf[aV6only] !== 0;
     const ifindex = w[(off + O_IF) >>> 2]!;
     this.addr(buf, off + O_SRC, family, v6only, ifindex);
-    r.outBytes(this.service((buf[off + O_SPORT]! << 8) | buf[off + O_SPORT + 1]!));
+    this.port((buf[off + O_SPORT]! << 8) | buf[off + O_SPORT + 1]!);
     r.next();
     this.addr(buf, off + O_DST, family, v6only, 0);
-    r.outBytes(this.service((buf[off + O_DPORT]! << 8) | buf[off + O_DPORT + 1]!));
+    this.port((buf[off + O_DPORT]! << 8) | buf[off + O_DPORT + 1]!);
     r.next();
     const inode = w[(off + O_INODE) >>> 2]!;
     if (ctx.owners && inode) {
