@@ -1,6 +1,8 @@
 /* rip native addon: syscall primitives (N-API). Knows nothing about netlink
- * messages. All fds are nonblocking; readiness comes from uv_poll on the loop
- * thread; namespace work happens on short-lived threads or in a forked child. */
+ * messages (beyond the Reader's end-of-dump check). All fds are nonblocking;
+ * readiness comes from uv_poll on the loop thread; namespace work happens on
+ * short-lived threads or in a forked child; Sender and Reader move the
+ * kernel's work of big batches and dumps onto a thread of their own. */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -14,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -557,6 +561,199 @@ FN(sender_close) { size_t argc = 0;
   return undef(env);
 }
 
+/* ---------- Reader: a dump received on a background thread ----------
+ * The kernel fills a netlink dump's datagrams inside the receiver's recvmsg
+ * (the next one each time the previous is taken), so that work costs its
+ * time in whichever thread reads. A Reader owns a thread that sends one
+ * request and receives its replies into a ring of datagram slots, so the
+ * kernel fills datagram N+1.. on another core while JS handles datagram N.
+ * JS takes datagrams with next(): they are copied into a Buffer of its own,
+ * so no memory is shared with the thread and nothing JS holds is written
+ * later. The thread stops after the datagram that holds the request's
+ * NLMSG_DONE or NLMSG_ERROR (later replies stay in the socket), at the first
+ * receive error (which next() reports once the datagrams before it are
+ * taken), or on close(). It works on its own dup() of the fd, so closing the
+ * socket cannot hand it another file; close() and GC join it. */
+#define RD_SLOTS 16
+#define RD_SLOT 65536
+typedef struct {
+  pthread_t th; pthread_mutex_t mu; pthread_cond_t cv;
+  int fd, wake; /* dup of the socket; eventfd that wakes the thread's poll on close */
+  uint32_t seq;
+  char *req; size_t req_len;
+  char *ring; uint32_t len[RD_SLOTS];
+  unsigned head, count; /* filled slots: head .. head+count-1, mod RD_SLOTS */
+  int finished, err, quit, joined;
+} reader;
+/* Whether a datagram holds the end of request `seq`: its NLMSG_DONE or
+ * NLMSG_ERROR; a malformed datagram ends the dump too (JS reports it). */
+static int rd_ends(const char *p, size_t n, uint32_t seq) {
+  size_t off = 0;
+  while (n - off >= 16) {
+    uint32_t len, mseq; uint16_t type;
+    memcpy(&len, p + off, 4); memcpy(&type, p + off + 4, 2); memcpy(&mseq, p + off + 8, 4);
+    if (len < 16 || len > n - off) return 1;
+    if (mseq == seq && (type == 2 /* NLMSG_ERROR */ || type == 3 /* NLMSG_DONE */)) return 1;
+    off += (len + 3) & ~(size_t)3;
+  }
+  return 0;
+}
+static void *reader_thread(void *arg) {
+  reader *r = arg;
+  int e = 0, done = 0;
+  if (r->req_len) {
+    ssize_t n;
+    do n = send(r->fd, r->req, r->req_len, 0); while (n < 0 && errno == EINTR);
+    if (n < 0) e = errno;
+  }
+  while (!e && !done) {
+    pthread_mutex_lock(&r->mu);
+    while (r->count == RD_SLOTS && !r->quit) pthread_cond_wait(&r->cv, &r->mu);
+    int quit = r->quit;
+    unsigned slot = (r->head + r->count) % RD_SLOTS;
+    pthread_mutex_unlock(&r->mu);
+    if (quit) break;
+    char *p = r->ring + (size_t)slot * RD_SLOT;
+    struct iovec iov = { p, RD_SLOT };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t n = recvmsg(r->fd, &mh, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        /* Nothing yet: wait for the socket, or for close() (quit is checked above). */
+        struct pollfd pf[2] = { { r->fd, POLLIN, 0 }, { r->wake, POLLIN, 0 } };
+        if (poll(pf, 2, -1) < 0 && errno != EINTR) e = errno;
+        continue;
+      }
+      e = errno;
+      break;
+    }
+    if (mh.msg_flags & MSG_TRUNC) { e = EMSGSIZE; break; }
+    done = rd_ends(p, (size_t)n, r->seq);
+    pthread_mutex_lock(&r->mu);
+    r->len[slot] = (uint32_t)n;
+    r->count++;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+  }
+  pthread_mutex_lock(&r->mu);
+  r->finished = 1; r->err = e;
+  pthread_cond_broadcast(&r->cv);
+  pthread_mutex_unlock(&r->mu);
+  return NULL;
+}
+static void reader_stop(reader *r) { /* joins the thread and frees what it used */
+  if (r->joined) return;
+  pthread_mutex_lock(&r->mu);
+  r->quit = 1;
+  pthread_cond_broadcast(&r->cv);
+  pthread_mutex_unlock(&r->mu);
+  uint64_t one = 1;
+  if (write(r->wake, &one, sizeof one) < 0) { /* the eventfd cannot be full with one write */ }
+  pthread_join(r->th, NULL);
+  r->joined = 1;
+  close(r->fd); close(r->wake);
+  free(r->ring); free(r->req);
+  r->ring = r->req = NULL;
+}
+static void reader_finalize(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  reader *r = data;
+  reader_stop(r);
+  pthread_mutex_destroy(&r->mu); pthread_cond_destroy(&r->cv);
+  free(r);
+}
+static reader *reader_unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
+  reader *r = NULL;
+  napi_get_cb_info(env, info, argc, argv, &self, NULL);
+  if (napi_unwrap(env, self, (void **)&r) != napi_ok || !r) type_err(env, "not a Reader");
+  return r;
+}
+/* new Reader(fd, request: Buffer | null, seq) */
+FN(reader_new) { ARGS(3); INT(0, fd);
+  uint32_t seq;
+  if (napi_get_value_uint32(env, argv[2], &seq) != napi_ok) return type_err(env, "seq must be a number");
+  void *req = NULL; size_t req_len = 0;
+  if (!is_nullish(env, argv[1]) && napi_get_buffer_info(env, argv[1], &req, &req_len) != napi_ok)
+    return type_err(env, "request must be a Buffer or null");
+  reader *r = calloc(1, sizeof *r);
+  if (!r) return throw_errno(env, "pthread_create", ENOMEM);
+  r->seq = seq; r->fd = -1; r->wake = -1;
+  int e = 0;
+  const char *call = "dup";
+  r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (r->fd < 0) e = errno;
+  if (!e) { call = "eventfd"; r->wake = eventfd(0, EFD_CLOEXEC); if (r->wake < 0) e = errno; }
+  if (!e) {
+    call = "malloc";
+    r->ring = malloc((size_t)RD_SLOTS * RD_SLOT);
+    r->req = req_len ? malloc(req_len) : NULL;
+    if (!r->ring || (req_len && !r->req)) e = ENOMEM;
+  }
+  if (!e) {
+    if (req_len) memcpy(r->req, req, req_len);
+    r->req_len = req_len;
+    pthread_mutex_init(&r->mu, NULL); pthread_cond_init(&r->cv, NULL);
+    int rc = pthread_create(&r->th, NULL, reader_thread, r);
+    if (rc != 0) { pthread_mutex_destroy(&r->mu); pthread_cond_destroy(&r->cv); call = "pthread_create"; e = rc; }
+  }
+  if (e) {
+    if (r->fd >= 0) close(r->fd);
+    if (r->wake >= 0) close(r->wake);
+    free(r->ring); free(r->req); free(r);
+    return throw_errno(env, call, e);
+  }
+  if (napi_wrap(env, self, r, reader_finalize, NULL, NULL) != napi_ok) {
+    reader_finalize(env, r, NULL);
+    return type_err(env, "napi_wrap failed");
+  }
+  return self;
+}
+/* next(target, block): copy the datagrams received so far (as many whole
+ * ones as fit, each at a 4-byte aligned offset, the gaps zeroed) into
+ * target; returns the bytes written. 0: none yet (block false); null: the
+ * reader finished and everything was taken. A receive error is thrown once,
+ * after the datagrams before it. */
+FN(reader_next) {
+  size_t argc = 2; napi_value argv[2];
+  reader *r = reader_unwrap(env, info, &argc, argv);
+  if (!r) return NULL;
+  char *t; size_t tlen;
+  if (argc < 1 || napi_get_buffer_info(env, argv[0], (void **)&t, &tlen) != napi_ok)
+    return type_err(env, "argument 0 must be a Buffer");
+  if (tlen < RD_SLOT) return type_err(env, "target must hold at least 65536 bytes");
+  bool block = false;
+  if (argc > 1) napi_get_value_bool(env, argv[1], &block);
+  if (r->joined) return null_(env);
+  size_t off = 0;
+  pthread_mutex_lock(&r->mu);
+  if (block) while (r->count == 0 && !r->finished) pthread_cond_wait(&r->cv, &r->mu);
+  while (r->count) {
+    uint32_t n = r->len[r->head];
+    size_t padded = ((size_t)n + 3) & ~(size_t)3;
+    if (off + padded > tlen) break;
+    memcpy(t + off, r->ring + (size_t)r->head * RD_SLOT, n);
+    memset(t + off + n, 0, padded - n);
+    off += padded;
+    r->head = (r->head + 1) % RD_SLOTS;
+    r->count--;
+  }
+  int finished = r->finished, e = r->err;
+  if (off) pthread_cond_broadcast(&r->cv);
+  else if (finished) r->err = 0;
+  pthread_mutex_unlock(&r->mu);
+  if (off) return num(env, (double)off);
+  if (!finished) return num(env, 0);
+  if (e) return throw_errno(env, "recvmsg", e);
+  return null_(env);
+}
+FN(reader_close) { size_t argc = 0;
+  reader *r = reader_unwrap(env, info, &argc, NULL);
+  if (r) reader_stop(r);
+  return undef(env);
+}
+
 /* ---------- namespaces and mounts ---------- */
 FN(js_netns_create) { ARGS(1); STR(0, path);
   ns_job j = { .op = 1, .path = path };
@@ -787,6 +984,13 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_class(env, "Sender", NAPI_AUTO_LENGTH, sender_new, NULL,
                     sizeof smethods / sizeof smethods[0], smethods, &cls);
   setp(env, exports, "Sender", cls);
+  napi_property_descriptor rmethods[] = {
+    {"next", NULL, reader_next, NULL, NULL, NULL, napi_default, NULL},
+    {"close", NULL, reader_close, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_class(env, "Reader", NAPI_AUTO_LENGTH, reader_new, NULL,
+                    sizeof rmethods / sizeof rmethods[0], rmethods, &cls);
+  setp(env, exports, "Reader", cls);
 #define C(x) {#x, (long)(x)}
   static const struct { const char *name; long v; } consts[] = {
     C(AF_NETLINK), C(AF_INET), C(AF_INET6), C(AF_UNIX), C(AF_PACKET),

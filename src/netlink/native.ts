@@ -61,6 +61,31 @@ export interface NativeSenderConstructor {
   new (fd: number): NativeSender;
 }
 
+/**
+ * A background thread that sends one netlink request and receives its
+ * replies (up to the datagram holding its NLMSG_DONE or NLMSG_ERROR) into a
+ * ring of its own, so that the kernel fills a dump's datagrams on another
+ * core while JS handles the ones already received. Works on a dup() of the
+ * fd; nothing else may read the socket until the reader finished.
+ */
+export interface NativeReader {
+  /**
+   * Copy the datagrams received so far (whole ones, each at a 4-byte aligned
+   * offset, gaps zeroed) into `target` (at least 64 KiB); returns the bytes
+   * written: 0 when none are ready (`block` false), null once the reader
+   * finished and everything was taken. A receive error is thrown once, after
+   * the datagrams received before it.
+   */
+  next(target: Buffer, block: boolean): number | null;
+  /** Stop and join the thread (also done when the object is collected). Does not close the fd. */
+  close(): void;
+}
+
+export interface NativeReaderConstructor {
+  /** Send `request` (if not null) on `fd` and receive the replies of sequence number `seq`. */
+  new (fd: number, request: Buffer | null, seq: number): NativeReader;
+}
+
 export interface NativeConstants {
   readonly AF_NETLINK: number;
   readonly AF_INET: number;
@@ -132,6 +157,8 @@ export interface NativeBinding {
   close(fd: number): void;
   Poller: NativePollerConstructor;
   Sender: NativeSenderConstructor;
+  /** Missing from an addon built before it was added (callers use the event loop's reads). */
+  Reader?: NativeReaderConstructor;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

@@ -28,6 +28,8 @@ const SEND_CHUNK = 64 * 1024;
  * pause us small (memory stays flat for million-entry dumps).
  */
 const RECV_BATCH = 16;
+/** Bytes {@link NetlinkSocket.dumpSync} takes from its reader at once: a few dump datagrams (at most 32 KiB each). */
+const SYNC_CHUNK = 256 * 1024;
 
 /**
  * Which network namespace to open a socket in: a name under /run/netns, an
@@ -254,6 +256,8 @@ export class NetlinkSocket {
   private refs = 0;
 
   private readonly recvBatch: number;
+  /** Where {@link dumpSync} takes the received datagrams (made on first use, then reused). */
+  private syncTarget: Buffer | undefined;
 
   private constructor(fd: number, protocol: number, window: number, recvBatch: number) {
     this.fd = fd;
@@ -351,6 +355,77 @@ export class NetlinkSocket {
    */
   dump<T>(build: RequestBuilder, decode: DumpDecoder<T>, operation: string, opts: DumpOptions = {}): DumpStream<T> {
     return new DumpStream<T>(this, build, decode, operation, opts);
+  }
+
+  /**
+   * Run a dump to its end inside this call: every reply message is handed to
+   * `onMessage` in order, and the event loop does not turn. The replies are
+   * received by a native reader thread ({@link NativeReader}), so the kernel
+   * fills the next datagrams on another core while `onMessage` handles the
+   * previous ones. The message (and its `buf`) is only valid during the
+   * callback: copy what must outlive it.
+   *
+   * Returns false, having sent nothing, when it cannot run here (the addon
+   * lacks the reader, or the socket is closed or busy: requests in flight or
+   * queued, a dump running, a subscriber); use {@link dump} then. Throws the
+   * dump's {@link NetlinkError} (NLMSG_ERROR, or an error carried by
+   * NLMSG_DONE), a receive error (e.g. ENOBUFS), or what `onMessage` throws;
+   * interrupted dumps (NLM_F_DUMP_INTR) are not retried.
+   */
+  dumpSync(build: RequestBuilder, operation: string, onMessage: (m: MessageView) => void): boolean {
+    const Reader = native.Reader;
+    if (typeof Reader !== 'function' || this.closed || this.pending.size || this.dumpActive || this.queuedEnds.length || this.subscriber) return false;
+    const seq = this.nextSeq();
+    const w = new Writer(512);
+    build(w, seq);
+    const reader = new Reader(this.fd, w.buf.subarray(0, w.offset), seq);
+    const target = this.syncTarget ??= Buffer.allocUnsafeSlow(SYNC_CHUNK);
+    // One view object for every message: valid during the callback only, like the buffer it points into.
+    const m = { type: 0, flags: 0, seq: 0, pid: 0, buf: target, off: 0, len: 0 };
+    let ended = false;
+    try {
+      for (;;) {
+        let n: number | null;
+        try {
+          n = reader.next(target, true);
+        } catch (e) {
+          ended = true; // a receive error ends the reader
+          throw e;
+        }
+        if (n === null) { ended = true; throw new Error(`${operation}: the dump ended without NLMSG_DONE`); }
+        let p = 0;
+        while (n - p >= 16) {
+          const len = u32le(target, p);
+          if (len < 16 || len > n - p) throw new ParseError(`${operation}: malformed netlink message`, p);
+          m.type = target[p + 4]! | (target[p + 5]! << 8);
+          m.flags = target[p + 6]! | (target[p + 7]! << 8);
+          m.seq = u32le(target, p + 8);
+          m.pid = u32le(target, p + 12);
+          m.off = p + 16;
+          m.len = len - 16;
+          p += (len + 3) & ~3;
+          // Nothing else is in flight on this socket: other replies are stale, notifications unwanted.
+          if (m.seq !== seq) continue;
+          if (m.type === NLMSG.ERROR || m.type === NLMSG.DONE) {
+            // The reader stopped after this datagram.
+            ended = true;
+            const err = m.type === NLMSG.ERROR || m.len >= 4 ? parseNlmsgerr(m, operation) : null;
+            if (err) throw err;
+            return true;
+          }
+          if (m.type === NLMSG.NOOP) continue;
+          if (m.type === NLMSG.OVERRUN) throw new Error(`${operation}: netlink overrun`);
+          onMessage(m);
+        }
+      }
+    } finally {
+      // Stopped halfway (onMessage threw, a malformed message): read the
+      // dump to its end, or the kernel would refuse this socket's next dump.
+      if (!ended) {
+        try { while (reader.next(target, true) !== null); } catch { /* a receive error ends it too */ }
+      }
+      reader.close();
+    }
   }
 
   /**

@@ -275,13 +275,7 @@ export class SockDiag implements AsyncDisposable {
   /** Query an inet table (`protocol` name or IPPROTO number). */
   inet(protocol: InetProtocol | number, q: InetQueryOptions = {}): SocketStream<InetSocket> {
     const proto = typeof protocol === 'number' ? protocol : PROTO_NUMBERS[protocol];
-    const states = statesToMask(q.states, DEFAULT_STATES[proto] ?? SS_CONN);
-    const expr = this.filterOf(q.filter, proto === IPPROTO.TCP, proto === IPPROTO.UDP);
-    const bc = expr ? compileBytecode(expr, { mode: q.bytecodeMode ?? 'best' }) : null;
-    let ext = 0;
-    if (q.memory) ext |= (1 << (INET_DIAG.MEMINFO - 1)) | (1 << (INET_DIAG.SKMEMINFO - 1));
-    if (q.info) ext |= (1 << (INET_DIAG.INFO - 1)) | (1 << (INET_DIAG.VEGASINFO - 1)) | (1 << (INET_DIAG.CONG - 1));
-    if (q.tos) ext |= (1 << (INET_DIAG.TOS - 1)) | (1 << (INET_DIAG.TCLASS - 1));
+    const { states, expr, bc, ext } = this.inetRequest(proto, q);
     const families = q.legacy ? [0] : q.family === 'inet' ? [AF_INET] : q.family === 'inet6' ? [AF_INET6] : [AF_INET, AF_INET6];
     const dumpOpts: DumpOptions = { interrupted: q.interrupted ?? 'partial', ...(q.signal ? { signal: q.signal } : {}), ...(q.timeout !== undefined ? { timeout: q.timeout } : {}) };
     const onRaw = q.onRaw;
@@ -307,6 +301,38 @@ export class SockDiag implements AsyncDisposable {
       ? async () => (await procNetInet(this.opts.netns, table, [family], proto)).filter((s) => (states & (1 << s.state)) !== 0)
       : undefined));
     return new SocketStream(parts, keep, protoLabel(proto), fallback);
+  }
+
+  /**
+   * One family of an inet table, dumped synchronously
+   * ({@link NetlinkSocket.dumpSync}: a native thread receives the replies
+   * while this thread handles them): `onMessage` gets every socket's reply
+   * message, valid during the call only, without any of the query's
+   * filters applied (family, uid, filter in user space: the kernel applied
+   * states and the filter's bytecode). For printing very large dumps.
+   * Returns false, having sent nothing, when the socket cannot run it (use
+   * {@link inet}); throws the kernel's error (e.g. ENOENT for a table this
+   * kernel lacks: no /proc fallback here).
+   */
+  inetSync(protocol: InetProtocol | number, q: InetQueryOptions & { readonly family: 'inet' | 'inet6' }, onMessage: (m: MessageView) => void): boolean {
+    const proto = typeof protocol === 'number' ? protocol : PROTO_NUMBERS[protocol];
+    const r = this.inetRequest(proto, q);
+    const family = q.family === 'inet' ? AF_INET : AF_INET6;
+    return this.socket.dumpSync(
+      (w, seq) => buildInetRequest(w, seq, family, proto, r.states, r.ext, r.bc, q.rawProtocol ?? 0),
+      `dump ${protoLabel(proto)} sockets`, onMessage);
+  }
+
+  /** What an inet query asks the kernel for: states, extensions, filter bytecode. */
+  private inetRequest(proto: number, q: InetQueryOptions): { states: number; ext: number; expr: FilterExpr | null; bc: Buffer | null } {
+    const states = statesToMask(q.states, DEFAULT_STATES[proto] ?? SS_CONN);
+    const expr = this.filterOf(q.filter, proto === IPPROTO.TCP, proto === IPPROTO.UDP);
+    const bc = expr ? compileBytecode(expr, { mode: q.bytecodeMode ?? 'best' }) : null;
+    let ext = 0;
+    if (q.memory) ext |= (1 << (INET_DIAG.MEMINFO - 1)) | (1 << (INET_DIAG.SKMEMINFO - 1));
+    if (q.info) ext |= (1 << (INET_DIAG.INFO - 1)) | (1 << (INET_DIAG.VEGASINFO - 1)) | (1 << (INET_DIAG.CONG - 1));
+    if (q.tos) ext |= (1 << (INET_DIAG.TOS - 1)) | (1 << (INET_DIAG.TCLASS - 1));
+    return { states, ext, expr, bc };
   }
 
   /** TCP sockets. */
