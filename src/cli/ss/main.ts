@@ -336,9 +336,39 @@ async function inetShow(sd: SockDiag, o: SsOptions, proto: number, expr: FilterE
       show(s);
       return true;
     };
+    const query = { family: fam, states: f.states, filter: expr, bytecodeMode: 'ss', info: o.info, memory: o.memory, tos: o.tos } as const;
+    if (fast && (proto === IPPROTO.TCP || proto === IPPROTO.UDP)) {
+      // The whole dump in one synchronous call, its replies received on a
+      // native thread while this one prints. Sockets that wait for interface
+      // names are decoded (copied: the reply buffer is reused) and printed after it.
+      const later: InetSocket[] = [];
+      let seen = false;
+      const onMessage = (m: MessageView): void => {
+        seen = true;
+        if (consume(m)) return;
+        const s = decodeInet(Buffer.from(m.buf.subarray(m.off, m.off + m.len)), 0, m.len, proto);
+        if (s.family !== wantFamily) return;
+        if (expr && !evaluate(expr, filterSubject(s), evalCtx)) return;
+        if (afGet(f, s.family)) later.push(s);
+      };
+      let ran: boolean;
+      try {
+        ran = sd.inetSync(proto, query, onMessage);
+      } catch (e) {
+        // An error before any socket (e.g. a table this kernel lacks): the
+        // stream below asks again and handles it (/proc fallback, messages).
+        if (seen || !(e instanceof NetlinkError)) throw e;
+        ran = false;
+        passthrough = false;
+      }
+      if (ran) {
+        if (later.length) await ctx.links.load();
+        for (const s of later) show(s);
+        continue;
+      }
+    }
     const st = sd.inet(proto, {
-      family: fam, states: f.states, filter: expr, bytecodeMode: 'ss',
-      info: o.info, memory: o.memory, tos: o.tos,
+      ...query,
       ...(fast ? { consume } : {}),
     });
     st.strict = true;
