@@ -44,12 +44,16 @@ export interface RequestBatchOptions {
    */
   readonly ack?: boolean;
   /**
-   * Stop at the first failure exactly: the requests are sent one by one
-   * (still on the sender thread, in the background) and nothing after a
-   * failed request is sent, as a sender waiting for each answer would do.
-   * Without it a whole chunk is in the kernel at once, so requests queued
-   * after a failing one may have been applied by the time its error is seen.
-   * Requires `ack: false` (with ACKs every request is answered).
+   * Stop at the first failure exactly, as a sender waiting for each answer
+   * would: nothing after a failed request takes effect. Chunks are then sent
+   * one request per send (still on the sender thread, in the background),
+   * stopping at the first answered one, except chunks made only of
+   * undoable requests (see {@link RequestBatch.commitRequest}), which go
+   * whole and have what followed a failure undone. Without this option a
+   * whole chunk is in the kernel at once, so requests queued after a failing
+   * one may have taken effect by the time its error is seen. The first
+   * failure stops the batch whatever `onError` returns. Requires
+   * `ack: false` (with ACKs every request is answered).
    */
   readonly stopAtFirstFailure?: boolean;
   /** Requests per sendmsg at most (default 1024; also bounded by the receive buffer). */
@@ -68,6 +72,26 @@ interface Chunk {
   readonly w: Writer;
   firstSeq: number;
   tags: number[];
+  /** Per request: its start in `w`, and the message type that undoes it (0: none). */
+  starts: number[];
+  undoTypes: number[];
+  /** Whether every request so far can be undone (see beginRequest). */
+  undoable: boolean;
+  /** Indexes of the requests that failed, in order. */
+  failed: number[];
+}
+
+function newChunk(firstSeq: number): Chunk {
+  return { w: new Writer(CHUNK_BYTES + 4096), firstSeq, tags: [], starts: [], undoTypes: [], undoable: true, failed: [] };
+}
+
+function resetChunk(c: Chunk): void {
+  c.w.reset();
+  c.tags.length = 0;
+  c.starts.length = 0;
+  c.undoTypes.length = 0;
+  c.undoable = true;
+  c.failed.length = 0;
 }
 
 /**
@@ -90,12 +114,14 @@ export class RequestBatch {
   private readonly maxRequests: number;
   private readonly onError: RequestBatchOptions['onError'];
   private readonly onWarning: RequestBatchOptions['onWarning'];
-  private building: Chunk = { w: new Writer(CHUNK_BYTES + 4096), firstSeq: 1, tags: [] };
+  private building: Chunk = newChunk(1);
   /** The chunk handed to the sender thread, if its result is not collected yet. */
   private inflight: Chunk | undefined;
-  private spare: Chunk = { w: new Writer(CHUNK_BYTES + 4096), firstSeq: 0, tags: [] };
+  /** Whether the chunk in flight went whole (not one by one). */
+  private inflightWhole = false;
+  private spare: Chunk = newChunk(0);
   private seq = 1;
-  /** Start of the message begun by beginRequest. */
+  /** Start of the message being written (see open). */
   private openStart = 0;
   private stop = false;
   private closed = false;
@@ -140,25 +166,15 @@ export class RequestBatch {
    * chunk and report its failures. Dropped once stopped.
    */
   add<H, A>(codec: MessageCodec<H, A>, type: number, flags: number, header: H, attrs: A, tag: number): void {
-    if (this.closed) throw new Error('request batch is closed');
-    if (this.stop) return;
-    const c = this.building;
-    // A chunk's sequence numbers never wrap: an answer's index in it is seq - firstSeq.
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
-    const w = c.w;
-    const mark = w.offset;
+    const w = this.open(type, flags);
+    if (!w) return;
     try {
-      const start = w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
       codec.encode(w, header, attrs);
-      w.endMessage(start);
     } catch (e) {
-      w.offset = mark; // drop the partial message
+      w.offset = this.openStart; // drop the partial message
       throw e;
     }
-    if (c.tags.length === 0) c.firstSeq = this.seq;
-    this.seq++;
-    c.tags.push(tag);
-    if (c.tags.length >= this.maxRequests || w.offset >= CHUNK_BYTES) this.handOff();
+    this.queue(tag, 0);
   }
 
   /**
@@ -169,22 +185,23 @@ export class RequestBatch {
    * be added in between. Undefined once stopped (the request is dropped).
    */
   beginRequest(type: number, flags: number): Writer | undefined {
-    if (this.closed) throw new Error('request batch is closed');
-    if (this.stop) return undefined;
-    const c = this.building;
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
-    this.openStart = c.w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
-    return c.w;
+    return this.open(type, flags);
   }
 
-  /** Queue the request begun by {@link beginRequest}, reported as `tag`. */
-  commitRequest(tag: number): void {
-    const c = this.building;
-    c.w.endMessage(this.openStart);
-    if (c.tags.length === 0) c.firstSeq = this.seq;
-    this.seq++;
-    c.tags.push(tag);
-    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
+  /**
+   * Queue the request begun by {@link beginRequest}, reported as `tag`.
+   *
+   * `undoType`, if given, is the message type that exactly undoes the
+   * request when sent with the same body: e.g. RTM_DELROUTE for an IPv4
+   * RTM_NEWROUTE with NLM_F_CREATE | NLM_F_EXCL, since the route it created
+   * is then the only one of its destination, tos and priority, and the
+   * delete matches it. With `stopAtFirstFailure`, a chunk made only of such
+   * requests is sent whole rather than one by one; if one fails, those after
+   * it in the chunk that took effect are undone before this batch reports
+   * the failure, so the end state is as if nothing after it was sent.
+   */
+  commitRequest(tag: number, undoType = 0): void {
+    this.queue(tag, undoType);
   }
 
   /**
@@ -193,18 +210,34 @@ export class RequestBatch {
    * dumped this way, as iproute2 does). Otherwise as {@link add}.
    */
   addRaw(type: number, flags: number, body: Uint8Array, tag: number): void {
-    if (this.closed) throw new Error('request batch is closed');
-    if (this.stop) return;
-    const c = this.building;
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
-    const w = c.w;
-    const start = w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
+    const w = this.open(type, flags);
+    if (!w) return;
     w.bytes(body);
-    w.endMessage(start);
+    this.queue(tag, 0);
+  }
+
+  /** Begin a message in the chunk being built; undefined once stopped. */
+  private open(type: number, flags: number): Writer | undefined {
+    if (this.closed) throw new Error('request batch is closed');
+    if (this.stop) return undefined;
+    const c = this.building;
+    // A chunk's sequence numbers never wrap: an answer's index in it is seq - firstSeq.
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
+    this.openStart = c.w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
+    return c.w;
+  }
+
+  /** End the message begun by open and count it in; a full chunk is handed off. */
+  private queue(tag: number, undoType: number): void {
+    const c = this.building;
+    c.w.endMessage(this.openStart);
     if (c.tags.length === 0) c.firstSeq = this.seq;
     this.seq++;
     c.tags.push(tag);
-    if (c.tags.length >= this.maxRequests || w.offset >= CHUNK_BYTES) this.handOff();
+    c.starts.push(this.openStart);
+    c.undoTypes.push(undoType);
+    if (!undoType) c.undoable = false;
+    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
   }
 
   /**
@@ -229,15 +262,15 @@ export class RequestBatch {
     this.collect();
     const c = this.building;
     if (this.stop || this.closed) {
-      c.w.reset();
-      c.tags.length = 0;
+      resetChunk(c);
       return;
     }
-    this.sender.send(c.w.view(), this.oneByOne);
+    const whole = !this.oneByOne || c.undoable;
+    this.sender.send(c.w.view(), !whole);
     this.inflight = c;
+    this.inflightWhole = whole;
     this.building = this.spare;
-    this.building.w.reset();
-    this.building.tags.length = 0;
+    resetChunk(this.building);
   }
 
   /** Block until the chunk in flight is processed, then read and report its answers. */
@@ -249,21 +282,71 @@ export class RequestBatch {
     // Throws if the sendmsg itself failed (nothing of the chunk was processed).
     const sent = this.sender.wait(true) ?? 0;
     // The kernel answered every request sent before sendmsg returned.
-    for (;;) {
-      let data: Buffer | null;
-      try {
-        data = native.recvmany(this.fd, 64);
-      } catch (e) {
-        if ((e as { code?: string }).code === 'ENOBUFS') {
-          throw Object.assign(new Error('netlink receive buffer overflowed (ENOBUFS): answers of a batch were lost'), { code: 'ENOBUFS', errno: 105 });
-        }
-        throw e;
-      }
-      if (!data) break;
-      this.answers(data, c);
+    for (let data = this.receive(); data; data = this.receive()) this.answers(data, c);
+    if (!this.oneByOne) return;
+    if (!this.inflightWhole) {
+      // One by one, the sender stops after a failed request: the rest of the chunk was never sent.
+      if (sent < c.w.offset) this.stop = true;
+    } else if (c.failed.length) {
+      this.undoAfter(c, c.failed[0]!);
+      this.stop = true;
     }
-    // One by one, the sender stops after a failed request: the rest of the chunk was never sent.
-    if (this.oneByOne && sent < c.w.offset) this.stop = true;
+  }
+
+  /** The answers waiting on the socket (null: none). */
+  private receive(): Buffer | null {
+    try {
+      return native.recvmany(this.fd, 64);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOBUFS') {
+        throw Object.assign(new Error('netlink receive buffer overflowed (ENOBUFS): answers of a batch were lost'), { code: 'ENOBUFS', errno: 105 });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Undo the requests of chunk `c` after request `k` that took effect (all
+   * are undoable: see commitRequest), acknowledged, in one send; throws if
+   * the kernel refuses one, since the state then is not what a stop at `k`
+   * would have left.
+   */
+  private undoAfter(c: Chunk, k: number): void {
+    const failed = new Set(c.failed);
+    const w = new Writer(4096);
+    const firstSeq = this.seq;
+    const tags: number[] = [];
+    for (let i = k + 1; i < c.tags.length; i++) {
+      if (failed.has(i)) continue;
+      const start = c.starts[i]!;
+      const len = c.w.buf.readUInt32LE(start);
+      const m = w.beginMessage(c.undoTypes[i]!, NLM_F.REQUEST | NLM_F.ACK, this.seq++);
+      w.bytes(c.w.buf.subarray(start + 16, start + len));
+      w.endMessage(m);
+      tags.push(c.tags[i]!);
+    }
+    if (!tags.length) return;
+    this.sender.send(w.view(), false);
+    this.sender.wait(true);
+    let acked = 0;
+    for (let data = this.receive(); data; data = this.receive()) {
+      for (let p = 0; data.length - p >= 20;) {
+        const len = data.readUInt32LE(p);
+        if (len < 16 || len > data.length - p) break;
+        const at = p;
+        p += (len + 3) & ~3;
+        const i = data.readUInt32LE(at + 8) - firstSeq;
+        if (data.readUInt16LE(at + 4) !== NLMSG.ERROR || i < 0 || i >= tags.length) continue;
+        const error = data.readInt32LE(at + 16);
+        if (error !== 0) {
+          const m: MessageView = { type: NLMSG.ERROR, flags: data.readUInt16LE(at + 6), seq: firstSeq + i, pid: 0, buf: data, off: at + 16, len: len - 16 };
+          const err = parseNlmsgerr(m, `undoing request ${tags[i]!}`);
+          throw new Error(`the batch stopped at request ${c.tags[k]!}, but request ${tags[i]!}, sent with it, could not be undone: ${err?.message ?? `errno ${-error}`}`);
+        }
+        acked++;
+      }
+    }
+    if (acked !== tags.length) throw new Error(`the batch stopped at request ${c.tags[k]!}, but only ${acked} of the ${tags.length} requests sent with it after it were confirmed undone`);
   }
 
   /** Report the failures (and warnings) among a run of answers to chunk `c`. */
@@ -280,6 +363,7 @@ export class RequestBatch {
       const error = data.readInt32LE(at + 16);
       const flags = data.readUInt16LE(at + 6);
       if (error === 0 && !(flags & NLM_F.ACK_TLVS)) continue; // the common plain ACK
+      if (error !== 0) c.failed.push(i);
       if (this.stop) continue; // its request would not have run after the stop
       const m: MessageView = { type: NLMSG.ERROR, flags, seq: c.firstSeq + i, pid: data.readUInt32LE(at + 12), buf: data, off: at + 16, len: len - 16 };
       if (error === 0) {
@@ -288,7 +372,8 @@ export class RequestBatch {
         continue;
       }
       const err = parseNlmsgerr(m, `request ${c.tags[i]!}`);
-      if (err && this.onError(c.tags[i]!, err) === true) this.stop = true;
+      // With stopAtFirstFailure, the first failure stops whatever onError says.
+      if (err && (this.onError(c.tags[i]!, err) === true || this.oneByOne)) this.stop = true;
     }
   }
 }

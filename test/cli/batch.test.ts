@@ -112,6 +112,16 @@ test('ip -batch without -force: no line after a failing one takes effect, even a
       };
       // A duplicate in the middle of a run of pipelined lines, then more of them (adds, dels, a replace).
       compareBatch(a, b, [...adds(0, 300), 'route add 10.60.0.7/32 dev veth0', ...adds(300, 400), ...adds(0, 50, 'del'), 'route replace 10.61.0.0/16 dev veth0'], false, 'add fails');
+      // Only plain adds (sent whole, what follows a failure undone), with routes from before
+      // sharing destinations with lines after the failure.
+      for (const ns of [a, b]) {
+        ns.ip('route', 'add', '10.62.1.100/32', 'dev', 'veth0', 'metric', '9'); // line 357 adds its metric-0 twin
+        ns.ip('route', 'add', '10.62.1.101/32', 'dev', 'veth0', 'metric', '3'); // line 358 duplicates it
+      }
+      const plain: string[] = [];
+      for (let i = 0; i < 600; i++) plain.push(`route add 10.62.${i >> 8}.${i & 255}/32 dev veth0${i % 7 === 0 ? ' metric 3' : ''}`);
+      plain[280] = 'route add 10.62.0.9/32 dev veth0';
+      compareBatch(a, b, plain, false, 'plain adds, one fails');
       // A delete that fails after deletes that work, followed by more deletes and adds.
       compareBatch(a, b, [...adds(0, 100, 'del'), 'route del 10.60.0.5/32 dev veth0', ...adds(100, 200, 'del'), ...adds(1000, 1100)], false, 'del fails');
     });

@@ -128,6 +128,40 @@ test('RequestBatch stopAtFirstFailure: nothing after the first failure is applie
   });
 });
 
+test('RequestBatch stopAtFirstFailure with undoable requests: chunks go whole and what followed a failure is undone exactly', async (t) => {
+  await withNetns(t, async (ns) => {
+    const oif = setup(ns);
+    // Routes that exist before the batch: same destinations as requests after the failure, other priorities or the same one.
+    ns.ip('route', 'add', '10.0.1.44/32', 'dev', 'veth0', 'metric', '5'); // request 300 adds the metric-0 twin: undone, this one kept
+    ns.ip('route', 'add', '10.0.1.45/32', 'dev', 'veth0'); // request 301 duplicates it: fails, must not be undone
+    const before = ns.ip('route', 'show');
+    const seen: Array<[number, string]> = [];
+    const b = RequestBatch.open(NETLINK.ROUTE, { netns: ns.name, ack: false, stopAtFirstFailure: true, chunk: 128, onError: (tag, e) => { seen.push([tag, e.code]); } });
+    try {
+      for (let i = 0; i < 600; i++) {
+        // Request 290 (in the third chunk, 256–383) duplicates request 3.
+        const r = route(i === 290 ? 3 : i, oif);
+        const w = b.beginRequest(RTM.NEWROUTE, ADD);
+        if (!w) break;
+        routeMessage.encode(w, r.header, r.attrs);
+        b.commitRequest(i, RTM.DELROUTE);
+      }
+      b.drain();
+      assert.equal(b.stopped, true);
+    } finally {
+      b.close();
+    }
+    assert.deepEqual(seen, [[290, 'EEXIST']]);
+    const after = ns.ip('route', 'show').split('\n').filter((l) => l.startsWith('10.')).map((l) => l.replace(' linkdown', '').trim());
+    // Requests 0–289 and the two routes from before, nothing else.
+    assert.equal(after.length, 292);
+    assert.ok(after.includes('10.0.1.44 dev veth0 scope link metric 5'), 'the metric-5 route survives the undo of its twin');
+    assert.ok(after.includes('10.0.1.45 dev veth0 scope link'), 'a route a failed request duplicated survives');
+    assert.ok(!after.includes('10.0.1.44 dev veth0 scope link'), 'the twin was undone');
+    assert.ok(before.includes('10.0.1.45'));
+  });
+});
+
 test('RequestBatch: 20,000 failing requests are each reported (the receive buffer never overflows)', async (t) => {
   await withNetns(t, async (ns) => {
     const oif = setup(ns);

@@ -240,6 +240,8 @@ export interface FastBatchLine {
   /** Message type and flags of the line scanned last. */
   readonly type: number;
   readonly flags: number;
+  /** The message type that exactly undoes the line scanned last, or 0 (see RequestBatch.commitRequest). */
+  readonly undoType: number;
   /** Write the request body of the line scanned last. */
   encode(w: Writer): void;
 }
@@ -260,9 +262,11 @@ const CHUNK_LINES = 256;
  * one chunk on another core while the next lines are parsed. Failures are
  * reported in line order with their own line numbers; everything queued is
  * sent and answered before any other command runs or a pipelined line's own
- * parse error is printed. Without -force, the sender thread sends a chunk's
- * lines one by one and stops at the first that fails, so, as in iproute2,
- * no line after a failing one takes effect.
+ * parse error is printed. Without -force, as in iproute2, no line after a
+ * failing one takes effect: the sender thread sends a chunk's lines one by
+ * one and stops at the first that fails, unless they are all plain IPv4
+ * `route add` lines, which go whole, and those that followed a failure are
+ * deleted again (see RequestBatch's stopAtFirstFailure).
  */
 async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let text: string;
@@ -318,7 +322,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         const w = batch.beginRequest(fast.type, fast.flags);
         if (w) {
           fast.encode(w);
-          batch.commitRequest(line);
+          batch.commitRequest(line, fast.undoType);
         }
         if (batch.stopped) break;
         continue;

@@ -28,8 +28,10 @@ const RTPROT_BOOT = 3;
 const RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6, RTA_TABLE = 15;
 
 /** Verb → message type and flags (as ROUTE_OPS in src/netlink/route.ts), by exact word only. */
-const VERBS: ReadonlyMap<string, { readonly type: number; readonly flags: number; readonly del: boolean }> = new Map([
-  ['add', { type: RTM.NEWROUTE, flags: NLM_F.CREATE | NLM_F.EXCL, del: false }],
+interface Verb { readonly type: number; readonly flags: number; readonly del: boolean }
+const ADD: Verb = { type: RTM.NEWROUTE, flags: NLM_F.CREATE | NLM_F.EXCL, del: false };
+const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
+  ['add', ADD],
   ['change', { type: RTM.NEWROUTE, flags: NLM_F.REPLACE, del: false }],
   ['replace', { type: RTM.NEWROUTE, flags: NLM_F.CREATE | NLM_F.REPLACE, del: false }],
   ['prepend', { type: RTM.NEWROUTE, flags: NLM_F.CREATE, del: false }],
@@ -49,6 +51,11 @@ export class FastRouteLine {
   /** Message type and flags of the last line scanned. */
   type = 0;
   flags = 0;
+  /**
+   * RTM_DELROUTE for an `add` (exactly undone by deleting with the same
+   * body: see RequestBatch.commitRequest), else 0.
+   */
+  undoType = 0;
   private dst = 0;
   private dstLen = 0;
   private gw = 0;
@@ -94,6 +101,7 @@ export class FastRouteLine {
     this.type = verb.type;
     this.flags = verb.flags;
     this.isDel = verb.del;
+    this.undoType = verb === ADD ? RTM.DELROUTE : 0;
     this.nOrder = 0;
     this.hasDev = this.hasScope = this.hasTable = this.hasProto = false;
     let seen = 0; // bit per keyword, to leave duplicates to the general path
