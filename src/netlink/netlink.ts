@@ -11,6 +11,7 @@ import { Monitor, monitorTypes, type MonitorObject, type MonitorOptions } from '
 import { RouteApi } from './route.js';
 import { QdiscApi } from '../tc/qdisc.js';
 import { ClassApi } from '../tc/class.js';
+import { FilterApi } from '../tc/filter.js';
 import { NeighborApi } from './neighbor.js';
 import { RuleApi } from './rule.js';
 import { NexthopApi } from './nexthop.js';
@@ -63,6 +64,8 @@ export class Netlink implements AsyncDisposable {
   readonly qdisc: QdiscApi;
   /** Traffic-control classes (rip/tc). */
   readonly class: ClassApi;
+  /** Traffic-control filters (classifiers) with their actions (rip/tc). */
+  readonly filter: FilterApi;
 
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
@@ -77,6 +80,7 @@ export class Netlink implements AsyncDisposable {
     this.addrlabel = new AddrlabelApi(socket);
     this.qdisc = new QdiscApi(socket, this.link);
     this.class = new ClassApi(socket, this.link);
+    this.filter = new FilterApi(socket, this.link);
   }
 
   /** Open a handle (in `netns`, if given; the process itself never changes namespace). */

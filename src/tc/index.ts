@@ -1,7 +1,8 @@
 /**
- * rip/tc: traffic control over netlink — qdiscs and classes with typed,
- * per-kind options, statistics, tc's units and rate tables, and the kind
- * registry the `tc` command dispatches over.
+ * rip/tc: traffic control over netlink — qdiscs, classes and filters
+ * (classifiers with their actions) with typed, per-kind options,
+ * statistics, tc's units and rate tables, and the kind registries the `tc`
+ * command dispatches over.
  *
  * ```ts
  * import { Netlink } from 'rip/netlink';
@@ -14,9 +15,20 @@
  *   console.log(c.classid.toString(16), c.stats?.bytes, sprintRate(c.stats?.rate?.bps ?? 0n));
  * }
  * ```
+ *
+ * Filters and actions:
+ * ```ts
+ * import { u32, mirred, gact, TC_ACT } from 'rip/tc';
+ * await nl.qdisc.add({ dev: 'eth0', kind: 'clsact' });
+ * const to = (await nl.link.get('ifb0')).ifindex;
+ * await nl.filter.add({ dev: 'eth0', parent: 'ingress', protocol: 'ip', prio: 10, kind: 'u32',
+ *   options: u32({ match: [{ ip: { dport: 53 } }], actions: [mirred({ direction: 'egress', mode: 'redirect', ifindex: to })] }) });
+ * for await (const f of nl.filter.list({ dev: 'eth0', parent: 'ingress' })) console.log(f.kind, f.pref, f.options);
+ * ```
  * @module
  */
 import './kinds/index.js';
+import './filters/index.js';
 
 export { QdiscApi, decodeQdisc, decodeXstats, QDISC_OPS, LazyDump } from './qdisc.js';
 export type { Qdisc, QdiscSpec, QdiscFilter, QdiscOp, QdiscOptionsOf, TcDump } from './qdisc.js';
@@ -51,3 +63,23 @@ export { fifoQopt, fifoKind } from './kinds/fifo.js';
 export type { FifoOptions } from './kinds/fifo.js';
 export { prioQopt, prioOptions, TCA_PRIO } from './kinds/pfifo_fast.js';
 export type { PrioOptions } from './kinds/pfifo_fast.js';
+export {
+  FilterApi, decodeFilter, filterAttrs, filterMessage, filterParent, filterProtocol, FILTER_OPS, FILTER_PARENT,
+  TCM_IFINDEX_MAGIC_BLOCK,
+} from './filter.js';
+export type { Filter, FilterSpec, FilterQuery, FilterTarget, FilterOp, FilterOptionsOf, FilterAttrs } from './filter.js';
+export { registerFilterKind, filterKind, filterKindNames, llProtoName, llProtoId, TCA_CLS_FLAGS } from './filter-kind.js';
+export type { FilterKind, FilterEnv, ParsedFilter, FilterOptionsMap } from './filter-kind.js';
+export {
+  TCA_ACT, TC_ACT, tcfT, actionAttrs, actionList, registerActionKind, actionKind, actionKindNames, actionA2n, actionN2a,
+  parseActions, printActions, printActionControl, parseActionControl,
+} from './action.js';
+export type { Action, ActionKind, ActionOf, ActionOptionsMap, TcfT } from './action.js';
+export { u32, u32Attrs, u32Sel, u32Key, parseU32Handle, formatU32Handle, TCA_U32, TC_U32 } from './filters/u32.js';
+export type { U32Options, U32Spec, U32Match, U32Sel, U32Key } from './filters/u32.js';
+export { mirred, mirredAttrs, tcMirred, TCA_MIRRED, MIRRED_EACTION } from './actions/mirred.js';
+export type { MirredOptions, MirredSpec } from './actions/mirred.js';
+export { gact, gactAttrs, tcGact, tcGactP, TCA_GACT, PGACT } from './actions/gact.js';
+export type { GactOptions, GactSpec } from './actions/gact.js';
+export { police, policeOptions, policeAttrs, tcPolice, TCA_POLICE } from './actions/police.js';
+export type { PoliceOptions, PoliceSpec } from './actions/police.js';

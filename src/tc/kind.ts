@@ -45,6 +45,14 @@ export interface TcEnv {
    * "RED: set bandwidth to 10Mbit"); the CLI writes `msg + "\n"` to stderr.
    */
   warn?(msg: string): void;
+  /** -p: tc's `pretty` (u32 prints its keys decoded by protocol). */
+  readonly pretty?: boolean;
+  /** -brief (tc prints action indexes). */
+  readonly brief?: boolean;
+  /** ll_index_to_name() of the command's namespace (actions print devices by name). */
+  linkName?(ifindex: number): string;
+  /** ll_name_to_index() of the command's namespace, 0 when unknown (mirred's `dev`). */
+  linkIndex?(name: string): number;
 }
 
 /** Typed qdisc options by kind; kind modules augment this interface. */

@@ -156,7 +156,7 @@ export interface TcStatistics {
 }
 
 /** Build {@link TcStatistics} from decoded attributes; undefined when the message carried none. */
-export function statistics(a: TcAttrs): TcStatistics | undefined {
+export function statistics(a: Pick<TcAttrs, 'stats' | 'stats2'>): TcStatistics | undefined {
   const s2 = a.stats2;
   if (s2) {
     const q = s2.queue;

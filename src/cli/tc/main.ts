@@ -26,7 +26,7 @@ const missing = (name: string): Loader => async () => ({
 const OBJECTS: ReadonlyArray<readonly [string, Loader]> = [
   ['qdisc', () => import('./qdisc.js')],
   ['class', () => import('./class.js')],
-  ['filter', missing('filter')],
+  ['filter', () => import('./filter.js')],
   ['chain', missing('chain')],
   ['actions', missing('actions')],
   ['monitor', () => import('./monitor.js')],
