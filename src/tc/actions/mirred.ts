@@ -19,7 +19,7 @@ import { Tokens, getUnsigned, matches, duparg } from '../kinds/util.js';
 
 /** TCA_MIRRED_* */
 export const TCA_MIRRED = constants('TCA_MIRRED_', ['linux/tc_act/tc_mirred.h'], {
-  UNSPEC: 0, TM: 1, PARMS: 2, PAD: 3, BLOCKID: 4,
+  UNSPEC: 0, TM: 1, PARMS: 2, PAD: 3,
 });
 
 /** TCA_EGRESS_REDIR etc.: the `eaction` of struct tc_mirred. */
@@ -37,7 +37,6 @@ export const mirredAttrs = attrs('mirred', {
   tm: attr(TCA_MIRRED.TM, tcfT),
   parms: attr(TCA_MIRRED.PARMS, tcMirred),
   pad: attr(TCA_MIRRED.PAD, bytes),
-  blockid: attr(TCA_MIRRED.BLOCKID, u32),
 });
 /** Decoded/encodable mirred options. */
 export type MirredOptions = Infer<typeof mirredAttrs>;
