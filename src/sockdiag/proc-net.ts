@@ -6,9 +6,7 @@
  * process inside it.
  * @module
  */
-import { readFileSync, readlinkSync, statSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { native } from '../netlink/native.js';
 import { netnsTarget, type NetnsRef } from '../netlink/socket.js';
 import { formatIPv4, formatIPv6 } from '../netlink/addr.js';
@@ -97,8 +95,9 @@ export async function procNetInet(netns: NetnsRef | undefined, table: 'tcp' | 'u
 
 /**
  * The ephemeral port range (net.ipv4.ip_local_port_range) of a namespace.
- * sysctls under /proc/sys/net show the reader's namespace, so for another
- * namespace a shell started inside it copies the value to a temporary file.
+ * A /proc/sys/net file shows the namespace of the task that opens it, so
+ * for another namespace it is opened on a thread that joined that namespace
+ * (a thread costs far less than a process started inside it).
  */
 export async function ephemeralRangeOf(netns: NetnsRef | undefined): Promise<{ min: number; max: number }> {
   const parse = (t: string): { min: number; max: number } | null => {
@@ -106,23 +105,16 @@ export async function ephemeralRangeOf(netns: NetnsRef | undefined): Promise<{ m
     return a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b) && a > 0 ? { min: a, max: b } : null;
   };
   const dflt = { min: 1024, max: 4999 };
-  if (netns === undefined) {
-    try { return parse(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')) ?? dflt; } catch { return dflt; }
-  }
-  const target = netnsTarget(netns);
-  const nsPath = typeof target === 'number' ? `/proc/${target}/ns/net` : target;
-  const tmp = join(tmpdir(), `rip-ss-range-${process.pid}-${Date.now()}`);
+  const file = '/proc/sys/net/ipv4/ip_local_port_range';
   try {
-    const child = native.spawnInNetns(nsPath, ['/bin/sh', '-c', `cat /proc/sys/net/ipv4/ip_local_port_range > '${tmp}'`], null);
+    if (netns === undefined) return parse(readFileSync(file, 'utf8')) ?? dflt;
+    const fd = native.openInNetns(file, native.constants.O_RDONLY, netnsTarget(netns));
     try {
-      for (let i = 0; i < 2000 && !native.waitPidfd(child.pidfd); i++) await new Promise((r) => setTimeout(r, 1));
+      return parse(readFileSync(fd, 'utf8')) ?? dflt;
     } finally {
-      native.close(child.pidfd);
+      closeSync(fd);
     }
-    return parse(readFileSync(tmp, 'utf8')) ?? dflt;
   } catch {
     return dflt;
-  } finally {
-    try { unlinkSync(tmp); } catch { /* not created */ }
   }
 }
