@@ -72,22 +72,24 @@ export class InetLinePrinter {
   }
 
   private readonly numeric: boolean;
+  private readonly ephMin: number;
+  private readonly ephMax: number;
 
   constructor(private readonly ctx: FormatContext) {
     this.r = ctx.r;
     this.numeric = ctx.o.numeric;
+    this.ephMin = ctx.ephemeral.min;
+    this.ephMax = ctx.ephemeral.max;
   }
 
-  /** A port as ss prints it (resolveService): `*` for 0, digits with -n, else the cached service text. */
+  /** A port as ss prints it (resolveService): `*` for 0, digits with -n or in the ephemeral range, else the cached service text. */
   private port(port: number): void {
-    // With -n every port is its digits: written straight into the renderer
-    // (a cache entry per port costs more than the digits for 100,000 sockets).
-    if (this.numeric) {
-      if (port === 0) this.r.outBytes(S_STAR);
-      else this.r.outUint(port);
-    } else {
-      this.r.outBytes(this.service(port));
-    }
+    // Ports that print as their digits are written straight into the
+    // renderer: a cache entry (and Buffer) per port costs more than the
+    // digits when 100,000 sockets have as many client ports.
+    if (port === 0) this.r.outBytes(S_STAR);
+    else if (this.numeric || (this.ctx.dgProto !== 'raw' && port >= this.ephMin && port <= this.ephMax)) this.r.outUint(port);
+    else this.r.outBytes(this.service(port));
   }
 
   private service(port: number): Uint8Array {
