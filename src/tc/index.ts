@@ -83,3 +83,5 @@ export { gact, gactAttrs, tcGact, tcGactP, TCA_GACT, PGACT } from './actions/gac
 export type { GactOptions, GactSpec } from './actions/gact.js';
 export { police, policeOptions, policeAttrs, tcPolice, TCA_POLICE } from './actions/police.js';
 export type { PoliceOptions, PoliceSpec } from './actions/police.js';
+export { bpf, bpfAttrs, sockFilter, parseBytecode, TCA_BPF } from './filters/bpf.js';
+export type { BpfOptions, BpfSpec, SockFilter } from './filters/bpf.js';

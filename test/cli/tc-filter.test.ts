@@ -72,6 +72,9 @@ function populate(a: TestNetns, b: TestNetns): void {
     'filter add dev v2 egress protocol 0x1234 prio 2 u32 match u32 0 0 flowid ffff:ffff',
   ];
   for (const c of cmds) a.tc(...c.split(' '));
+  // Classic BPF: the program is one argument.
+  a.tc('filter', 'add', 'dev', 'veth0', 'parent', '1:', 'protocol', 'all', 'prio', '20', 'bpf', 'bytecode', '4,40 0 0 12,21 0 1 2048,6 0 0 4294967295,6 0 0 0', 'classid', '1:10');
+  a.tc('filter', 'add', 'dev', 'veth0', 'egress', 'protocol', 'ip', 'prio', '21', 'handle', '9', 'bpf', 'da', 'bytecode', '1,6 0 0 0', 'action', 'mirred', 'egress', 'mirror', 'dev', 'v2');
   const r = a.run(process.execPath, ['-e', UDP_BLAST]);
   assert.equal(r.status, 0, r.stderr);
 }
@@ -94,6 +97,9 @@ const SHOW: ReadonlyArray<readonly string[]> = [
   ['-j', 'filter', 'get', 'dev', 'veth0', 'ingress', 'protocol', 'ip', 'pref', '11', 'handle', '800::800', 'u32'],
   ['filter', 'get', 'dev', 'veth0', 'ingress', 'protocol', 'ip', 'pref', '12', 'chain', '3', 'handle', '800::800', 'u32'],
   ['-nm', 'filter', 'show', 'dev', 'veth0'],
+  ['filter', 'show', 'dev', 'veth0', 'parent', '1:', 'pref', '20'], ['-j', '-p', 'filter', 'show', 'dev', 'veth0', 'parent', '1:', 'pref', '20'],
+  ['-s', '-j', 'filter', 'show', 'dev', 'veth0', 'egress', 'pref', '21'],
+  ['filter', 'get', 'dev', 'veth0', 'egress', 'protocol', 'ip', 'pref', '21', 'handle', '9', 'bpf'],
 ];
 
 test('tc filter show/get: same text and JSON as iproute2 after traffic', async (t) => {
@@ -206,6 +212,22 @@ function twin(): TestNetns {
   return ns;
 }
 
+/** Lines whose arguments contain spaces (bpf bytecode), as argv arrays. */
+const MODIFY_ARGV: ReadonlyArray<readonly string[]> = [
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'protocol', 'all', 'pref', '3', 'bpf', 'bytecode', '1,6 0 0 4294967295', 'classid', '1:3'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'protocol', 'ip', 'pref', '4', 'handle', '0x10', 'bpf', 'run', 'bc', '2,6 0 0 0,6 0 0 1', 'da', 'action', 'mirred', 'egress', 'redirect', 'dev', 'veth1'],
+  ['filter', 'replace', 'dev', 'veth0', 'ingress', 'protocol', 'ip', 'pref', '4', 'handle', '0x10', 'bpf', 'bytecode', '1,6 0 0 7', 'flowid', '1:7'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'bytecode', '2,6 0 0 0'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'bytecode', '1,6 0 0 0,6 0 0 0'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'bytecode', '1,x'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'foo'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'bytecode', '1,6 0 0 0', 'bogus'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'bytecode', '1,6 0 0 0', 'run', 'bc', '1,6 0 0 0'],
+  ['filter', 'add', 'dev', 'veth0', 'ingress', 'pref', '5', 'bpf', 'help'],
+  ['filter', 'del', 'dev', 'veth0', 'ingress', 'protocol', 'ip', 'pref', '4', 'handle', '0x10', 'bpf'],
+  ['filter', 'del', 'dev', 'veth0', 'ingress', 'pref', '3'],
+];
+
 function state(ns: TestNetns): string {
   return normalize(tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0']).stdout + tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0', 'ingress']).stdout);
 }
@@ -215,8 +237,8 @@ test('tc filter add/replace/change/del: same effect, output and status as iprout
   const a = twin();
   const b = twin();
   try {
-    for (const line of [...MODIFY, ...BAD]) {
-      const args = line.split(' ');
+    for (const args of [...MODIFY.map((l) => l.split(' ')), ...MODIFY_ARGV, ...BAD.map((l) => l.split(' '))]) {
+      const line = args.join(' ');
       const before = state(b);
       const want = tc(a.name, args);
       const got = rip(b.name, args);

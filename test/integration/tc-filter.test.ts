@@ -14,6 +14,7 @@ import { u32, type U32Options } from '../../src/tc/filters/u32.js';
 import { mirred, MIRRED_EACTION, type MirredOptions } from '../../src/tc/actions/mirred.js';
 import { TC_ACT } from '../../src/tc/action.js';
 import { FILTER_PARENT } from '../../src/tc/filter.js';
+import { bpf, type BpfOptions } from '../../src/tc/filters/bpf.js';
 
 function veths(ns: TestNetns): void {
   ns.ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
@@ -114,6 +115,37 @@ test('u32 hash tables: divisor, link, ht, hashkey, offset', async (t) => {
     const leaf = fs.find((f) => (f.handle & 0xfffff000) === 0x00207000);
     assert.ok(leaf, `bucket 7 of table 2: (${fs.map((f) => f.handle.toString(16))})`);
     assert.equal((leaf.options as U32Options).classid, 0x10007);
+  });
+});
+
+test('bpf (classic bytecode) + mirred: add, read back typed, replace, delete', async (t) => {
+  await withNetns(t, async (ns) => {
+    veths(ns);
+    await using nl = await Netlink.open({ netns: ns.name });
+    const v2 = (await nl.link.get('v2')).ifindex;
+    // ldh [12]; jeq #0x800 → accept, else drop
+    const prog: Array<[number, number, number, number]> = [[0x28, 0, 0, 12], [0x15, 0, 1, 0x800], [6, 0, 0, 0xffffffff], [6, 0, 0, 0]];
+    await nl.filter.add({ dev: 'v0', parent: 'ingress', protocol: 'all', prio: 3, handle: 5, kind: 'bpf',
+      options: bpf({ bytecode: prog, classid: '1:3', directAction: true, actions: [mirred({ direction: 'ingress', mode: 'mirror', ifindex: v2 })] }) });
+    const fs = await nl.filter.list({ dev: 'v0', parent: 'ingress', kind: 'bpf' }).toArray();
+    const f = fs.find((x) => x.handle === 5);
+    assert.ok(f);
+    assert.equal(f.protocol, 3);
+    const o = f.options as BpfOptions;
+    assert.equal(o.ops_len, 4);
+    assert.deepEqual(o.ops?.map((i) => [i.code, i.jt, i.jf, i.k]), prog);
+    assert.equal(o.classid, 0x10003);
+    assert.equal(o.flags, 1);
+    assert.equal((o.act?.[0]?.options as MirredOptions).parms?.eaction, MIRRED_EACTION.INGRESS_MIRROR);
+    assert.match(ns.tc('filter', 'show', 'dev', 'v0', 'ingress'), /handle 0x5 flowid 1:3 direct-action not_in_hw bytecode '4,40 0 0 12,21 0 1 2048,6 0 0 4294967295,6 0 0 0'/);
+    await nl.filter.replace({ dev: 'v0', parent: 'ingress', protocol: 'all', prio: 3, handle: 5, kind: 'bpf', options: bpf({ bytecode: [[6, 0, 0, 0]] }) });
+    const r = (await nl.filter.get({ dev: 'v0', parent: 'ingress', protocol: 'all', prio: 3, handle: 5, kind: 'bpf' })).options as BpfOptions;
+    assert.equal(r.ops_len, 1);
+    assert.equal(r.classid, undefined);
+    assert.equal(r.act, undefined);
+    await nl.filter.del({ dev: 'v0', parent: 'ingress', protocol: 'all', prio: 3, handle: 5, kind: 'bpf' });
+    assert.equal((await nl.filter.list({ dev: 'v0', parent: 'ingress' }).toArray()).length, 0);
+    assert.throws(() => bpf({}), RangeError);
   });
 });
 

@@ -9,3 +9,4 @@ import '../actions/gact.js';
 import '../actions/mirred.js';
 import '../actions/police.js';
 import './u32.js';
+import './bpf.js';
