@@ -85,3 +85,11 @@ export { police, policeOptions, policeAttrs, tcPolice, TCA_POLICE } from './acti
 export type { PoliceOptions, PoliceSpec } from './actions/police.js';
 export { bpf, bpfAttrs, sockFilter, parseBytecode, TCA_BPF } from './filters/bpf.js';
 export type { BpfOptions, BpfSpec, SockFilter } from './filters/bpf.js';
+export { matchall, matchallAttrs, TCA_MATCHALL } from './filters/matchall.js';
+export type { MatchallOptions, MatchallSpec } from './filters/matchall.js';
+export { basic, basicAttrs, TCA_BASIC } from './filters/basic.js';
+export type { BasicOptions, BasicSpec } from './filters/basic.js';
+export { fw, fwAttrs, TCA_FW } from './filters/fw.js';
+export type { FwOptions, FwSpec } from './filters/fw.js';
+export { flower, flowerAttrs, TCA_FLOWER } from './filters/flower.js';
+export type { FlowerOptions, FlowerSpec } from './filters/flower.js';

@@ -62,7 +62,7 @@ function fail(msg: string): never {
 const IPROUTE2_FILTERS = new Set(['basic', 'bpf', 'cgroup', 'flow', 'flower', 'fw', 'matchall', 'route', 'rsvp', 'rsvp6', 'tcindex', 'u32']);
 
 /** The filter environment of a command: devices by name and index for actions, tc's flags. */
-function filterEnv(ctx: CliContext, dev: string, names: TcLinks | undefined, protocol = 0): FilterEnv {
+export function filterEnv(ctx: CliContext, dev: string, names: TcLinks | undefined, protocol = 0): FilterEnv {
   const base: TcEnv = tcEnv(ctx, dev);
   return {
     ...base,
@@ -212,7 +212,8 @@ export function parseFilterModify(op: FilterOp, argv: readonly string[], makeEnv
   if (h.chain !== undefined) attrs.chain = h.chain;
   if (h.kind) attrs.kind = h.kind;
   if (h.kind) {
-    parseKind(h, makeEnv(h.dev));
+    // Classifiers see the command's protocol (flower derives its eth_type keys from it), host order.
+    parseKind(h, { ...makeEnv(h.dev), protocol } as TcEnv);
     const o = (h as { options?: unknown }).options;
     if (o !== undefined) attrs.options = o;
   } else {
@@ -469,7 +470,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   } else {
     fail('Must specify netdevice "dev" or block index "block"');
   }
-  const env = filterEnv(ctx, h.dev, names);
+  const env = filterEnv(ctx, h.dev, names, h.protocol);
   parseKind(h, env);
   const o = (h as { options?: unknown }).options;
   if (o !== undefined) attrs.options = o;

@@ -13,6 +13,7 @@ import { NETLINK, NLMSG, RTM, RTNLGRP } from '../../netlink/constants.js';
 import type { Printer } from '../../output/printer.js';
 import { printQdisc } from './qdisc.js';
 import { printClass } from './class.js';
+import { printFilter, filterEnv, NO_FILTER_FILTER } from './filter.js';
 import type { TcEnv } from '../../tc/kind.js';
 import { linkMap, tcEnv, TcExit, loadAllKinds, type TcLinks } from './common.js';
 
@@ -45,6 +46,7 @@ function printEvent(p: Printer, m: MessageView, ctx: CliContext, names: TcLinks,
   if (ctx.opts.timestamp) p.rawText(timestamp(ctx.opts.timestamp > 1));
   if (m.type === RTM.NEWQDISC || m.type === RTM.DELQDISC) printQdisc(p, m, env, names, NO_FILTER);
   else if (m.type === RTM.NEWTCLASS || m.type === RTM.DELTCLASS) printClass(p, m, env, names, NO_FILTER);
+  else if (m.type === RTM.NEWTFILTER || m.type === RTM.DELTFILTER) printFilter(p, m, filterEnv(ctx, '', names), names, NO_FILTER_FILTER);
   else {
     const pr = printers.get(m.type);
     if (pr) pr(p, m, ctx);

@@ -10,3 +10,7 @@ import '../actions/mirred.js';
 import '../actions/police.js';
 import './u32.js';
 import './bpf.js';
+import './matchall.js';
+import './basic.js';
+import './fw.js';
+import './flower.js';
