@@ -48,6 +48,58 @@ function digitCount(n: number): number {
   return d;
 }
 
+// Indexes of the state renderRun resumes from and leaves behind: the next token, the output length.
+const RS_TOKEN = 0, RS_OUT = 1;
+
+/**
+ * Lay out tokens from `st[RS_TOKEN]` into `out` from `st[RS_OUT]` (ss's
+ * render loop: delimiter, alignment padding, the token, a newline after the
+ * last column), until every token is done, the output passes OUT_FLUSH at a
+ * line end, or the next token might not fit. `st` is kept current on every
+ * token instead of being written once at the end: stores after the loop
+ * would have no type feedback when V8 compiles the loop, and its compiled
+ * code would be thrown away at the end of every run.
+ */
+function renderRun(data: Buffer, ends: Int32Array, flds: Uint8Array, ntok: number, widths: Int32Array,
+  right: Uint8Array, delims: Uint8Array, out: Buffer, st: Int32Array): void {
+  let k = st[RS_TOKEN]!, p = st[RS_OUT]!;
+  // Tokens are back to back; a line has a token when the previous one was not the last column.
+  let start = k > 0 ? ends[k - 1]! : 0;
+  let line = k > 0 && flds[k - 1] !== COL_MAX - 1 ? 1 : 0;
+  const cap = out.length;
+  while (k < ntok) {
+    const f = flds[k]!;
+    const end = ends[k]!;
+    const tlen = end - start;
+    const w = widths[f]!;
+    // Room for delimiter, spacing, the token and a newline.
+    if (p + tlen + (w > tlen ? w : 0) + 2 > cap) return;
+    let printed = 0;
+    if (line && delims[f]) { out[p++] = 32; printed = 1; }
+    line = 1;
+    if (w && right[f]) {
+      const s = w - tlen - printed;
+      for (let i = 0; i < s; i++) out[p++] = 32;
+      if (s > 0) printed += s;
+    }
+    for (let i = start; i < end; i++) out[p++] = data[i]!;
+    printed += tlen;
+    if (w && !right[f]) {
+      const s = w - printed;
+      for (let i = 0; i < s; i++) out[p++] = 32;
+    }
+    start = end;
+    k++;
+    if (f === COL_MAX - 1) {
+      out[p++] = 10;
+      line = 0;
+    }
+    st[RS_TOKEN] = k;
+    st[RS_OUT] = p;
+    if (p >= OUT_FLUSH && !line) return;
+  }
+}
+
 /** The token buffer and renderer. */
 export class ColumnRenderer {
   private readonly cols: Column[] = [
@@ -81,6 +133,8 @@ export class ColumnRenderer {
   private endOff = 0;
   private firstInChunk = true;
   private outBuf: Buffer = Buffer.allocUnsafe(0);
+  /** Where a render stands between runs of renderRun (RS_* indexes). */
+  private readonly runState = new Int32Array(4);
 
   /** @param screenWidth the terminal width, or -1 when stdout is not a terminal (compact output). */
   constructor(private readonly sink: Sink, private readonly screenWidth: number) {
@@ -358,50 +412,25 @@ export class ColumnRenderer {
       // Every ldelim is '' or ' '.
       delims[i] = cols[i]!.ldelim.length;
     }
-    const data = this.data, ends = this.ends, flds = this.flds;
-    let out = this.outBuf;
-    let p = 0;
-    let lineStarted = false;
-    let start = 0;
-    for (let k = 0; k < ntok; k++) {
-      const f = flds[k]!;
-      const end = ends[k]!;
-      const tlen = end - start;
-      const w = widths[f]!;
-      // Room for delimiter, spacing, the token and a newline.
-      const need = p + tlen + (w > tlen ? w : 0) + 2;
-      if (need > out.length) {
-        const o = Buffer.allocUnsafe(Math.max(need, out.length * 2));
-        out.copy(o, 0, 0, p);
-        out = this.outBuf = o;
-      }
-      let printed = 0;
-      if (lineStarted && delims[f]) { out[p++] = 32; printed = 1; }
-      lineStarted = true;
-      if (w && right[f]) {
-        const s = w - tlen - printed;
-        for (let i = 0; i < s; i++) out[p++] = 32;
-        if (s > 0) printed += s;
-      }
-      if (tlen < 64) {
-        for (let i = start; i < end; i++) out[p++] = data[i]!;
-      } else {
-        data.copy(out, p, start, end);
-        p += tlen;
-      }
-      printed += tlen;
-      if (w && !right[f]) {
-        const s = w - printed;
-        for (let i = 0; i < s; i++) out[p++] = 32;
-      }
-      start = end;
-      if (f === COL_MAX - 1) {
-        out[p++] = 10;
-        lineStarted = false;
-        if (p >= OUT_FLUSH) { this.emit(p); p = 0; out = this.outBuf; }
-      }
+    // The tokens are laid out by renderRun, a loop without rarely taken
+    // branches (so that V8 optimizes it once and keeps it); writing out and
+    // growing the output buffer happen here, between its runs.
+    const st = this.runState;
+    st.fill(0);
+    for (;;) {
+      renderRun(this.data, this.ends, this.flds, ntok, widths, right, delims, this.outBuf, st);
+      const k = st[RS_TOKEN]!, p = st[RS_OUT]!;
+      if (k >= ntok) break;
+      if (p >= OUT_FLUSH) { this.emit(p); st[RS_OUT] = 0; continue; }
+      // Token k does not fit: a buffer that holds what is pending and that token.
+      const tlen = this.ends[k]! - (k > 0 ? this.ends[k - 1]! : 0);
+      const need = p + tlen + Math.max(widths[this.flds[k]!]!, 0) + 2;
+      const o = Buffer.allocUnsafe(Math.max(need, this.outBuf.length * 2));
+      this.outBuf.copy(o, 0, 0, p);
+      this.outBuf = o;
     }
-    if (lineStarted) out[p++] = 10;
+    let p = st[RS_OUT]!;
+    if (this.flds[ntok - 1] !== COL_MAX - 1) this.outBuf[p++] = 10;
     this.emit(p);
     // Do not keep a huge output buffer (a single long token) around.
     if (this.outBuf.length > 4 * OUT_FLUSH) this.outBuf = Buffer.allocUnsafe(OUT_FLUSH + 4096);
