@@ -39,6 +39,11 @@ export class FdSink implements Sink {
     this.size = 0;
     this.writeAll(buf);
   }
+  /** Write `b` at once, after any text written before (so `b` may be reused by the caller). */
+  writeBytes(b: Uint8Array): void {
+    this.flush();
+    this.writeAll(b);
+  }
   /** Write all of `buf` now; a closed pipe (`ip … | head`) ends output quietly, as SIGPIPE does in C. */
   protected writeAll(buf: Uint8Array): void {
     let off = 0;

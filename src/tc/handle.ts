@@ -12,6 +12,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { ascii, type ByteWriter } from '../output/bytes.js';
 
 /** A 32-bit tc handle (major << 16 | minor). */
 export type TcHandle = number & { readonly __brand?: 'TcHandle' };
@@ -146,6 +147,30 @@ export function formatClassid(h: number): string {
   lastNames = clsNames;
   lastClassidText = s;
   return s;
+}
+
+const ROOT_BYTES = ascii('root');
+const NONE_BYTES = ascii('none');
+
+/** {@link formatClassid} written into `out`. */
+export function writeClassid(out: ByteWriter, h: number): void {
+  const v = h >>> 0;
+  if (clsNames) {
+    out.str(formatClassid(v));
+    return;
+  }
+  if (v === TC_H.ROOT) {
+    out.bytes(ROOT_BYTES);
+  } else if (v === 0) {
+    out.bytes(NONE_BYTES);
+  } else if (v >>> 16 === 0) {
+    out.byte(0x3a); // ':'
+    out.hex(v & 0xffff);
+  } else {
+    out.hex(v >>> 16);
+    out.byte(0x3a);
+    if (v & 0xffff) out.hex(v & 0xffff);
+  }
 }
 
 let lastClassid = -1;

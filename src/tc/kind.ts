@@ -23,6 +23,7 @@
  */
 import type { Codec } from '../netlink/codec/schema.js';
 import type { Printer } from '../output/printer.js';
+import type { ByteWriter } from '../output/bytes.js';
 
 /** What a kind's parser and printer may need beyond its own tokens. */
 export interface TcEnv {
@@ -73,18 +74,19 @@ export class TcArgError extends Error {
 /**
  * Text renderers of a kind that read the wire bytes of TCA_OPTIONS /
  * TCA_XSTATS directly, for the hot path of `tc -s qdisc/class show` (see
- * src/cli/tc/show-fast.ts). Each returns exactly what the matching printer
- * (`print`, `printXstats`, `printClass`, `printClassXstats`) prints in text
- * mode after the schema decode, or null when it cannot vouch for the bytes
- * or the options (`-d`, `-r`, a short struct, …): the message is then
- * printed through the schema. test/unit/tc-show-fast.test.ts checks every
+ * src/cli/tc/show-fast.ts). Each writes into `out` exactly what the matching
+ * printer (`print`, `printXstats`, `printClass`, `printClassXstats`) prints
+ * in text mode after the schema decode and returns true, or returns false
+ * when it cannot vouch for the bytes or the options (`-d`, `-r`, a short
+ * struct, …): the caller then discards what was written and prints the
+ * message through the schema. test/unit/tc-show-fast.test.ts checks every
  * kind's renderers against its printers on generated and corrupted payloads.
  */
 export interface KindFastText {
-  options?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
-  xstats?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
-  classOptions?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
-  classXstats?(buf: Buffer, off: number, len: number, env: TcEnv): string | null;
+  options?(out: ByteWriter, buf: Buffer, off: number, len: number, env: TcEnv): boolean;
+  xstats?(out: ByteWriter, buf: Buffer, off: number, len: number, env: TcEnv): boolean;
+  classOptions?(out: ByteWriter, buf: Buffer, off: number, len: number, env: TcEnv): boolean;
+  classXstats?(out: ByteWriter, buf: Buffer, off: number, len: number, env: TcEnv): boolean;
 }
 
 /** One qdisc kind (also describes its classes when classful). */

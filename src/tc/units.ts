@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatG } from '../output/printf.js';
+import { ascii, type ByteWriter } from '../output/bytes.js';
 
 /** A rate in bytes per second. */
 export type Rate = bigint & { readonly __unit?: 'bytes/s' };
@@ -241,6 +242,32 @@ function rateBits(rate: number, iec: boolean): string {
   return i === 0 ? `${r}bit` : `${r}${RATE_UNITS[i]}${iec ? 'i' : ''}bit`;
 }
 
+const SI_UNIT_BYTES = ['bit', 'Kbit', 'Mbit', 'Gbit', 'Tbit'].map(ascii);
+const IEC_UNIT_BYTES = ['bit', 'Kibit', 'Mibit', 'Gibit', 'Tibit'].map(ascii);
+
+/** {@link sprintRateNum} written into `out` (a rate in bytes/s below 2^50). */
+export function writeRateNum(out: ByteWriter, rate: number, iec: boolean): void {
+  const kilo = iec ? 1024 : 1000;
+  let r = rate * 8;
+  let i = 0;
+  for (; i < 4; i++) {
+    if (r < kilo) break;
+    const rem = r % kilo;
+    if (rem !== 0 && r < 1000 * kilo) break;
+    r = (r - rem) / kilo;
+  }
+  out.uint(r);
+  out.bytes((iec ? IEC_UNIT_BYTES : SI_UNIT_BYTES)[i]!);
+}
+
+/** {@link sprintRate} of the unsigned 64-bit rate at 4-aligned byte offset `off` of `w`, written into `out`. */
+export function writeRate64(out: ByteWriter, w: Uint32Array, off: number, iec: boolean): void {
+  const i = off >>> 2;
+  const hi = w[i + 1]!;
+  if (hi < 0x40000) writeRateNum(out, hi * 4294967296 + w[i]!, iec);
+  else out.str(sprintRate((BigInt(hi) << 32n) | BigInt(w[i]!), iec));
+}
+
 // ---------------------------------------------------------------- sizes
 
 /**
@@ -299,6 +326,39 @@ export function sprintSize(sz: number): string {
     if (Math.abs(kilo * r - sz) < 16) return `${intG(r)}Kb`;
   }
   return `${sz >>> 0}b`;
+}
+
+const MB = ascii('Mb');
+const KB = ascii('Kb');
+
+/** {@link sprintSize} written into `out`. */
+export function writeSize(out: ByteWriter, sz: number): void {
+  const kilo = 1024;
+  const mega = kilo * kilo;
+  if (sz >= mega) {
+    const r = rint(sz / mega);
+    if (Math.abs(mega * r - sz) < 1024) {
+      writeIntG(out, r);
+      out.bytes(MB);
+      return;
+    }
+  }
+  if (sz >= kilo) {
+    const r = rint(sz / kilo);
+    if (Math.abs(kilo * r - sz) < 16) {
+      writeIntG(out, r);
+      out.bytes(KB);
+      return;
+    }
+  }
+  out.uint(sz >>> 0);
+  out.byte(0x62); // 'b'
+}
+
+/** {@link intG} written into `out`. */
+function writeIntG(out: ByteWriter, n: number): void {
+  if (n < 1000000 && n >= 0) out.uint(n);
+  else out.str(intG(n));
 }
 
 /** `%g` of an integer: its digits below 10^6 (no formatting work), formatG above. */

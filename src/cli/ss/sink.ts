@@ -6,11 +6,5 @@
 import { FdSink } from '../../output/printer.js';
 import type { ByteSink } from './render.js';
 
-/** The printer's file-descriptor sink, which also takes the renderer's bytes (default stdout). */
-export class FdByteSink extends FdSink implements ByteSink {
-  /** Written at once (after any text written before), so `b` may be reused by the caller. */
-  writeBytes(b: Uint8Array): void {
-    this.flush();
-    this.writeAll(b);
-  }
-}
+/** The printer's file-descriptor sink, which also takes the renderer's bytes (default stdout; FdSink.writeBytes). */
+export class FdByteSink extends FdSink implements ByteSink {}

@@ -19,7 +19,8 @@ import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
-import { classTextFast } from './show-fast.js';
+import { classBytes, OUT_FLUSH } from './show-fast.js';
+import { ByteWriter } from '../../output/bytes.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
        [ classid CLASSID ] [ root | parent CLASSID ]
@@ -328,6 +329,8 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     classMessage.encode(w, header, {});
     w.endMessage(s);
   }, (m) => m, 'dump classes', { interrupted: 'partial' });
+  // Text of the byte-level renderer, handed to the printer's sink in large pieces.
+  const out = new ByteWriter(OUT_FLUSH + 4096);
   try {
     const graph = tcOptions.graph ? new ClassGraph() : undefined;
     // Without -g, classes go through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
@@ -342,18 +345,21 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
           continue;
         }
         if (fast) {
-          const text = classTextFast(m, env, names, f, nl);
-          if (text !== null) {
-            if (text) p.rawText(text);
+          if (classBytes(out, m, env, names, f, nl)) {
+            if (out.pos >= OUT_FLUSH) out.flushTo(p.sink);
             continue;
           }
+          // The printer's text goes after the bytes written so far.
+          out.flushTo(p.sink);
           await ensureKindsOf([m]);
         }
         printClass(p, m, env, names, f);
       }
     }
+    out.flushTo(p.sink);
     graph?.print(p, env);
   } catch (e) {
+    out.flushTo(p.sink);
     if (e instanceof NetlinkError) {
       p.flush();
       process.stderr.write(kernelErrorText(e));

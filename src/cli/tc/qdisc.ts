@@ -20,7 +20,8 @@ import { adjustSize } from '../../tc/psched.js';
 import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
-import { qdiscTextFast } from './show-fast.js';
+import { qdiscBytes, OUT_FLUSH } from './show-fast.js';
+import { ByteWriter } from '../../output/bytes.js';
 
 const USAGE = `Usage: tc qdisc [ add | del | replace | change | show ] dev STRING
        [ handle QHANDLE ] [ root | ingress | clsact | parent CLASSID ]
@@ -453,6 +454,8 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
     qdiscMessage.encode(w, header, attrs);
     w.endMessage(s);
   }, (m) => m, 'dump qdiscs', { interrupted: 'partial' });
+  // Text of the byte-level renderer, handed to the printer's sink in large pieces.
+  const out = new ByteWriter(OUT_FLUSH + 4096);
   try {
     // Plain text goes through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
     const fast = !p.inJson && !env.details && !env.raw;
@@ -462,17 +465,20 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
       if (!fast) await ensureKindsOf(batch);
       for (const m of batch) {
         if (fast) {
-          const text = qdiscTextFast(m, env, names, f, nl, p.palette);
-          if (text !== null) {
-            if (text) p.rawText(text);
+          if (qdiscBytes(out, m, env, names, f, nl, p.palette)) {
+            if (out.pos >= OUT_FLUSH) out.flushTo(p.sink);
             continue;
           }
+          // The printer's text goes after the bytes written so far.
+          out.flushTo(p.sink);
           await ensureKindsOf([m]);
         }
         printQdisc(p, m, env, names, f);
       }
     }
+    out.flushTo(p.sink);
   } catch (e) {
+    out.flushTo(p.sink);
     if (e instanceof NetlinkError) {
       p.flush();
       process.stderr.write(kernelErrorText(e));

@@ -10,7 +10,8 @@
 import { struct, u32, type Infer } from '../../netlink/codec/schema.js';
 import { ANY, JSON_ONLY, FP, type Printer } from '../../output/printer.js';
 import { registerQdiscKind, type QdiscKind } from '../kind.js';
-import { parseSize, sprintSize } from '../units.js';
+import { parseSize, sprintSize, writeSize } from '../units.js';
+import { ascii, type ByteWriter } from '../../output/bytes.js';
 import { kindFail, TokenCursor } from '../args.js';
 import { offsetOf, words } from '../scan.js';
 
@@ -59,13 +60,23 @@ export function printFifo(id: string, p: Printer, o: FifoOptions): void {
 
 const LIMIT = offsetOf(fifoQopt, 'limit');
 
-/** {@link printFifo} in text mode from the tc_fifo_qopt bytes (null: short struct, let the schema path print it). */
-export function fifoText(id: string, buf: Buffer, off: number, len: number): string | null {
-  if (len < fifoQopt.size) return null;
+const LIMIT_WORD = ascii('limit ');
+const P = 0x70; // 'p'
+
+/** {@link printFifo} in text mode from the tc_fifo_qopt bytes, into `out` (false: short struct, let the schema path print it). */
+export function fifoText(id: string, out: ByteWriter, buf: Buffer, off: number, len: number): boolean {
+  if (len < fifoQopt.size) return false;
   const w = words(buf);
-  if (w === undefined || (off & 3) !== 0) return null;
+  if (w === undefined || (off & 3) !== 0) return false;
   const limit = w[(off + LIMIT) >>> 2]!;
-  return id === 'bfifo' ? `limit ${sprintSize(limit)}` : `limit ${limit}p`;
+  out.bytes(LIMIT_WORD);
+  if (id === 'bfifo') {
+    writeSize(out, limit);
+  } else {
+    out.uint(limit);
+    out.byte(P);
+  }
+  return true;
 }
 
 /** A fifo-family kind module (pfifo_head_drop uses the same shape). */
@@ -76,7 +87,7 @@ export function fifoKind(id: string): QdiscKind<FifoOptions> {
     usage: FIFO_USAGE,
     parse: (tokens) => parseFifo(id, tokens),
     print: (p, o) => printFifo(id, p, o),
-    fastText: { options: (buf, off, len) => fifoText(id, buf, off, len) },
+    fastText: { options: (out, buf, off, len) => fifoText(id, out, buf, off, len) },
   };
 }
 

@@ -14,10 +14,11 @@ import { constants } from '../../netlink/constants.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
 import { registerQdiscKind, type TcEnv } from '../kind.js';
 import { tcRatespec } from '../schema.js';
-import { attrCodes, offsetOf, words, u64Number, u64Big } from '../scan.js';
+import { attrCodes, offsetOf, words, u64Number } from '../scan.js';
+import { ascii, type ByteWriter } from '../../output/bytes.js';
 import { psched, calcRtable, type Psched } from '../psched.js';
 import {
-  parseRate, parseSizeAndCell, parseLinkLayer, parseU32, parseU16, sprintRate, sprintRateNum, sprintSize, sprintLinkLayer,
+  parseRate, parseSizeAndCell, parseLinkLayer, parseU32, parseU16, sprintRate, sprintSize, sprintLinkLayer, writeRateNum, writeRate64, writeSize,
   parsePercentRate, LINKLAYER, PercentRateError, type Rate,
 } from '../units.js';
 import { matches, kindFail, TokenCursor } from '../args.js';
@@ -403,16 +404,24 @@ const HTB_CODES = attrCodes([
 ]);
 
 /** print_rate() of a 64-bit rate attribute, or of the 32-bit ratespec rate when there is none. */
-function rateText(w: Uint32Array, off64: number, rate32: number, iec: boolean): string {
-  if (off64 < 0) return sprintRateNum(rate32, iec);
-  return w[(off64 >>> 2) + 1]! < 0x40000 ? sprintRateNum(u64Number(w, off64), iec) : sprintRate(u64Big(w, off64), iec);
+function writeRate(out: ByteWriter, w: Uint32Array, off64: number, rate32: number, iec: boolean): void {
+  if (off64 < 0) writeRateNum(out, rate32, iec);
+  else writeRate64(out, w, off64, iec);
 }
 
-/** {@link printHtb} in text mode, from the TCA_OPTIONS bytes (null: let the schema path print it). */
-function htbText(buf: Buffer, off: number, len: number, env: TcEnv): string | null {
-  if (env.details || env.raw) return null;
+const W_PRIO = ascii('prio '), W_RATE = ascii('rate '), W_OVERHEAD = ascii('overhead '), W_CEIL = ascii('ceil ');
+const W_LINKLAYER = ascii('linklayer '), W_BURST = ascii('burst '), W_CBURST = ascii(' cburst ');
+const W_R2Q = ascii('r2q '), W_DEFAULT = ascii(' default '), W_0X = ascii('0x'), W_DIRECT_STAT = ascii(' direct_packets_stat ');
+const W_DIRECT_QLEN = ascii(' direct_qlen '), W_OFFLOAD = ascii(' offload');
+const W_LENDED = ascii(' lended: '), W_BORROWED = ascii(' borrowed: '), W_GIANTS = ascii(' giants: ');
+const W_TOKENS = ascii('\n tokens: '), W_CTOKENS = ascii(' ctokens: ');
+const SP = 0x20, NL = 0x0a, ZERO = 0x30;
+
+/** {@link printHtb} in text mode, from the TCA_OPTIONS bytes into `out` (false: let the schema path print it). */
+function htbText(out: ByteWriter, buf: Buffer, off: number, len: number, env: TcEnv): boolean {
+  if (env.details || env.raw) return false;
   const w = words(buf);
-  if (w === undefined || (off & 3) !== 0) return null;
+  if (w === undefined || (off & 3) !== 0) return false;
   let parms = -1, init = -1, directQlen = -1, rate64 = -1, ceil64 = -1;
   let offload = false;
   const end = off + len;
@@ -420,55 +429,97 @@ function htbText(buf: Buffer, off: number, len: number, env: TcEnv): string | nu
   while (end - p >= 4) {
     const h = w[p >>> 2]!;
     const alen = h & 0xffff;
-    if (alen < 4 || alen > end - p) return null;
+    if (alen < 4 || alen > end - p) return false;
     const d = p + 4;
     const dl = alen - 4;
     const type = (h >>> 16) & 0x3fff;
     switch (type < HTB_CODES.length ? HTB_CODES[type] : 0) {
-      case 1: if (dl < OPT_SIZE) return null; parms = d >>> 2; break; // TCA_HTB_PARMS
-      case 2: if (dl < GLOB_SIZE) return null; init = d >>> 2; break; // TCA_HTB_INIT
-      case 3: if (dl < 4) return null; directQlen = d >>> 2; break; // TCA_HTB_DIRECT_QLEN
-      case 4: if (dl < 8) return null; rate64 = d; break; // TCA_HTB_RATE64
-      case 5: if (dl < 8) return null; ceil64 = d; break; // TCA_HTB_CEIL64
+      case 1: if (dl < OPT_SIZE) return false; parms = d >>> 2; break; // TCA_HTB_PARMS
+      case 2: if (dl < GLOB_SIZE) return false; init = d >>> 2; break; // TCA_HTB_INIT
+      case 3: if (dl < 4) return false; directQlen = d >>> 2; break; // TCA_HTB_DIRECT_QLEN
+      case 4: if (dl < 8) return false; rate64 = d; break; // TCA_HTB_RATE64
+      case 5: if (dl < 8) return false; ceil64 = d; break; // TCA_HTB_CEIL64
       case 6: offload = true; break; // TCA_HTB_OFFLOAD
       default: break; // rate tables, padding, attributes the schema keeps raw
     }
     p += (alen + 3) & ~3;
   }
-  let o = '';
   if (parms >= 0) {
     const ps = psched();
-    if (w[parms + OPT_LEVEL]! === 0) o += `prio ${w[parms + OPT_PRIO]! | 0} `;
+    if (w[parms + OPT_LEVEL]! === 0) {
+      out.bytes(W_PRIO);
+      out.int(w[parms + OPT_PRIO]!);
+      out.byte(SP);
+    }
     const rate32 = w[parms + OPT_RATE + RS_RATE]!;
     const ceil32 = w[parms + OPT_CEIL + RS_RATE]!;
     const rate = rate64 >= 0 ? u64Number(w, rate64) : rate32;
     const ceil = ceil64 >= 0 ? u64Number(w, ceil64) : ceil32;
-    o += `rate ${rateText(w, rate64, rate32, env.iec)} `;
+    out.bytes(W_RATE);
+    writeRate(out, w, rate64, rate32, env.iec);
+    out.byte(SP);
     const b = (parms << 2) + OPT_RATE * 4;
     const overhead = buf[b + RS_OVERHEAD_B]! | (buf[b + RS_OVERHEAD_B + 1]! << 8);
-    if (overhead) o += `overhead ${overhead} `;
-    o += `ceil ${rateText(w, ceil64, ceil32, env.iec)} `;
+    if (overhead) {
+      out.bytes(W_OVERHEAD);
+      out.uint(overhead);
+      out.byte(SP);
+    }
+    out.bytes(W_CEIL);
+    writeRate(out, w, ceil64, ceil32, env.iec);
+    out.byte(SP);
     const ll = buf[b + RS_LINKLAYER_B]! & 0x0f;
-    if (ll > LINKLAYER.ETHERNET) o += `linklayer ${sprintLinkLayer(ll)} `;
-    o += `burst ${sprintSize(ps.xmitsize(rate, w[parms + OPT_BUFFER]!))} cburst ${sprintSize(ps.xmitsize(ceil, w[parms + OPT_CBUFFER]!))} `;
+    if (ll > LINKLAYER.ETHERNET) {
+      out.bytes(W_LINKLAYER);
+      out.str(sprintLinkLayer(ll));
+      out.byte(SP);
+    }
+    out.bytes(W_BURST);
+    writeSize(out, ps.xmitsize(rate, w[parms + OPT_BUFFER]!));
+    out.bytes(W_CBURST);
+    writeSize(out, ps.xmitsize(ceil, w[parms + OPT_CBUFFER]!));
+    out.byte(SP);
   }
   if (init >= 0) {
     const def = w[init + GLOB_DEFCLS]!;
-    o += `r2q ${w[init + GLOB_R2Q]! | 0} default ${def === 0 ? '0' : `0x${def.toString(16)}`} direct_packets_stat ${w[init + GLOB_DIRECT]}`;
+    out.bytes(W_R2Q);
+    out.int(w[init + GLOB_R2Q]!);
+    out.bytes(W_DEFAULT);
+    if (def === 0) {
+      out.byte(ZERO);
+    } else {
+      out.bytes(W_0X);
+      out.hex(def);
+    }
+    out.bytes(W_DIRECT_STAT);
+    out.uint(w[init + GLOB_DIRECT]!);
   }
-  if (directQlen >= 0) o += ` direct_qlen ${w[directQlen]}`;
-  if (offload) o += ' offload';
-  return o;
+  if (directQlen >= 0) {
+    out.bytes(W_DIRECT_QLEN);
+    out.uint(w[directQlen]!);
+  }
+  if (offload) out.bytes(W_OFFLOAD);
+  return true;
 }
 
-/** printXstats() of a class, from the tc_htb_xstats bytes. */
-function htbXstatsText(buf: Buffer, off: number, len: number): string | null {
-  if (len < htbXstats.size) return null;
+/** printXstats() of a class, from the tc_htb_xstats bytes into `out`. */
+function htbXstatsText(out: ByteWriter, buf: Buffer, off: number, len: number): boolean {
+  if (len < htbXstats.size) return false;
   const w = words(buf);
-  if (w === undefined || (off & 3) !== 0) return null;
+  if (w === undefined || (off & 3) !== 0) return false;
   const i = off >>> 2;
-  return ` lended: ${w[i + XS_LENDS]} borrowed: ${w[i + XS_BORROWS]} giants: ${w[i + XS_GIANTS]}\n`
-    + ` tokens: ${w[i + XS_TOKENS]! | 0} ctokens: ${w[i + XS_CTOKENS]! | 0}\n`;
+  out.bytes(W_LENDED);
+  out.uint(w[i + XS_LENDS]!);
+  out.bytes(W_BORROWED);
+  out.uint(w[i + XS_BORROWS]!);
+  out.bytes(W_GIANTS);
+  out.uint(w[i + XS_GIANTS]!);
+  out.bytes(W_TOKENS);
+  out.int(w[i + XS_TOKENS]!);
+  out.bytes(W_CTOKENS);
+  out.int(w[i + XS_CTOKENS]!);
+  out.byte(NL);
+  return true;
 }
 
 registerQdiscKind<HtbOptions, HtbOptions>({
