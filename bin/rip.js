@@ -12,10 +12,22 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 const PROGRAMS = { ip: 'ipMain', tc: 'tcMain', ss: 'ssMain' };
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+/**
+ * V8 flags of a program, set before its code is compiled (they are part of a
+ * code cache's key, so each cache is written and read under the same flags).
+ * tc: TurboFan without inlining. `tc -s class show` with 10,000-30,000 classes
+ * spent a fifth to a third of its CPU time in TurboFan compiling the
+ * renderers with all they call inlined (on the other core, which the kernel
+ * or other processes want), more than the inlining saved in a run of well
+ * under a second; without it, CPU time fell by 5-20% (bench/README.md, tc).
+ */
+const V8_FLAGS = { tc: '--no-turbo-inlining' };
 
 /** mtime of a file, or -1 if it does not exist. */
 function mtime(file) {
@@ -69,6 +81,7 @@ function loadBundle(file, key) {
 }
 
 async function loadMain(name, argv) {
+  if (Object.hasOwn(V8_FLAGS, name)) setFlagsFromString(V8_FLAGS[name]);
   const bundle = `${dist}cli/${name}.cjs`;
   const bundled = mtime(bundle);
   if (bundled >= 0 && bundled >= mtime(`${dist}.tsbuildinfo`)) return loadBundle(bundle, cacheKey(name, argv)).main;
