@@ -22,7 +22,7 @@ import type { MessageView } from '../../src/netlink/socket.js';
 import type { TcMsg } from '../../src/netlink/structs.js';
 import { Printer, StringSink } from '../../src/output/printer.js';
 import { PALETTE_DARK, PALETTE_LIGHT, type Palette } from '../../src/output/color.js';
-import { qdiscKind, type TcEnv } from '../../src/tc/kind.js';
+import { qdiscKind, qdiscKindNames, type TcEnv } from '../../src/tc/kind.js';
 import { qdiscMessage, classMessage, qdiscAttrs, classAttrs, type TcAttrs } from '../../src/tc/schema.js';
 import { htbXstats } from '../../src/tc/kinds/htb.js';
 import { TC_H } from '../../src/tc/handle.js';
@@ -33,7 +33,7 @@ import '../../src/tc/kinds/index.js';
 import { printQdisc } from '../../src/cli/tc/qdisc.js';
 import { printClass } from '../../src/cli/tc/class.js';
 import { TcLinks } from '../../src/cli/tc/common.js';
-import { qdiscTextFast, classTextFast } from '../../src/cli/tc/show-fast.js';
+import { qdiscTextFast, classTextFast, FAST_TEXT_KINDS } from '../../src/cli/tc/show-fast.js';
 import { goldenPath } from '../helpers/golden.js';
 import type { ReplyCapture } from '../integration/tc-kinds-replies.capture.js';
 
@@ -337,4 +337,9 @@ test('64-bit counters read from words print as their decimal value', () => {
     assert.equal(u64Text(w, 0), v.toString());
     assert.equal(u64Number(w, 0), Number(v));
   }
+});
+
+test('FAST_TEXT_KINDS lists exactly the kinds whose modules have byte renderers', () => {
+  const withFast = qdiscKindNames().filter((k) => qdiscKind(k)?.fastText !== undefined).sort();
+  assert.deepEqual([...FAST_TEXT_KINDS].sort(), withFast);
 });

@@ -9,7 +9,7 @@ import type { CliContext } from '../common/context.js';
 import { kernelErrorText } from '../common/errors.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
-import type { MessageView } from '../../netlink/socket.js';
+import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import type { TcMsg } from '../../netlink/structs.js';
 import type { Printer } from '../../output/printer.js';
 import { qdiscKind, type TcEnv } from '../../tc/kind.js';
@@ -19,8 +19,8 @@ import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
-import { classBytes, OUT_FLUSH } from './show-fast.js';
-import { ByteWriter } from '../../output/bytes.js';
+import { classBytes } from './show-fast.js';
+import { showDump, type FastLine } from './show-dump.js';
 
 const USAGE = `Usage: tc class [ add | del | change | replace | show ] dev STRING
        [ classid CLASSID ] [ root | parent CLASSID ]
@@ -324,42 +324,19 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const env = tcEnv(ctx, dev);
   const p = ctx.printer;
   const header: TcMsg = { family: 0, ifindex: f.ifindex, handle: 0, parent, info: 0 };
-  const stream = net.sock.dump<MessageView>((w, seq) => {
+  const build: RequestBuilder = (w, seq) => {
     const s = w.beginMessage(RTM.GETTCLASS, NLM_F.DUMP | NLM_F.REQUEST, seq);
     classMessage.encode(w, header, {});
     w.endMessage(s);
-  }, (m) => m, 'dump classes', { interrupted: 'partial' });
-  // Text of the byte-level renderer, handed to the printer's sink in large pieces.
-  const out = new ByteWriter(OUT_FLUSH + 4096);
+  };
+  const graph = tcOptions.graph ? new ClassGraph() : undefined;
+  // Without -g, classes go through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
+  const nl = p.lineSep;
+  const fast: FastLine | undefined = !graph && !env.details && !env.raw ? (out, m) => classBytes(out, m, env, names, f, nl) : undefined;
   try {
-    const graph = tcOptions.graph ? new ClassGraph() : undefined;
-    // Without -g, classes go through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
-    const fast = !graph && !env.details && !env.raw;
-    const nl = p.lineSep;
-    // The fast path only takes kinds already loaded; what it declines may need a kind module first.
-    for await (const batch of stream.batches()) {
-      if (!fast) await ensureKindsOf(batch);
-      for (const m of batch) {
-        if (graph) {
-          graph.add(m);
-          continue;
-        }
-        if (fast) {
-          if (classBytes(out, m, env, names, f, nl)) {
-            if (out.pos >= OUT_FLUSH) out.flushTo(p.sink);
-            continue;
-          }
-          // The printer's text goes after the bytes written so far.
-          out.flushTo(p.sink);
-          await ensureKindsOf([m]);
-        }
-        printClass(p, m, env, names, f);
-      }
-    }
-    out.flushTo(p.sink);
+    await showDump(net.sock, build, 'dump classes', p, graph ? (m) => graph.add(m) : (m) => printClass(p, m, env, names, f), fast);
     graph?.print(p, env);
   } catch (e) {
-    out.flushTo(p.sink);
     if (e instanceof NetlinkError) {
       p.flush();
       process.stderr.write(kernelErrorText(e));

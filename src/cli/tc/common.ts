@@ -193,6 +193,12 @@ export async function ensureKindsOf(batch: readonly MessageView[]): Promise<void
   if (names) await ensureKinds(names);
 }
 
+/** Whether the kind module of `m` is loaded or cannot be (so that {@link ensureKindsOf} has nothing to do for it). */
+export function kindReady(m: MessageView): boolean {
+  const k = kindOf(m);
+  return k === undefined || tried.has(k) || qdiscKind(k) !== undefined || !Object.hasOwn(KIND_LOADERS, k);
+}
+
 /** Link speed for percent rates (read_prop(dev, "speed")), in the command's namespace. */
 function linkSpeed(ctx: CliContext, dev: string): number {
   if (ctx.opts.netns === undefined) return readLinkSpeed(dev);

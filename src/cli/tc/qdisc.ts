@@ -8,7 +8,7 @@ import type { CliContext } from '../common/context.js';
 import { kernelErrorText } from '../common/errors.js';
 import { NetlinkError } from '../../netlink/errors.js';
 import { NLM_F, RTM } from '../../netlink/constants.js';
-import type { MessageView } from '../../netlink/socket.js';
+import type { MessageView, RequestBuilder } from '../../netlink/socket.js';
 import type { TcMsg } from '../../netlink/structs.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
 import { COLOR_IFNAME } from '../../output/color.js';
@@ -20,8 +20,8 @@ import { adjustSize } from '../../tc/psched.js';
 import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
 import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
-import { qdiscBytes, OUT_FLUSH } from './show-fast.js';
-import { ByteWriter } from '../../output/bytes.js';
+import { qdiscBytes } from './show-fast.js';
+import { showDump, type FastLine } from './show-dump.js';
 
 const USAGE = `Usage: tc qdisc [ add | del | replace | change | show ] dev STRING
        [ handle QHANDLE ] [ root | ingress | clsact | parent CLASSID ]
@@ -449,36 +449,17 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   p.start();
   const header: TcMsg = { family: 0, ifindex: f.ifindex, handle: 0, parent: 0, info: 0 };
   const attrs: TcAttrs = invisible ? { dump_invisible: true } : {};
-  const stream = net.sock.dump<MessageView>((w, seq) => {
+  const build: RequestBuilder = (w, seq) => {
     const s = w.beginMessage(RTM.GETQDISC, NLM_F.DUMP | NLM_F.REQUEST, seq);
     qdiscMessage.encode(w, header, attrs);
     w.endMessage(s);
-  }, (m) => m, 'dump qdiscs', { interrupted: 'partial' });
-  // Text of the byte-level renderer, handed to the printer's sink in large pieces.
-  const out = new ByteWriter(OUT_FLUSH + 4096);
+  };
+  // Plain text goes through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
+  const nl = p.lineSep;
+  const fast: FastLine | undefined = !p.inJson && !env.details && !env.raw ? (out, m) => qdiscBytes(out, m, env, names, f, nl, p.palette) : undefined;
   try {
-    // Plain text goes through the byte-level renderer (show-fast.ts); it declines what it does not print itself.
-    const fast = !p.inJson && !env.details && !env.raw;
-    const nl = p.lineSep;
-    // The fast path only takes kinds already loaded; what it declines may need a kind module first.
-    for await (const batch of stream.batches()) {
-      if (!fast) await ensureKindsOf(batch);
-      for (const m of batch) {
-        if (fast) {
-          if (qdiscBytes(out, m, env, names, f, nl, p.palette)) {
-            if (out.pos >= OUT_FLUSH) out.flushTo(p.sink);
-            continue;
-          }
-          // The printer's text goes after the bytes written so far.
-          out.flushTo(p.sink);
-          await ensureKindsOf([m]);
-        }
-        printQdisc(p, m, env, names, f);
-      }
-    }
-    out.flushTo(p.sink);
+    await showDump(net.sock, build, 'dump qdiscs', p, (m) => printQdisc(p, m, env, names, f), fast);
   } catch (e) {
-    out.flushTo(p.sink);
     if (e instanceof NetlinkError) {
       p.flush();
       process.stderr.write(kernelErrorText(e));

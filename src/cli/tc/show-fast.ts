@@ -37,6 +37,13 @@ export interface ClassTextFilter {
   readonly classid: number;
 }
 
+/**
+ * The kinds whose modules have byte renderers (KindFastText in src/tc/kind.ts); loaded
+ * before a dump so that their messages take this path from the first one
+ * (test/unit/tc-show-fast.test.ts checks the list against the modules).
+ */
+export const FAST_TEXT_KINDS: readonly string[] = ['htb', 'pfifo', 'bfifo'];
+
 /** The renderers' bytes are handed to the printer's sink in pieces of about this size (at message ends). */
 export const OUT_FLUSH = 64 * 1024;
 
