@@ -6,6 +6,26 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { formatIPv4, formatIPv6 } from '../../netlink/addr.js';
+import { NetlinkSocket, type MessageView } from '../../netlink/socket.js';
+import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
+import { IFLA, RTEXT_FILTER } from '../../netlink/rtnetlink/link-schema.js';
+
+/** Index and name of an RTM_NEWLINK message (`if%d` without IFLA_IFNAME); undefined for anything else. */
+function linkName(m: MessageView): [number, string] | undefined {
+  if (m.type !== RTM.NEWLINK || m.len < 16) return undefined;
+  const b = m.buf, end = m.off + m.len;
+  const index = b.readInt32LE(m.off + 4);
+  for (let p = m.off + 16; end - p >= 4;) {
+    const alen = b.readUInt16LE(p);
+    if (alen < 4 || alen > end - p) break;
+    if ((b.readUInt16LE(p + 2) & 0x3fff) === IFLA.IFNAME) {
+      const z = b.indexOf(0, p + 4);
+      return [index, b.toString('utf8', p + 4, z >= 0 && z < p + alen ? z : p + alen)];
+    }
+    p += (alen + 3) & ~3;
+  }
+  return [index, `if${index}`];
+}
 
 /** Interface index ↔ name for one namespace (ll_index_to_name / ll_name_to_index). */
 export class LinkNames {
@@ -20,17 +40,24 @@ export class LinkNames {
   async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
-    // Loaded on demand: the rtnetlink modules cost more start-up time than a whole small dump.
-    const { Netlink } = await import('../../netlink/netlink.js');
-    const nl = await Netlink.open(this.netns !== undefined ? { netns: this.netns } : {});
+    // A dump of its own that reads only the names: the Netlink class (nl.link)
+    // would bring every ip and tc module into ss's bundle, three times its size.
+    const sock = NetlinkSocket.open(NETLINK.ROUTE, this.netns !== undefined ? { netns: this.netns } : {});
     try {
-      for await (const l of nl.link.list({ skipStats: true })) {
-        const name = l.ifname ?? `if${l.ifindex}`;
-        this.byIndex.set(l.ifindex, name);
-        this.byName.set(name, l.ifindex);
+      const links = await sock.dump((w, seq) => {
+        const start = w.beginMessage(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, seq);
+        w.zeros(16); // struct ifinfomsg, all zero: every family, every link
+        const a = w.beginAttr(IFLA.EXT_MASK);
+        w.u32(RTEXT_FILTER.VF | RTEXT_FILTER.SKIP_STATS);
+        w.endAttr(a);
+        w.endMessage(start);
+      }, linkName, 'dump links').toArray();
+      for (const [index, name] of links) {
+        this.byIndex.set(index, name);
+        this.byName.set(name, index);
       }
     } finally {
-      nl.close();
+      sock.close();
     }
   }
 
