@@ -100,6 +100,8 @@ const SHOW: ReadonlyArray<readonly string[]> = [
   ['filter', 'show', 'dev', 'veth0', 'parent', '1:', 'pref', '20'], ['-j', '-p', 'filter', 'show', 'dev', 'veth0', 'parent', '1:', 'pref', '20'],
   ['-s', '-j', 'filter', 'show', 'dev', 'veth0', 'egress', 'pref', '21'],
   ['filter', 'get', 'dev', 'veth0', 'egress', 'protocol', 'ip', 'pref', '21', 'handle', '9', 'bpf'],
+  ['chain', 'show', 'dev', 'veth0', 'ingress'], ['-j', 'chain', 'ls', 'dev', 'veth0', 'ingress'], ['chain', 'show', 'dev', 'veth0'],
+  ['chain', 'get', 'dev', 'veth0', 'ingress', 'chain', '3'], ['-j', 'chain', 'get', 'dev', 'veth0', 'ingress', 'chain', '0'], ['chain'],
 ];
 
 test('tc filter show/get: same text and JSON as iproute2 after traffic', async (t) => {
@@ -143,6 +145,15 @@ const MODIFY: ReadonlyArray<string> = [
   'filter add dev veth0 ingress protocol ip pref 9 u32 ht 7:2: match ip src 1.2.3.4 classid 1:1',
   'filter add dev veth0 ingress protocol ip pref 9 u32 ht 800:: sample ip src 1.2.3.4/32 divisor 4 match ip src 1.2.3.4 link 7:',
   'filter del dev veth0 ingress',
+  'chain add dev veth0 ingress chain 11',
+  'chain add dev veth0 ingress chain 11',
+  'chain add dev veth0 ingress chain 12 u32',
+  'chain get dev veth0 ingress chain 12',
+  'chain del dev veth0 ingress chain 11',
+  'chain del dev veth0 ingress chain 11',
+  'chain get dev veth0 ingress chain 11',
+  'chain bogus',
+  'chain help',
 ];
 
 /** Errors: tc's text and status; nothing changes. */
@@ -229,7 +240,8 @@ const MODIFY_ARGV: ReadonlyArray<readonly string[]> = [
 ];
 
 function state(ns: TestNetns): string {
-  return normalize(tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0']).stdout + tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0', 'ingress']).stdout);
+  return normalize(tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0']).stdout + tc(ns.name, ['-s', 'filter', 'show', 'dev', 'veth0', 'ingress']).stdout
+    + tc(ns.name, ['chain', 'show', 'dev', 'veth0', 'ingress']).stdout);
 }
 
 test('tc filter add/replace/change/del: same effect, output and status as iproute2; bad input changes nothing', async (t) => {

@@ -201,12 +201,12 @@ export interface ParsedFilterRequest {
  * (mirred's `dev`); the device of the command is resolved by the caller.
  * Returns a number when tc returns without sending.
  */
-export function parseFilterModify(op: FilterOp, argv: readonly string[], makeEnv: (dev: string) => TcEnv, raw = false): ParsedFilterRequest | number {
+export function parseFilterModify(op: FilterOp, argv: readonly string[], makeEnv: (dev: string) => TcEnv, raw = false, chain = false): ParsedFilterRequest | number {
   const h = parseHead(argv, 'modify', raw);
   if (typeof h === 'number') return h;
   let protocol = h.protocol;
   // tc defaults the protocol to ETH_P_ALL when creating.
-  if (!h.protocolSet && (op === 'add' || op === 'replace')) protocol = 0x0003;
+  if (!h.protocolSet && !chain && (op === 'add' || op === 'replace')) protocol = 0x0003;
   h.header.info = ((h.prio << 16) | htons(protocol)) >>> 0;
   const attrs: FilterAttrs = {};
   if (h.chain !== undefined) attrs.chain = h.chain;
@@ -246,10 +246,16 @@ async function sendOrReport(ctx: CliContext, build: Parameters<ReturnType<typeof
 }
 
 /** tc_filter_modify() */
-async function modify(ctx: CliContext, op: FilterOp, argv: readonly string[]): Promise<number> {
+/** The message types of `tc chain`: what do_chain() sends instead of filter messages. */
+const CHAIN_OPS: Partial<Record<FilterOp, { type: number; flags: number }>> = {
+  add: { type: RTM.NEWCHAIN, flags: NLM_F.EXCL | NLM_F.CREATE },
+  del: { type: RTM.DELCHAIN, flags: 0 },
+};
+
+async function modify(ctx: CliContext, op: FilterOp, argv: readonly string[], chain = false): Promise<number> {
   // Actions name devices (mirred … dev X): load the names before parsing, as tc's ll_init_map.
   const names = await linkMap(ctx);
-  const parsed = parseFilterModify(op, argv, (d) => filterEnv(ctx, d, names), ctx.opts.raw);
+  const parsed = parseFilterModify(op, argv, (d) => filterEnv(ctx, d, names), ctx.opts.raw, chain);
   if (typeof parsed === 'number') return parsed;
   const { header, attrs, dev } = parsed;
   if (dev) {
@@ -257,8 +263,8 @@ async function modify(ctx: CliContext, op: FilterOp, argv: readonly string[]): P
     if (!idx) throw new CliError(`Cannot find device "${dev}"`, 1);
     header.ifindex = idx;
   }
-  const o = FILTER_OPS[op];
-  return sendOrReport(ctx, rtRequest(filterMessage, o.type, o.flags | NLM_F.ACK, header, attrs), `${op} filter`);
+  const o = chain ? CHAIN_OPS[op]! : FILTER_OPS[op];
+  return sendOrReport(ctx, rtRequest(filterMessage, o.type, o.flags | NLM_F.ACK, header, attrs), `${op} ${chain ? 'chain' : 'filter'}`);
 }
 
 /** What `tc filter show` filters on (tc_filter.c's statics: fields equal to them are not printed). */
@@ -277,7 +283,8 @@ export const NO_FILTER_FILTER: FilterShowFilter = { ifindex: 0, block: 0, parent
 
 /** print_filter(): one filter message as tc prints it. */
 export function printFilter(p: Printer, m: MessageView, env: TcEnv, names: TcLinks, f: FilterShowFilter): void {
-  if (m.type !== RTM.NEWTFILTER && m.type !== RTM.GETTFILTER && m.type !== RTM.DELTFILTER) {
+  const isFilter = m.type === RTM.NEWTFILTER || m.type === RTM.GETTFILTER || m.type === RTM.DELTFILTER;
+  if (!isFilter && m.type !== RTM.NEWCHAIN && m.type !== RTM.GETCHAIN && m.type !== RTM.DELCHAIN) {
     process.stderr.write(`Not a filter(cmd ${m.type})\n`);
     return;
   }
@@ -286,15 +293,16 @@ export function printFilter(p: Printer, m: MessageView, env: TcEnv, names: TcLin
     return;
   }
   const { header: t, attrs: tb } = filterMessage.decode(m.buf, m.off, m.len);
-  if (tb.kind === undefined) {
+  if (tb.kind === undefined && isFilter) {
     process.stderr.write('print_filter: NULL kind\n');
     return;
   }
   p.openObject();
-  if (m.type === RTM.DELTFILTER) p.bool(ANY, 'deleted', 'deleted ', true);
-  if (m.type === RTM.NEWTFILTER && m.flags & NLM_F.CREATE && !(m.flags & NLM_F.EXCL)) p.bool(ANY, 'replaced', 'replaced ', true);
-  if (m.type === RTM.NEWTFILTER && m.flags & NLM_F.CREATE && m.flags & NLM_F.EXCL) p.bool(ANY, 'added', 'added ', true);
-  p.string(FP, null, 'filter ', null);
+  const isNew = m.type === RTM.NEWTFILTER || m.type === RTM.NEWCHAIN;
+  if (m.type === RTM.DELTFILTER || m.type === RTM.DELCHAIN) p.bool(ANY, 'deleted', 'deleted ', true);
+  if (isNew && m.flags & NLM_F.CREATE && !(m.flags & NLM_F.EXCL)) p.bool(ANY, 'replaced', 'replaced ', true);
+  if (isNew && m.flags & NLM_F.CREATE && m.flags & NLM_F.EXCL) p.bool(ANY, 'added', 'added ', true);
+  p.string(FP, null, isFilter ? 'filter ' : 'chain ', null);
   if (t.ifindex >>> 0 === TCM_IFINDEX_MAGIC_BLOCK) {
     if (!f.block || f.block !== t.parent) p.uint(ANY, 'block', 'block %u ', t.parent);
   } else {
@@ -312,14 +320,14 @@ export function printFilter(p: Printer, m: MessageView, env: TcEnv, names: TcLin
   }
   const protoNet = t.info & 0xffff;
   const proto = htons(protoNet);
-  if (t.info) {
+  if (t.info && isFilter) {
     const prio = t.info >>> 16;
     if ((!f.protocol || f.protocol !== protoNet) && protoNet) p.string(ANY, 'protocol', 'protocol %s ', llProtoName(proto));
     if ((!f.prio || f.prio !== prio) && prio) p.uint(ANY, 'pref', 'pref %u ', prio);
   }
-  p.string(ANY, 'kind', '%s ', tb.kind);
+  if (tb.kind !== undefined) p.string(ANY, 'kind', '%s ', tb.kind);
   if (tb.chain !== undefined && (f.chain === undefined || f.chain !== tb.chain)) p.uint(ANY, 'chain', 'chain %u ', tb.chain);
-  if (tb.options !== undefined) {
+  if (tb.options !== undefined && tb.kind !== undefined) {
     p.openObject('options');
     const k = filterKind(tb.kind);
     const fenv: FilterEnv = { ...env, protocol: proto };
@@ -405,7 +413,7 @@ function parseList(argv: readonly string[]): { f: FilterShowFilter; dev: string;
 }
 
 /** tc_filter_list() */
-async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
+async function list(ctx: CliContext, argv: readonly string[], chain = false): Promise<number> {
   const { f, dev, header } = parseList(argv);
   const net = tcNet(ctx);
   const names = await linkMap(ctx);
@@ -423,7 +431,7 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const env = filterEnv(ctx, dev, names);
   const p = ctx.printer;
   const stream = net.sock.dump<MessageView>((w, seq) => {
-    const s = w.beginMessage(RTM.GETTFILTER, NLM_F.DUMP | NLM_F.REQUEST, seq);
+    const s = w.beginMessage(chain ? RTM.GETCHAIN : RTM.GETTFILTER, NLM_F.DUMP | NLM_F.REQUEST, seq);
     filterMessage.encode(w, header, attrs);
     w.endMessage(s);
   }, (m) => m, 'dump filters', { interrupted: 'partial' });
@@ -446,17 +454,21 @@ async function list(ctx: CliContext, argv: readonly string[]): Promise<number> {
 }
 
 /** tc_filter_get() */
-async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
+async function get(ctx: CliContext, argv: readonly string[], chain = false): Promise<number> {
   const h = parseHead(argv, 'get', ctx.opts.raw);
   if (typeof h === 'number') return h;
-  if (!h.protocolSet) fail('Must specify filter protocol');
-  if (!h.prio) fail('Must specify filter priority');
-  h.header.info = ((h.prio << 16) | htons(h.protocol)) >>> 0;
+  if (!chain) {
+    if (!h.protocolSet) fail('Must specify filter protocol');
+    if (!h.prio) fail('Must specify filter priority');
+    h.header.info = ((h.prio << 16) | htons(h.protocol)) >>> 0;
+  }
   const attrs: FilterAttrs = {};
   if (h.chain !== undefined) attrs.chain = h.chain;
   if (h.header.parent === 0) fail('Must specify filter parent');
-  if (!h.kind) fail('Must specify filter type');
-  attrs.kind = h.kind;
+  if (!chain) {
+    if (!h.kind) fail('Must specify filter type');
+    attrs.kind = h.kind;
+  }
   const names = await linkMap(ctx);
   const f: FilterShowFilter = { ...NO_FILTER_FILTER };
   if (h.dev) {
@@ -471,10 +483,12 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
     fail('Must specify netdevice "dev" or block index "block"');
   }
   const env = filterEnv(ctx, h.dev, names, h.protocol);
-  parseKind(h, env);
-  const o = (h as { options?: unknown }).options;
-  if (o !== undefined) attrs.options = o;
-  if (h.fhandle === undefined) fail('Must specify filter "handle"');
+  if (!chain) {
+    parseKind(h, env);
+    const o = (h as { options?: unknown }).options;
+    if (o !== undefined) attrs.options = o;
+    if (h.fhandle === undefined) fail('Must specify filter "handle"');
+  }
   // tc hands parse_fopt a copy of argc: whatever follows the kind is garbage to tc_filter_get itself.
   if (h.rest.length) {
     if (matches(h.rest[0], 'help')) usage();
@@ -483,7 +497,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   let replies: MessageView[];
   try {
     // tc sends NLM_F_ECHO and waits for the reply; the ACK we add lets the socket complete the request.
-    replies = await tcNet(ctx).sock.request(rtRequest(filterMessage, RTM.GETTFILTER, NLM_F.ECHO | NLM_F.ACK, h.header, attrs), 'get filter');
+    replies = await tcNet(ctx).sock.request(rtRequest(filterMessage, chain ? RTM.GETCHAIN : RTM.GETTFILTER, NLM_F.ECHO | NLM_F.ACK, h.header, attrs), `get ${chain ? 'chain' : 'filter'}`);
   } catch (e) {
     if (e instanceof NetlinkError) {
       process.stderr.write(kernelErrorText(e));
@@ -494,7 +508,7 @@ async function get(ctx: CliContext, argv: readonly string[]): Promise<number> {
   }
   const p = ctx.printer;
   p.start();
-  const m = replies.find((r) => r.type === RTM.NEWTFILTER);
+  const m = replies.find((r) => r.type === RTM.NEWTFILTER || r.type === RTM.GETTFILTER || r.type === RTM.NEWCHAIN || r.type === RTM.GETCHAIN);
   if (m) printFilter(p, m, env, names, f);
   p.finish();
   return 0;
@@ -516,4 +530,24 @@ export default async function tcFilter(ctx: CliContext, argv: readonly string[])
     return 0;
   }
   fail(`Command "${cmd}" is unknown, try "tc filter help".`);
+}
+
+const CHAIN_USAGE = `Usage: tc chain [ add | del | get | show ] [ dev STRING ]
+       tc chain [ add | del | get | show ] [ block BLOCK_INDEX ] ]
+`;
+
+/** \`tc chain …\` (do_chain): chains and chain templates, through the filter code paths with RTM_*CHAIN. */
+export async function tcChain(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  const cmd = argv[0];
+  if (cmd === undefined) return list(ctx, [], true);
+  const rest = argv.slice(1);
+  if (matches(cmd, 'add')) return modify(ctx, 'add', rest, true);
+  if (matches(cmd, 'delete')) return modify(ctx, 'del', rest, true);
+  if (matches(cmd, 'get')) return get(ctx, rest, true);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, rest, true);
+  if (matches(cmd, 'help')) {
+    process.stderr.write(CHAIN_USAGE);
+    return 0;
+  }
+  fail(`Command "${cmd}" is unknown, try "tc chain help".`);
 }

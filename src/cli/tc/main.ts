@@ -27,7 +27,7 @@ const OBJECTS: ReadonlyArray<readonly [string, Loader]> = [
   ['qdisc', () => import('./qdisc.js')],
   ['class', () => import('./class.js')],
   ['filter', () => import('./filter.js')],
-  ['chain', missing('chain')],
+  ['chain', async () => ({ default: (await import('./filter.js')).tcChain })],
   ['actions', missing('actions')],
   ['monitor', () => import('./monitor.js')],
   ['exec', missing('exec')],

@@ -46,7 +46,7 @@ function printEvent(p: Printer, m: MessageView, ctx: CliContext, names: TcLinks,
   if (ctx.opts.timestamp) p.rawText(timestamp(ctx.opts.timestamp > 1));
   if (m.type === RTM.NEWQDISC || m.type === RTM.DELQDISC) printQdisc(p, m, env, names, NO_FILTER);
   else if (m.type === RTM.NEWTCLASS || m.type === RTM.DELTCLASS) printClass(p, m, env, names, NO_FILTER);
-  else if (m.type === RTM.NEWTFILTER || m.type === RTM.DELTFILTER) printFilter(p, m, filterEnv(ctx, '', names), names, NO_FILTER_FILTER);
+  else if (m.type === RTM.NEWTFILTER || m.type === RTM.DELTFILTER || m.type === RTM.NEWCHAIN || m.type === RTM.DELCHAIN) printFilter(p, m, filterEnv(ctx, '', names), names, NO_FILTER_FILTER);
   else {
     const pr = printers.get(m.type);
     if (pr) pr(p, m, ctx);
