@@ -93,3 +93,7 @@ export { fw, fwAttrs, TCA_FW } from './filters/fw.js';
 export type { FwOptions, FwSpec } from './filters/fw.js';
 export { flower, flowerAttrs, TCA_FLOWER } from './filters/flower.js';
 export type { FlowerOptions, FlowerSpec } from './filters/flower.js';
+export { vlanAction, vlanAttrs, tcVlan, TCA_VLAN } from './actions/vlan.js';
+export type { VlanActionOptions, VlanActionSpec } from './actions/vlan.js';
+export { skbedit, skbeditAttrs, tcSkbedit, TCA_SKBEDIT, SKBEDIT_F } from './actions/skbedit.js';
+export type { SkbeditOptions, SkbeditSpec } from './actions/skbedit.js';

@@ -53,7 +53,7 @@ function buildCmd(cmd: string): Buffer {
 const cases = loadGolden('tc-filter');
 
 test('tc-filter fixtures cover every classifier and action kind', () => {
-  for (const k of [' matchall', ' basic', ' fw', ' u32', ' flower', 'gact', 'police', 'mirred']) {
+  for (const k of [' matchall', ' basic', ' fw', ' u32', ' flower', 'gact', 'police', 'mirred', ' vlan ', ' skbedit ']) {
     assert.ok(cases.some((c) => c.cmd.includes(k)), `no fixture with ${k}`);
   }
 });
@@ -152,7 +152,13 @@ const ERRORS: ReadonlyArray<readonly [string, string, number]> = [
   ['ingress protocol ip flower tcp_flags 0x1000', 'Illegal "tcp_flags"', 1],
   ['ingress protocol ip flower bogus', 'What is "bogus"?\nUsage: ... flower', 1],
   ['ingress protocol mpls_uc flower mpls_label 1', 'rip: flower "mpls_label" is not supported yet', 1],
-  ['ingress matchall action skbedit mark 1', 'rip: action "skbedit" is not supported yet', 1],
+  ['ingress matchall action pedit munge offset 0 u8 set 1', 'rip: action "pedit" is not supported yet', 1],
+  ['ingress matchall action vlan push', 'id needs to be set for push\nUsage: vlan pop [CONTROL]', 1],
+  ['ingress matchall action vlan id 5', 'Error: argument "id" is wrong: only valid for push/modify', 255],
+  ['ingress matchall action skbedit', 'Command line is not complete. Try option "help"', 255],
+  ['ingress matchall action skbedit ptype foo', 'Illegal ptype (foo)\nbad action parsing\nparse_action: bad value (3:skbedit)!\nIllegal "action"', 1],
+  ['ingress matchall action vlan push id 5 protocol ip', 'protocol not supported\nUsage: vlan pop', 1],
+  ['ingress matchall action vlan pop push', 'unexpected "push" - action already specified\nUsage: vlan pop', 1],
 ];
 
 for (const [args, text, code] of ERRORS) {

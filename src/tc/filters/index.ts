@@ -8,6 +8,8 @@
 import '../actions/gact.js';
 import '../actions/mirred.js';
 import '../actions/police.js';
+import '../actions/vlan.js';
+import '../actions/skbedit.js';
 import './u32.js';
 import './bpf.js';
 import './matchall.js';
