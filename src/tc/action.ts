@@ -239,7 +239,7 @@ export function parseActions(t: Tokens, env: TcEnv): Action[] {
     try {
       options = kind.parse(t, env);
     } catch (e) {
-      if (e instanceof TcArgError && e.exitCode !== 255) {
+      if (e instanceof TcArgError && !e.exits) {
         t.i = at;
         badValue(t, at, [...(e.message ? [e.message] : []), 'bad action parsing']);
       }

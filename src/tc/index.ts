@@ -97,3 +97,5 @@ export { vlanAction, vlanAttrs, tcVlan, TCA_VLAN } from './actions/vlan.js';
 export type { VlanActionOptions, VlanActionSpec } from './actions/vlan.js';
 export { skbedit, skbeditAttrs, tcSkbedit, TCA_SKBEDIT, SKBEDIT_F } from './actions/skbedit.js';
 export type { SkbeditOptions, SkbeditSpec } from './actions/skbedit.js';
+export { tunnelKey, tunnelKeyAttrs, tcTunnelKey, TCA_TUNNEL_KEY } from './actions/tunnel_key.js';
+export type { TunnelKeyOptions, TunnelKeySpec } from './actions/tunnel_key.js';

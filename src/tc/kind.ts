@@ -66,8 +66,15 @@ export interface ClassOptionsMap {}
 /** A usage or value error in kind options; message is printed as is, exit code 255 unless given. */
 export class TcArgError extends Error {
   override readonly name = 'TcArgError';
-  constructor(message: string, readonly exitCode = 255) {
+  /**
+   * Whether tc exit()s here (ending a -batch run) rather than failing the
+   * command: true for 255 (invarg/duparg/usage), and for the few exit(1)
+   * paths such as get_prefix()'s "inet prefix is expected".
+   */
+  readonly exits: boolean;
+  constructor(message: string, readonly exitCode = 255, exits?: boolean) {
     super(message);
+    this.exits = exits ?? exitCode === 255;
   }
 }
 

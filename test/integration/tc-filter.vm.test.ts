@@ -1,6 +1,6 @@
 /**
  * Filters and actions this machine's kernel lacks (flower, matchall, basic,
- * fw classifiers; gact and police actions). They skip here and run in the
+ * fw classifiers; gact, police, vlan, skbedit and tunnel_key actions). They skip here and run in the
  * full-kernel VM (`npm run test:vm`, or
  * `../shared/kernel-vm/run-in-vm.sh --timeout 1500 -- node --test dist/test/integration/tc-filter.vm.test.js`).
  *
@@ -32,7 +32,10 @@ function need(t: Parameters<typeof requireKernelFeature>[0]): boolean {
     && requireKernelFeature(t, () => hasFilter('basic'), 'basic classifier')
     && requireKernelFeature(t, () => hasFilter('fw'), 'fw classifier')
     && requireKernelFeature(t, () => hasAction('gact'), 'gact action')
-    && requireKernelFeature(t, () => hasAction('police'), 'police action');
+    && requireKernelFeature(t, () => hasAction('police'), 'police action')
+    && requireKernelFeature(t, () => hasAction('vlan'), 'vlan action')
+    && requireKernelFeature(t, () => hasAction('skbedit'), 'skbedit action')
+    && requireKernelFeature(t, () => hasAction('tunnel_key'), 'tunnel_key action');
 }
 
 /** Ages of actions tick between the two tools' dumps. */
@@ -70,7 +73,7 @@ test('flower, matchall, basic, fw with gact and police: add, read back, traffic,
     await nl.filter.add({ dev: 'veth0', parent: 'egress', protocol: 'ip', prio: 1, kind: 'flower',
       options: flower({ ethType: 0x0800, ipProto: 'udp', dstIp: '10.9.0.2/32', dstPort: 9999, skipHw: true, actions: [gact({ control: TC_ACT.PIPE })] }) });
     await nl.filter.add({ dev: 'veth0', parent: 'egress', protocol: 'all', prio: 2, kind: 'matchall',
-      options: matchall({ actions: [police({ rate: '100mbit', burst: '100k', exceed: TC_ACT.SHOT, conform: TC_ACT.OK })] }) });
+      options: matchall({ actions: [police({ rate: '100mbit', burst: '100k', exceed: TC_ACT.SHOT, conform: TC_ACT.PIPE })] }) });
     await nl.filter.add({ dev: 'veth0', parent: 'ingress', protocol: 'ip', prio: 3, handle: 7, kind: 'basic', options: basic({ classid: '1:7', actions: [gact({ control: TC_ACT.OK })] }) });
     await nl.filter.add({ dev: 'veth0', parent: 'ingress', protocol: 'ip', prio: 4, handle: 6, kind: 'fw', options: fw({ mask: 0xff, classid: '1:6' }) });
 
@@ -78,7 +81,8 @@ test('flower, matchall, basic, fw with gact and police: add, read back, traffic,
     assert.equal(blast.status, 0, blast.stderr);
 
     const egress = await nl.filter.list({ dev: 'veth0', parent: 'egress' }).toArray();
-    const fl = egress.find((f) => f.kind === 'flower');
+    // Each classifier instance is dumped once bare (no options), then per filter.
+    const fl = egress.find((f) => f.kind === 'flower' && f.options);
     assert.ok(fl);
     const fo = fl.options as FlowerOptions;
     assert.equal(fo.ip_proto, 17);
@@ -89,18 +93,19 @@ test('flower, matchall, basic, fw with gact and police: add, read back, traffic,
     assert.equal(g.kind, 'gact');
     assert.equal((g.options as GactOptions).parms?.action, TC_ACT.PIPE);
     assert.equal(g.stats?.basic?.packets, 20);
-    const ma = egress.find((f) => f.kind === 'matchall');
+    const ma = egress.find((f) => f.kind === 'matchall' && f.options);
     assert.ok(ma);
     const po = (ma.options as MatchallOptions).act![0]!;
     assert.equal(po.kind, 'police');
     const pol = po.options as PoliceOptions;
     assert.equal(pol.tbf?.rate.rate, 12_500_000);
     assert.equal(pol.tbf?.action, TC_ACT.SHOT);
-    assert.equal(pol.result, TC_ACT.OK);
+    // The kernel dumps TCA_POLICE_RESULT only when it is not 0 (TC_ACT_OK).
+    assert.equal(pol.result, TC_ACT.PIPE);
     assert.ok((po.stats?.basic?.packets ?? 0) >= 20);
     const ingress = await nl.filter.list({ dev: 'veth0', parent: 'ingress' }).toArray();
-    assert.equal((ingress.find((f) => f.kind === 'basic')?.options as BasicOptions).classid, 0x10007);
-    const fwf = ingress.find((f) => f.kind === 'fw');
+    assert.equal((ingress.find((f) => f.kind === 'basic' && f.options)?.options as BasicOptions).classid, 0x10007);
+    const fwf = ingress.find((f) => f.kind === 'fw' && f.options);
     assert.equal(fwf?.handle, 6);
     assert.equal((fwf?.options as FwOptions).mask, 0xff);
 
@@ -135,6 +140,9 @@ const LINES: ReadonlyArray<string> = [
   'filter add dev veth0 egress pref 3 handle 9 basic classid 1:3 police rate 2mbit burst 20k mtu 2k drop',
   'filter add dev veth0 egress pref 4 handle 6/0xff fw classid 1:6 action pass',
   'filter del dev veth0 egress pref 4',
+  'filter add dev veth0 egress pref 5 matchall action vlan push id 100 priority 3 action skbedit mark 0x10/0xff priority 1:10 action tunnel_key unset',
+  'filter add dev veth0 egress pref 6 matchall action vlan modify id 7 protocol 802.1ad pass index 3',
+  'filter add dev veth0 egress pref 7 matchall action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 42 dst_port 4789 tos 0x10 ttl 64 nocsum',
   'filter add dev veth0 ingress protocol ip pref 9 flower dst_ip 10.0.0.0/33',
   'filter del dev veth0 ingress protocol ip pref 1 handle 1 flower',
 ];

@@ -53,7 +53,7 @@ function buildCmd(cmd: string): Buffer {
 const cases = loadGolden('tc-filter');
 
 test('tc-filter fixtures cover every classifier and action kind', () => {
-  for (const k of [' matchall', ' basic', ' fw', ' u32', ' flower', 'gact', 'police', 'mirred', ' vlan ', ' skbedit ']) {
+  for (const k of [' matchall', ' basic', ' fw', ' u32', ' flower', 'gact', 'police', 'mirred', ' vlan ', ' skbedit ', ' tunnel_key ']) {
     assert.ok(cases.some((c) => c.cmd.includes(k)), `no fixture with ${k}`);
   }
 });
@@ -150,6 +150,9 @@ const ERRORS: ReadonlyArray<readonly [string, string, number]> = [
   ['ingress protocol ip flower indev abcdefghijklmnopq', 'Error: argument "abcdefghijklmnopq" is wrong: "indev" not a valid ifname', 255],
   ['ingress protocol 802.1Q flower vlan_id 5000', 'Illegal "vlan_id"', 1],
   ['ingress protocol ip flower tcp_flags 0x1000', 'Illegal "tcp_flags"', 1],
+  ['ingress protocol ip flower dst_ip 10.0.0.0/33', 'Error: inet prefix is expected rather than "10.0.0.0/33".', 1],
+  ['ingress protocol ipv6 flower src_ip 10.0.0.1', 'Error: inet6 prefix is expected rather than "10.0.0.1".', 1],
+  ['ingress protocol ip flower enc_dst_ip x', 'Error: any valid prefix is expected rather than "x".', 1],
   ['ingress protocol ip flower bogus', 'What is "bogus"?\nUsage: ... flower', 1],
   ['ingress protocol mpls_uc flower mpls_label 1', 'rip: flower "mpls_label" is not supported yet', 1],
   ['ingress matchall action pedit munge offset 0 u8 set 1', 'rip: action "pedit" is not supported yet', 1],
@@ -158,6 +161,9 @@ const ERRORS: ReadonlyArray<readonly [string, string, number]> = [
   ['ingress matchall action skbedit', 'Command line is not complete. Try option "help"', 255],
   ['ingress matchall action skbedit ptype foo', 'Illegal ptype (foo)\nbad action parsing\nparse_action: bad value (3:skbedit)!\nIllegal "action"', 1],
   ['ingress matchall action vlan push id 5 protocol ip', 'protocol not supported\nUsage: vlan pop', 1],
+  ['ingress matchall action tunnel_key set src_ip 1.1.1.1', 'set needs tunnel_key parameters\nUsage: tunnel_key unset', 1],
+  ['ingress matchall action tunnel_key set src_ip x', 'Error: any valid address is expected rather than "x".', 1],
+  ['ingress matchall action tunnel_key set id x', 'Illegal "id"\nbad action parsing\nparse_action: bad value (4:tunnel_key)!\nIllegal "action"', 1],
   ['ingress matchall action vlan pop push', 'unexpected "push" - action already specified\nUsage: vlan pop', 1],
 ];
 

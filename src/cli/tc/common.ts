@@ -44,7 +44,7 @@ export class TcExit extends CliError {}
 /** Turn a kind parser's TcArgError into tc's outcome: 255 = exit(), else the command fails with that status. */
 export function fromKindError(e: unknown): never {
   if (e instanceof TcArgError) {
-    if (e.exitCode === 255) throw new TcExit(e.message, 255);
+    if (e.exits) throw new TcExit(e.message, e.exitCode);
     throw new CliError(e.message, e.exitCode);
   }
   throw e;

@@ -181,7 +181,7 @@ function parseKind(h: FilterHead, env: TcEnv): void {
   try {
     parsed = k.parse(h.fhandle, h.rest, env);
   } catch (e) {
-    if (e instanceof TcArgError && !e.message && e.exitCode !== 255) throw new CliError('', 1);
+    if (e instanceof TcArgError && !e.message && !e.exits) throw new CliError('', 1);
     fromKindError(e);
   }
   h.header.handle = parsed.handle;

@@ -20,7 +20,7 @@ export function actionClause(t: Tokens, env: TcEnv, illegal = 'Illegal "action"'
   try {
     return parseActions(t, env);
   } catch (e) {
-    if (e instanceof TcArgError && e.exitCode !== 255) fail(`${e.message ? `${e.message}\n` : ''}${illegal}`);
+    if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}${illegal}`);
     throw e;
   }
 }
@@ -30,7 +30,7 @@ export function policeClause(t: Tokens, env: TcEnv): PoliceOptions {
   try {
     return parsePolice(t, env);
   } catch (e) {
-    if (e instanceof TcArgError && e.exitCode !== 255) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
+    if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
     throw e;
   }
 }

@@ -278,6 +278,12 @@ function parsePrefix(str: string, family: 0 | 4 | 6): { v6: boolean; addr: strin
   return v6 ? { v6, addr: formatIPv6(bytesA), mask: formatIPv6(mask) } : { v6, addr: formatIPv4(bytesA), mask: formatIPv4(mask) };
 }
 
+/** get_prefix()'s failure: tc prints this and exit(1)s. */
+function prefixExpected(arg: string, family: 0 | 4 | 6): never {
+  const name = family === 4 ? 'inet' : family === 6 ? 'inet6' : 'any valid';
+  throw new TcArgError(`Error: ${name} prefix is expected rather than "${arg}".`, 1, true);
+}
+
 /** `V[/M]` with a C parser for each part; null if either is invalid. */
 function masked(str: string, value: (s: string) => number | null, mask: (s: string) => number | null, full: number): [number, number] | null {
   const slash = str.indexOf('/');
@@ -421,15 +427,17 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
       const dst = a.startsWith('d');
       const v = t.next();
       const fam = ethType === ETH_P.IP ? 4 : ethType === ETH_P.IPV6 ? 6 : ethType === 0 ? 0 : -1;
-      const r = fam < 0 ? null : parsePrefix(v, fam as 0 | 4 | 6);
-      if (!r) illegal(dst ? 'dst_ip' : 'src_ip');
+      if (fam < 0) illegal(dst ? 'dst_ip' : 'src_ip');
+      const r = parsePrefix(v, fam as 0 | 4 | 6);
+      if (!r) prefixExpected(v, fam as 0 | 4 | 6);
       const base = `${r!.v6 ? 'ipv6' : 'ipv4'}_${dst ? 'dst' : 'src'}` as 'ipv4_dst';
       set(base, r!.addr);
       set(`${base}_mask`, r!.mask);
     } else if (matches(a, 'enc_dst_ip') || matches(a, 'enc_src_ip')) {
       const dst = a.startsWith('enc_d');
-      const r = parsePrefix(t.next(), 0);
-      if (!r) illegal(dst ? 'enc_dst_ip' : 'enc_src_ip');
+      const v = t.next();
+      const r = parsePrefix(v, 0);
+      if (!r) prefixExpected(v, 0);
       const base = `enc_${r!.v6 ? 'ipv6' : 'ipv4'}_${dst ? 'dst' : 'src'}` as 'enc_ipv4_dst';
       set(base, r!.addr);
       set(`${base}_mask`, r!.mask);

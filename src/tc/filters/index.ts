@@ -10,6 +10,7 @@ import '../actions/mirred.js';
 import '../actions/police.js';
 import '../actions/vlan.js';
 import '../actions/skbedit.js';
+import '../actions/tunnel_key.js';
 import './u32.js';
 import './bpf.js';
 import './matchall.js';

@@ -567,7 +567,7 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
     } else if (matches(a, 'action')) {
       t.next();
       try { o.act = parseActions(t, env); } catch (e) {
-        if (e instanceof TcArgError && e.exitCode !== 255) fail(`${e.message ? `${e.message}\n` : ''}Illegal "action"`);
+        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "action"`);
         throw e;
       }
       terminalOk++;
@@ -575,7 +575,7 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
     } else if (matches(a, 'police')) {
       t.next();
       try { o.police = parsePolice(t, env); } catch (e) {
-        if (e instanceof TcArgError && e.exitCode !== 255) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
+        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
         throw e;
       }
       terminalOk++;
