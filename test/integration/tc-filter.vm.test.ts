@@ -69,9 +69,9 @@ test('flower, matchall, basic, fw with gact and police: add, read back, traffic,
     pair(a, b);
     await using nl = await Netlink.open({ netns: a.name });
     await nl.qdisc.add({ dev: 'veth0', kind: 'clsact' });
-    // Egress of veth0: flower counts our UDP (gact pipe), matchall polices everything after it.
+    // Egress of veth0: flower counts our UDP (gact continue: classification goes on), matchall polices everything after it.
     await nl.filter.add({ dev: 'veth0', parent: 'egress', protocol: 'ip', prio: 1, kind: 'flower',
-      options: flower({ ethType: 0x0800, ipProto: 'udp', dstIp: '10.9.0.2/32', dstPort: 9999, skipHw: true, actions: [gact({ control: TC_ACT.PIPE })] }) });
+      options: flower({ ethType: 0x0800, ipProto: 'udp', dstIp: '10.9.0.2/32', dstPort: 9999, skipHw: true, actions: [gact({ control: TC_ACT.UNSPEC })] }) });
     await nl.filter.add({ dev: 'veth0', parent: 'egress', protocol: 'all', prio: 2, kind: 'matchall',
       options: matchall({ actions: [police({ rate: '100mbit', burst: '100k', exceed: TC_ACT.SHOT, conform: TC_ACT.PIPE })] }) });
     await nl.filter.add({ dev: 'veth0', parent: 'ingress', protocol: 'ip', prio: 3, handle: 7, kind: 'basic', options: basic({ classid: '1:7', actions: [gact({ control: TC_ACT.OK })] }) });
@@ -91,7 +91,7 @@ test('flower, matchall, basic, fw with gact and police: add, read back, traffic,
     assert.equal(fo.eth_type, 0x0800);
     const g = fo.act![0]!;
     assert.equal(g.kind, 'gact');
-    assert.equal((g.options as GactOptions).parms?.action, TC_ACT.PIPE);
+    assert.equal((g.options as GactOptions).parms?.action, TC_ACT.UNSPEC);
     assert.equal(g.stats?.basic?.packets, 20);
     const ma = egress.find((f) => f.kind === 'matchall' && f.options);
     assert.ok(ma);
