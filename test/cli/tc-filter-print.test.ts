@@ -61,6 +61,10 @@ function synthetic(): Buffer[] {
       kind: 'matchall', chain: 0,
       options: { ...matchall({ actions: [dumped(police({ rate: '10gbit', burst: '1m', peakrate: '20gbit', mtu: '9k', exceed: TC_ACT.SHOT, conform: TC_ACT.PIPE, linklayer: 'atm' }), 3)] }), flags: 8, pcnt: { rhit: 42n } },
     }),
+    // The kernel dumps basic with an empty ematch tree (header + empty list).
+    msg(RTM.NEWTFILTER, NLM_F.MULTI, { ifindex: 3, handle: 7, parent: ingress, info: ip(5) }, {
+      kind: 'basic', chain: 0, options: { classid: 0x10007, ematches: { hdr: { nmatches: 0, progid: 0 }, list: Buffer.alloc(0) }, act: [dumped(gact({ control: TC_ACT.OK }), 2)] },
+    }),
     msg(RTM.NEWTFILTER, NLM_F.MULTI, { ifindex: 3, handle: 1, parent: 0xfffffff3, info: ((4 << 16) | 0x0300) >>> 0 }, {
       kind: 'matchall', chain: 0,
       options: { act: [dumped(police({ pktsRate: 1000n, pktsBurst: 100n, exceed: TC_ACT.GOTO_CHAIN | 9 }), 4),

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { attrs, attr, struct, u32, u64, bytes, type Infer } from '../../netlink/codec/schema.js';
+import { attrs, attr, struct, u16, u32, u64, bytes, type Infer } from '../../netlink/codec/schema.js';
 import { constants } from '../../netlink/constants.js';
 import { ANY, type Printer } from '../../output/printer.js';
 import type { TcEnv } from '../kind.js';
@@ -26,14 +26,26 @@ export const TCA_BASIC = constants('TCA_BASIC_', ['linux/pkt_cls.h'], {
   UNSPEC: 0, CLASSID: 1, EMATCHES: 2, ACT: 3, POLICE: 4, PCNT: 5, PAD: 6,
 });
 
+/** TCA_EMATCH_TREE_* (linux/pkt_cls.h): an ematch tree is a header and a list of matches. */
+export const TCA_EMATCH_TREE = constants('TCA_EMATCH_TREE_', ['linux/pkt_cls.h'], { UNSPEC: 0, HDR: 1, LIST: 2 });
+
+/** struct tcf_ematch_tree_hdr */
+export const ematchTreeHdr = struct('tcf_ematch_tree_hdr', { nmatches: u16, progid: u16 });
+
+/** TCA_BASIC_EMATCHES: the tree header decoded, the matches kept raw (rip does not parse ematches yet). */
+export const ematchTreeAttrs = attrs('TCA_EMATCH_TREE', {
+  hdr: attr(TCA_EMATCH_TREE.HDR, ematchTreeHdr),
+  list: attr(TCA_EMATCH_TREE.LIST, bytes),
+});
+
 /** struct tc_basic_pcnt */
 export const basicPcnt = struct('tc_basic_pcnt', { rcnt: u64, rhit: u64 });
 
 /** TCA_OPTIONS of basic. */
 export const basicAttrs = attrs('basic', {
   classid: attr(TCA_BASIC.CLASSID, u32),
-  /** The ematch tree (TCA_EMATCH_TREE_*), raw. */
-  ematches: attr(TCA_BASIC.EMATCHES, bytes),
+  /** The ematch tree (the kernel dumps an empty one when there is none). */
+  ematches: attr(TCA_BASIC.EMATCHES, ematchTreeAttrs),
   act: attr(TCA_BASIC.ACT, actionList),
   police: attr(TCA_BASIC.POLICE, policeAttrs),
   pcnt: attr(TCA_BASIC.PCNT, basicPcnt),
@@ -87,7 +99,13 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
 function print(p: Printer, o: BasicOptions, handle: number, env: FilterEnv): void {
   if (handle) p.hex(ANY, 'handle', 'handle 0x%x ', handle);
   if (o.classid !== undefined) p.string(ANY, 'flowid', 'flowid %s ', formatClassid(o.classid));
-  if (o.ematches) p.rawText(`[rip: ematch tree not decoded, ${o.ematches.length} bytes] `);
+  const tree = o.ematches;
+  if (tree) {
+    // print_ematch(): nothing for an empty tree; rip does not print ematch expressions yet.
+    if (!tree.hdr) process.stderr.write('Missing ematch tree header\n');
+    else if (!tree.list) process.stderr.write('Missing ematch tree list\n');
+    else if (tree.hdr.nmatches > 0) p.rawText(`\n  [rip: ${tree.hdr.nmatches} ematch(es) not decoded] `);
+  }
   if (o.police) {
     p.nl();
     printPolice(p, o.police, env);
