@@ -101,6 +101,10 @@ export { addrlabelMessage, addrlabelAttrs, ifaddrlblmsg } from './rtnetlink/addr
 export type { AddrlabelAttrs, IfAddrLblMsg } from './rtnetlink/addrlabel-schema.js';
 export { TcpMetrics, decodeTcpMetrics, tcpMetricsKey, TCP_METRICS_CMD, TCP_METRICS_ATTR, TCP_METRIC } from './tcp-metrics.js';
 export type { TcpMetricsEntry } from './tcp-metrics.js';
+export { L2tp, tunnelCreateAttrs, sessionCreateAttrs, tunnelFromAttrs, sessionFromAttrs } from './l2tp.js';
+export type { L2tpEncap, L2tpPwType, L2tpL2specType, L2tpTunnelConfig, L2tpSessionConfig, L2tpStats, L2tpTunnel, L2tpSession, L2tpSessionChanges, L2tpDump } from './l2tp.js';
+export { l2tpAttrs, l2tpStatsAttrs, L2TP_CMD, L2TP_ATTR, L2TP_ATTR_STATS, L2TP_PWTYPE, L2TP_L2SPECTYPE, L2TP_ENCAPTYPE, L2TP_GENL_NAME, L2TP_GENL_VERSION } from './l2tp-schema.js';
+export type { L2tpAttrs, L2tpStatsAttrs } from './l2tp-schema.js';
 export { tcpMetricsAttrs, tcpMetricValAttrs, TCP_METRICS_GENL_NAME, TCP_METRICS_GENL_VERSION } from './tcp-metrics-schema.js';
 export type { TcpMetricsAttrs, TcpMetricVals } from './tcp-metrics-schema.js';
 export { listNeighborTables, ntableDumpRequest, NDTA, NDTPA } from './ntable.js';

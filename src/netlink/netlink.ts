@@ -18,6 +18,7 @@ import { NexthopApi } from './nexthop.js';
 import { NetconfApi } from './netconf.js';
 import { MrouteApi } from './mroute.js';
 import { AddrlabelApi } from './addrlabel.js';
+import { L2tp } from './l2tp.js';
 
 /** Options for {@link Netlink.open}. */
 export interface NetlinkOpenOptions {
@@ -66,6 +67,7 @@ export class Netlink implements AsyncDisposable {
   readonly class: ClassApi;
   /** Traffic-control filters (classifiers) with their actions (rip/tc). */
   readonly filter: FilterApi;
+  private l2tpHandle: L2tp | undefined;
 
   protected constructor(socket: NetlinkSocket) {
     this.socket = socket;
@@ -110,9 +112,21 @@ export class Netlink implements AsyncDisposable {
     return new Monitor(this.netnsRef, monitorTypes(objects), opts);
   }
 
-  /** Close the socket; pending requests reject. */
+  /**
+   * L2TPv3 tunnels and sessions (`ip l2tp`), over a generic netlink socket in
+   * the same namespace that is opened on first use and closed with this handle.
+   * ```ts
+   * await nl.l2tp.addTunnel({ tunnel_id: 1, peer_tunnel_id: 1, encap: 'ip', local: '192.0.2.1', remote: '192.0.2.2' });
+   * ```
+   */
+  get l2tp(): L2tp {
+    return (this.l2tpHandle ??= new L2tp(this.netnsRef));
+  }
+
+  /** Close the socket(s); pending requests reject. */
   close(): void {
     this.socket.close();
+    this.l2tpHandle?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -22,6 +22,11 @@
  * everything except RTM_GETLINK (18) — iproute2's name→ifindex lookups — unless
  * every message is an RTM_GETLINK (then the command itself is a link query).
  * Every kept message has nlmsg_seq and nlmsg_pid zeroed.
+ *
+ * Generic netlink (`--genl`): the command's family id is allocated by each
+ * kernel at run time, so the nlctrl messages (family resolution, type 0x10)
+ * are dropped and every kept message has its nlmsg_type zeroed as well; a test
+ * zeroes the type of its own message the same way before comparing.
  * @module
  */
 import * as fs from 'node:fs';
@@ -29,14 +34,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTestNetns } from './netns.js';
 import { goldenPath, normalize, readGoldenFile, splitMessages, type GoldenEntry } from './golden.js';
-import { RTM } from '../../src/netlink/constants.js';
+import { RTM, GENL_ID } from '../../src/netlink/constants.js';
 
 const RTM_GETLINK = 18;
 
-interface Options { suite: string; setup: string[]; types: number[]; argv: string[] }
+interface Options { suite: string; setup: string[]; types: number[]; genl: boolean; argv: string[] }
 
 function usage(msg: string): never {
-  process.stderr.write(`capture-golden: ${msg}\nusage: capture-golden <suite> [--setup CMD]... [--type N|RTM_NAME]... -- COMMAND ARGS...\n`);
+  process.stderr.write(`capture-golden: ${msg}\nusage: capture-golden <suite> [--setup CMD]... [--type N|RTM_NAME]... [--genl] -- COMMAND ARGS...\n`);
   process.exit(2);
 }
 
@@ -49,10 +54,11 @@ function parseType(s: string): number {
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { suite: '', setup: [], types: [], argv: [] };
+  const o: Options = { suite: '', setup: [], types: [], genl: false, argv: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') { o.argv = args.slice(i + 1); break; }
+    if (a === '--genl') { o.genl = true; continue; }
     if (a === '--setup' || a === '--type') {
       const v = args[++i];
       if (v === undefined) usage(`${a} needs a value`);
@@ -89,6 +95,13 @@ export function parseStraceDump(text: string): Buffer[] {
   return sends;
 }
 
+/** A copy of a generic netlink message with nlmsg_type (the run-time family id) zeroed. */
+export function zeroGenlFamily(m: Buffer): Buffer {
+  const b = Buffer.from(m);
+  b.writeUInt16LE(0, 4);
+  return b;
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   if (process.getuid?.() !== 0) usage('must run as root (it creates a network namespace)');
@@ -106,9 +119,11 @@ function main(): void {
     // A send's bytes are netlink messages if its first nlmsg_len fits the buffer.
     const all = parseStraceDump(fs.readFileSync(trace, 'utf8')).flatMap((b) => splitMessages(b)).map((m) => normalize(m));
     const typeOf = (m: Buffer): number => m.readUInt16LE(4);
-    const kept = o.types.length
-      ? all.filter((m) => o.types.includes(typeOf(m)))
-      : all.every((m) => typeOf(m) === RTM_GETLINK) ? all : all.filter((m) => typeOf(m) !== RTM_GETLINK);
+    const kept = o.genl
+      ? all.filter((m) => typeOf(m) !== GENL_ID.CTRL).map(zeroGenlFamily)
+      : o.types.length
+        ? all.filter((m) => o.types.includes(typeOf(m)))
+        : all.every((m) => typeOf(m) === RTM_GETLINK) ? all : all.filter((m) => typeOf(m) !== RTM_GETLINK);
     if (kept.length === 0) throw new Error(`no netlink messages captured (saw types ${all.map(typeOf).join(', ') || 'none'})`);
     const entry: GoldenEntry = { cmd: o.argv.join(' '), setup: o.setup, messages: kept.map((m) => m.toString('hex')) };
     const entries = readGoldenFile(o.suite).filter((e) => e.cmd !== entry.cmd);

@@ -40,7 +40,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<IpModule>]> = [
   ['ntable', () => import('./ntable.js')],
   ['ntbl', () => import('./ntable.js')],
   ['link', () => import('./link.js')],
-  ['l2tp', notYet('l2tp')],
+  ['l2tp', () => import('./l2tp.js')],
   ['fou', notYet('fou')],
   ['ila', notYet('ila')],
   ['macsec', notYet('macsec')],
