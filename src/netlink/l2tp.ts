@@ -88,7 +88,11 @@ export interface L2tpSessionConfig {
   readonly send_seq?: boolean;
   /** LNS mode: this end controls sequence numbering. */
   readonly lns_mode?: boolean;
-  /** How long to wait for out-of-order packets, in milliseconds (0: no reordering). */
+  /**
+   * How long to wait for out-of-order packets, in milliseconds (0: no
+   * reordering). The kernel keeps it in jiffies, so it reads back rounded to
+   * the tick (e.g. 250 → 252 at HZ=250).
+   */
   readonly reorder_timeout?: number;
   /** Local cookie: 8 or 16 hex digits (4 or 8 bytes). */
   readonly cookie?: string;
