@@ -86,11 +86,11 @@ test('library: tunnels (udp/ip, v4/v6) and sessions created, read back, modified
     assert.equal(s11.cookie, undefined);
     assert.deepEqual((await l2tp.listSessions({ tunnel_id: 5 }).toArray()).map((s) => s.session_id), [12]);
 
-    // The l2tpeth interfaces exist, of kind l2tp.
+    // The l2tpeth interfaces exist (plain Ethernet devices: on 6.1 they report no IFLA_INFO_KIND).
     for (const name of ['l2tpeth7', 'v6sess', s11.ifname!]) {
       const link = await nl.link.get(name);
       assert.equal(link.ifname, name);
-      assert.equal(link.kind, 'l2tp', `${name} kind`);
+      assert.ok(link.ifindex > 1, `${name} ifindex`);
     }
 
     await l2tp.modifySession(7, 13, { reorder_timeout: 500, lns_mode: true, recv_seq: true });
@@ -186,7 +186,7 @@ test('ip l2tp: same effect, output and errors as iproute2', { timeout: 1_500_000
       assert.equal(got.status, want.status, `exit status of: ip ${line}`);
     }
     // Same state in both namespaces, as iproute2 reads it.
-    for (const v of ['l2tp show tunnel', 'l2tp show session', '-br link show type l2tp']) {
+    for (const v of ['l2tp show tunnel', 'l2tp show session', '-br link show']) {
       assert.equal(noMac(iproute2(b, words(v)).stdout), noMac(iproute2(a, words(v)).stdout), `ip ${v}`);
     }
     assert.match(iproute2(b, words('link show v6sess')).stdout, /v6sess/);
@@ -209,7 +209,7 @@ test('ip l2tp: same effect, output and errors as iproute2', { timeout: 1_500_000
       assert.deepEqual([got.stdout, got.stderr, got.status], [want.stdout, want.stderr, want.status], `ip ${line}`);
     }
     await new Promise((r) => setTimeout(r, 500));
-    for (const v of ['l2tp show tunnel', 'l2tp show session', '-br link show type l2tp']) {
+    for (const v of ['l2tp show tunnel', 'l2tp show session', '-br link show']) {
       assert.equal(noMac(iproute2(b, words(v)).stdout), noMac(iproute2(a, words(v)).stdout), `ip ${v} after deletes`);
     }
     assert.doesNotMatch(iproute2(b, words('l2tp show session')).stdout, /Session 10 /);
