@@ -116,6 +116,8 @@ test('library: tunnels (udp/ip, v4/v6) and sessions created, read back, modified
     assert.deepEqual(await l2tp.listSessions({ tunnel_id: 5 }).toArray(), []);
     assert.deepEqual((await l2tp.listTunnels().toArray()).map((x) => x.tunnel_id).sort(), [1, 3, 7]);
     for (const id of [1, 3, 7]) await l2tp.delTunnel(id);
+    // Tunnels are freed by a work queue after the delete is acknowledged.
+    for (let i = 0; i < 50 && (await l2tp.listTunnels().toArray()).length; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await l2tp.listTunnels().toArray(), []);
   } finally {
     ns.cleanup();
