@@ -28,6 +28,11 @@ function hasL2tp(): boolean {
   }
 }
 
+/** Poll `cond` every 100 ms for up to 10 s (the kernel deletes tunnels from a work queue). */
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 let l2tpAvailable: boolean | undefined;
 const probe = (): boolean => (l2tpAvailable ??= hasL2tp());
 
@@ -111,13 +116,16 @@ test('library: tunnels (udp/ip, v4/v6) and sessions created, read back, modified
     await assert.rejects(nl.link.get('l2tpeth7'), (e) => isNotFound(e));
     await assert.rejects(l2tp.getSession({ tunnel_id: 1, session_id: 10 }), (e) => isNotFound(e));
     await l2tp.delTunnel(5);
-    // Deleting a tunnel takes its sessions (and their interfaces) with it; the kernel does it asynchronously.
-    for (let i = 0; i < 50 && (await l2tp.listSessions({ tunnel_id: 5 }).toArray()).length; i++) await new Promise((r) => setTimeout(r, 100));
+    // Deleting a tunnel takes its sessions (and their interfaces) with it; the
+    // kernel frees both from a work queue after acknowledging the delete.
+    const tunnelIds = async (): Promise<number[]> => (await l2tp.listTunnels().toArray()).map((x) => x.tunnel_id).sort();
+    const linkGone = async (name: string): Promise<boolean> => nl.link.get(name).then(() => false, (e: unknown) => isNotFound(e));
+    await until(async () => (await tunnelIds()).length === 3 && (await l2tp.listSessions({ tunnel_id: 5 }).toArray()).length === 0 && (await linkGone('v6sess')));
     assert.deepEqual(await l2tp.listSessions({ tunnel_id: 5 }).toArray(), []);
-    assert.deepEqual((await l2tp.listTunnels().toArray()).map((x) => x.tunnel_id).sort(), [1, 3, 7]);
+    assert.deepEqual(await tunnelIds(), [1, 3, 7]);
+    await assert.rejects(nl.link.get('v6sess'), (e) => isNotFound(e));
     for (const id of [1, 3, 7]) await l2tp.delTunnel(id);
-    // Tunnels are freed by a work queue after the delete is acknowledged.
-    for (let i = 0; i < 50 && (await l2tp.listTunnels().toArray()).length; i++) await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await tunnelIds()).length === 0);
     assert.deepEqual(await l2tp.listTunnels().toArray(), []);
   } finally {
     ns.cleanup();
