@@ -46,9 +46,12 @@ export class ByteWriter {
     this.buf = Buffer.allocUnsafe(size);
   }
 
-  /** Make room for `n` more bytes. */
-  reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+  /**
+   * Make room for `n` more bytes. The writers check for room themselves and
+   * call this only when there is none: a call per write would cost, as V8
+   * does not inline in tc (bin/rip.js).
+   */
+  private grow(n: number): void {
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
     const b = Buffer.allocUnsafe(size);
@@ -59,7 +62,7 @@ export class ByteWriter {
   /** Text (UTF-8; ASCII is copied character by character). */
   str(s: string): void {
     const n = s.length;
-    this.reserve(n * 3);
+    if (this.pos + n * 3 > this.buf.length) this.grow(n * 3);
     const b = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) {
@@ -75,27 +78,34 @@ export class ByteWriter {
 
   /** Bytes (e.g. a constant word made by {@link ascii}). */
   bytes(x: Uint8Array): void {
-    this.reserve(x.length);
-    // One builtin call: cheap from the first line on, before V8 has optimised the caller.
-    this.buf.set(x, this.pos);
-    this.pos += x.length;
+    const n = x.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    const p = this.pos;
+    // Words are short: a loop costs less than TypedArray#set's call once V8 has optimised this.
+    if (n <= 16) {
+      for (let i = 0; i < n; i++) b[p + i] = x[i]!;
+    } else {
+      b.set(x, p);
+    }
+    this.pos = p + n;
   }
 
   /** One byte (an ASCII character code). */
   byte(c: number): void {
-    this.reserve(1);
+    if (this.pos >= this.buf.length) this.grow(1);
     this.buf[this.pos++] = c;
   }
 
   /** A non-negative integer below 2^53 in decimal (C's %u / %llu). */
   uint(n: number): void {
     if (n < 10) {
-      this.reserve(1);
+      if (this.pos >= this.buf.length) this.grow(1);
       this.buf[this.pos++] = 48 + n;
       return;
     }
     const k = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : decimalDigits(n);
-    this.reserve(k);
+    if (this.pos + k > this.buf.length) this.grow(k);
     const b = this.buf;
     let p = this.pos + k;
     this.pos = p;
@@ -140,7 +150,7 @@ export class ByteWriter {
     n >>>= 0;
     let k = 1;
     for (let x = n >>> 4; x; x >>>= 4) k++;
-    this.reserve(k);
+    if (this.pos + k > this.buf.length) this.grow(k);
     const b = this.buf;
     let p = this.pos + k;
     this.pos = p;
