@@ -4,8 +4,8 @@
  * (tc_util.c print_tcstats_attr) and tc's error/exit conventions.
  * @module
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { CliError } from '../common/args.js';
 import type { CliContext } from '../common/context.js';
 import { NetlinkSocket, type MessageView, type RequestBuilder, type RequestOptions } from '../../netlink/socket.js';
@@ -199,12 +199,20 @@ export function kindReady(m: MessageView): boolean {
   return k === undefined || tried.has(k) || qdiscKind(k) !== undefined || !Object.hasOwn(KIND_LOADERS, k);
 }
 
+/**
+ * node:child_process, loaded on first use: only percent rates need it, and
+ * loading it (with net, dgram, …) was a noticeable part of every tc start-up.
+ */
+function childProcess(): typeof import('node:child_process') {
+  return createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+}
+
 /** Link speed for percent rates (read_prop(dev, "speed")), in the command's namespace. */
 function linkSpeed(ctx: CliContext, dev: string): number {
   if (ctx.opts.netns === undefined) return readLinkSpeed(dev);
   // tc switches namespace and remounts /sys; we read the namespace's sysfs through ip netns exec.
   const fname = `/sys/class/net/${dev}/speed`;
-  const r = spawnSync('ip', ['netns', 'exec', ctx.opts.netns, 'cat', fname], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('ip', ['netns', 'exec', ctx.opts.netns, 'cat', fname], { encoding: 'utf8' });
   if (r.status !== 0) {
     const reason = /No such file/.test(r.stderr) ? 'No such file or directory' : /Invalid argument/.test(r.stderr) ? 'Invalid argument' : r.stderr.trim();
     throw new PercentRateError(`fopen ${fname}: ${reason}`);
