@@ -8,15 +8,18 @@
 // nor compilation of already-seen code is paid again. Without a bundle, or
 // when dist/src was recompiled after it was made, it runs the compiled ES
 // modules in dist/src instead (same code, slower start).
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { Script } from 'node:vm';
+//
+// It is CommonJS (bin/package.json): an ES module entry point costs Node its
+// ES module loader (~5 ms of CPU) before the first line runs.
+'use strict';
+const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { basename, join } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { Script } = require('node:vm');
 
 const PROGRAMS = { ip: 'ipMain', tc: 'tcMain', ss: 'ssMain' };
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const dist = join(__dirname, '..', 'dist') + '/';
 
 /**
  * V8 flags of a program, set before its code is compiled (they are part of a
@@ -75,9 +78,9 @@ function loadBundle(file, key) {
       } catch { /* no cache then */ }
     });
   }
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, fileURLToPath(new URL('.', `file://${file}`)));
-  return module.exports;
+  const bundle = { exports: {} };
+  script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, join(file, '..'));
+  return bundle.exports;
 }
 
 async function loadMain(name, argv) {
