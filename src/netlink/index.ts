@@ -111,3 +111,14 @@ export { listNeighborTables, ntableDumpRequest, NDTA, NDTPA } from './ntable.js'
 export type { NeighborTable } from './ntable.js';
 export { ntableMessage, ntableAttrs, ntableParmsAttrs, ndtConfig, ndtStats, ndtmsg } from './rtnetlink/ntable-schema.js';
 export type { NtableAttrs, NtableParms, NdtConfig, NdtStats } from './rtnetlink/ntable-schema.js';
+export {
+  Xfrm, XfrmStateApi, XfrmPolicyApi, buildState, buildStateId, buildPolicy, buildPolicyId, decodeState, decodePolicy, stateFrom, policyFrom,
+  xfrmProtoName, xfrmProtoNumber, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmAddressText, secCtxOf, xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmDumpLikeRequest,
+  XFRM_PROTOS, XFRM_MODES, XFRM_STATE_FLAGS, XFRM_DIRS, XFRM_ENCAP_TYPES,
+} from './xfrm.js';
+export type {
+  XfrmProto, XfrmModeName, XfrmStateFlag, XfrmDir, XfrmEncapType, XfrmSelectorSpec, XfrmLimits, XfrmMarkSpec, XfrmKeyedAlgoSpec,
+  XfrmStateSpec, XfrmStateId, XfrmTmplSpec, XfrmPolicySpec, XfrmPolicyId, XfrmBody, XfrmSelectorInfo, XfrmState, XfrmTmplInfo, XfrmPolicy,
+  XfrmStateFilter, XfrmPolicyFilter, XfrmSadInfo, XfrmSpdInfo, XfrmOpenOptions,
+} from './xfrm.js';
+export * as xfrmSchema from './xfrm-schema.js';

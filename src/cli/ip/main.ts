@@ -52,7 +52,7 @@ const OBJECTS: ReadonlyArray<readonly [string, () => Promise<IpModule>]> = [
   ['tcpmetrics', () => import('./tcp-metrics.js')],
   ['tcp_metrics', () => import('./tcp-metrics.js')],
   ['monitor', () => import('./monitor.js')],
-  ['xfrm', notYet('xfrm')],
+  ['xfrm', () => import('./xfrm.js')],
   ['mroute', () => import('./mroute.js')],
   ['mrule', () => import('./mrule.js')],
   ['netns', () => import('./netns.js')],
