@@ -563,6 +563,8 @@ export function xfrmRawRequest(type: number, flags: number, body: Buffer): Reque
     const start = w.beginMessage(type, flags | NLM_F.REQUEST, seq);
     w.bytes(body);
     w.endMessage(start);
+    // nlmsg_len without the alignment padding (NLMSG_LENGTH, as iproute2 sets it).
+    w.buf.writeUInt32LE(16 + body.length, start);
   };
 }
 

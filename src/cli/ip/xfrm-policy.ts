@@ -18,6 +18,9 @@ import {
 } from '../../netlink/xfrm-schema.js';
 import { getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
+
+/** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
+export type IfIndexLookup = Pick<LinkMap, 'index'>;
 import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, type XfrmPrintOptions } from './xfrm-print.js';
 
@@ -131,14 +134,14 @@ function u32Arg(v: string, msg: string): number {
   return n;
 }
 
-function parseContext(family: number, links: LinkMap | undefined): XfrmParse {
+function parseContext(family: number, links: IfIndexLookup | undefined): XfrmParse {
   return { family, filter: newFilter(), ifindex: (n) => links?.index(n) ?? 0 };
 }
 
 const needsLinks = (argv: readonly string[]): boolean => argv.includes('dev');
 
 /** xfrm_policy_modify(): parse `ip xfrm policy add|update …` into the request. */
-export function policyModifyRequest(argv: readonly string[], family: number, cmd: number, links: LinkMap | undefined): RequestBuilder {
+export function policyModifyRequest(argv: readonly string[], family: number, cmd: number, links: IfIndexLookup | undefined): RequestBuilder {
   const p = parseContext(family, links);
   const c = new Cursor(argv);
   const h: XfrmUserpolicyInfo = xfrmUserpolicyInfo.read(Buffer.alloc(xfrmUserpolicyInfo.size), 0);
@@ -209,7 +212,7 @@ export function policyModifyRequest(argv: readonly string[], family: number, cmd
 }
 
 /** xfrm_policy_get_or_delete() parse. */
-export function policyIdRequest(argv: readonly string[], family: number, del: boolean, links: LinkMap | undefined): RequestBuilder {
+export function policyIdRequest(argv: readonly string[], family: number, del: boolean, links: IfIndexLookup | undefined): RequestBuilder {
   const p = parseContext(family, links);
   const c = new Cursor(argv);
   const h: XfrmUserpolicyId = xfrmPolicyIdMessage.header.read(Buffer.alloc(xfrmPolicyIdMessage.header.size), 0);
@@ -289,7 +292,7 @@ function fSel(f: XfrmFilter): XfrmUserpolicyInfo['sel'] {
 }
 
 /** The policy list filter of `list`/`deleteall` arguments. */
-export function parsePolicyFilter(argv: readonly string[], family: number, links: LinkMap | undefined): XfrmParse {
+export function parsePolicyFilter(argv: readonly string[], family: number, links: IfIndexLookup | undefined): XfrmParse {
   const p = parseContext(family, links);
   const f = p.filter;
   if (argv.length > 0 || family !== 0) f.use = true;

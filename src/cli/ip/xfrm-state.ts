@@ -17,6 +17,9 @@ import {
 } from '../../netlink/xfrm-schema.js';
 import { getAddr, getPrefix, getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
+
+/** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
+export type IfIndexLookup = Pick<LinkMap, 'index'>;
 import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut } from './xfrm-print.js';
 
@@ -71,7 +74,7 @@ const ALGO_TYPES: Readonly<Record<string, 'alg_crypt' | 'alg_auth' | 'alg_comp' 
 const ALGO_KEY_MAX = 512;
 
 /** The parse context of one `ip xfrm state` command, with lazy device lookups. */
-export function parseContext(family: number, links: LinkMap | undefined): XfrmParse {
+export function parseContext(family: number, links: IfIndexLookup | undefined): XfrmParse {
   return { family, filter: newFilter(), ifindex: (n) => links?.index(n) ?? 0 };
 }
 
@@ -157,7 +160,7 @@ function freshInfo(family: number): XfrmUsersaInfo {
  * xfrm_state_modify(): parse `ip xfrm state add|update …` into the request
  * (checked completely before anything is sent).
  */
-export function stateModifyRequest(argv: readonly string[], family: number, cmd: number, links: LinkMap | undefined): RequestBuilder {
+export function stateModifyRequest(argv: readonly string[], family: number, cmd: number, links: IfIndexLookup | undefined): RequestBuilder {
   const p = parseContext(family, links);
   const c = new Cursor(argv);
   const h = freshInfo(p.family);
