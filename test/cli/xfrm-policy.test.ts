@@ -1,0 +1,213 @@
+/**
+ * `ip xfrm policy` parity with iproute2 6.1 (this kernel has the SPD but no
+ * ESP/AH/IPComp, so states are covered by xfrm-state.vm.test.ts): policies
+ * added by both programs in twin namespaces read back the same; list, -s,
+ * -s -s, -o, -j, filters, get, count, delete, deleteall, flush print the
+ * same; bad input gets iproute2's error text and status and changes nothing.
+ * Also the library's Xfrm.policy API, read back typed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestNetns, requireRoot, withNetns, type TestNetns } from '../helpers/netns.js';
+import { assertParity, iproute2, rip, words, vethSetup } from './ip-parity-util.js';
+import { Xfrm } from '../../src/netlink/xfrm.js';
+
+/** Policy add times differ between the two namespaces. */
+const timeless = (s: string): string => s.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, 'TIME');
+
+export const POLICY_ADDS = [
+  'xfrm policy add src 10.0.0.1/32 dst 10.0.0.2/32 dir out tmpl src 10.0.0.1 dst 10.0.0.2 proto esp mode transport',
+  'xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp sport 80 dir in ptype sub priority 7 flag localok icmp mark 5 mask 0xff if_id 3 action block',
+  '-6 xfrm policy add src 2001:db8::/64 dst ::/0 proto ipv6-icmp type 128 code 0 dir fwd tmpl src 2001:db8::1 dst 2001:db8::2 proto esp mode tunnel reqid 9 level use tmpl proto ah mode transport',
+  'xfrm policy add dir out src 10.9.9.9 dst 10.8.8.8 proto gre key 1.2.3.4 limit time-soft 100 limit byte-hard 1000 index 0',
+  'xfrm policy add src 10.3.0.0/24 dst 10.4.0.0/24 dev veth0 proto udp dport 4500 dir out priority 100 tmpl src 10.3.0.1 dst 10.4.0.1 proto esp spi 0x55 reqid 1 mode tunnel level required',
+  'xfrm policy add dir in flag 0x3 mark 0x7 tmpl proto comp mode tunnel src 1.1.1.1 dst 2.2.2.2',
+  'xfrm policy add src 10.5.0.0/16 dst 10.6.0.0/16 proto sctp dport 9 dir fwd limit packet-soft 10 limit packet-hard 20 limit time-use-soft 30 limit time-use-hard 40 limit byte-soft 50 limit time-hard 60',
+  'xfrm policy add src 10.7.0.0/16 dst 10.8.0.0/16 proto icmp type 3 dir out tmpl src 10.7.0.1 dst 10.8.0.1 proto ah spi 0x99 mode beet',
+  'xfrm policy add src 10.11.0.0/16 dst 10.12.0.0/16 dir in ptype sub priority 3',
+  'xfrm policy add src 10.13.0.0/16 dst 10.14.0.0/16 proto 33 dport 7 dir out',
+  'xfrm policy update src 10.0.0.1/32 dst 10.0.0.2/32 dir out action block priority 9',
+  'xfrm policy add src 10.15.0.0/16 dst 10.16.0.0/16 proto mobility-header type 5 dir out',
+  'xfrm policy add src 10.0.0.1/32 dst 10.0.0.2/32 dir out',
+  'xfrm policy add src 10.17.0.0/16 dst 10.18.0.0/16 dir in mark 0x1 mask 0x0',
+  'xfrm policy set hthresh4 24 16 hthresh6 64 48',
+];
+
+const SHOW = [
+  'xfrm policy', 'xfrm policy list', 'xfrm policy show', 'xfrm pol lst', '-s xfrm policy', '-s -s xfrm policy', '-o xfrm policy',
+  '-j xfrm policy', '-4 xfrm policy', '-6 xfrm policy', 'xfrm policy list dir in', 'xfrm policy list dir out', 'xfrm policy list dir fwd',
+  'xfrm policy list ptype sub', 'xfrm policy list ptype main', 'xfrm policy list action block', 'xfrm policy list action allow',
+  'xfrm policy list priority 7', 'xfrm policy list flag icmp', 'xfrm policy list flag localok', 'xfrm policy list nosock',
+  'xfrm policy list src 10.1.0.0/16', 'xfrm policy list dst 10.0.0.0/8', 'xfrm policy list src 10.0.0.0/8 proto udp', 'xfrm policy list dev veth0',
+  'xfrm policy list proto tcp sport 80', 'xfrm policy list index 16', '-s xfrm policy list index 8', 'xfrm policy count', '-s xfrm policy count', '-s -s xfrm policy count',
+  '-o -s -s xfrm policy count', 'xfrm policy get src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp sport 80 dir in ptype sub mark 5 mask 0xff if_id 3',
+  '-s xfrm policy get src 10.0.0.1/32 dst 10.0.0.2/32 dir out', 'xfrm policy getdefault', 'xfrm state', 'xfrm state count', '-s xfrm state count',
+  'xfrm', 'xfrm policy help', 'xfrm state help', 'xfrm help', 'xfrm monitor help',
+];
+
+export const BAD = [
+  'xfrm policy add src 10.0.0.1 dst 10.0.0.2', 'xfrm policy add src 10.0.0.1 dst 10.0.0.2 dir up', 'xfrm policy add src 10.0.0.1 dst ::2 dir in',
+  'xfrm policy add src 10.0.0.1 dir in dir out', 'xfrm policy add src 10.0.0.1 dir in ptype foo', 'xfrm policy add src 10.0.0.1 dir in action drop',
+  'xfrm policy add src 10.0.0.1 dir in priority x', 'xfrm policy add src 10.0.0.1 dir in tmpl proto esp mode bogus', 'xfrm policy add src 10.0.0.1 dir in tmpl src 1.1.1.1',
+  'xfrm policy add src 10.0.0.1 dir in tmpl proto esp level maybe', 'xfrm policy add src 10.0.0.1 proto tcp type 3 dir in', 'xfrm policy add src 10.0.0.1 proto icmp sport 3 dir in',
+  'xfrm policy add src 10.0.0.1 proto udp key 5 dir in', 'xfrm policy add src 10.0.0.1 dev nosuchdev dir in', 'xfrm policy add src 10.0.0.1 dir in limit foo 3',
+  'xfrm policy add src 10.0.0.1 dir in limit time-soft x', 'xfrm policy add src 10.0.0.1 dir in mark x', 'xfrm policy add src 10.0.0.1 dir in mark 1 mask y',
+  'xfrm policy add src 300.0.0.1 dir in', 'xfrm policy add src 10.0.0.1 dir in flag 0xzz', 'xfrm policy add src 10.0.0.1 dir in index', 'xfrm policy add dir in src 10.0.0.1 dst 10.0.0.2 proto 300',
+  'xfrm policy get dir in', 'xfrm policy get src 10.0.0.1 index 3 dir in', 'xfrm policy delete src 10.0.0.1', 'xfrm policy get index 1 index 2 dir in',
+  'xfrm policy delete src 10.99.0.1/32 dst 10.99.0.2/32 dir in', 'xfrm policy flush ptype', 'xfrm policy flush foo', 'xfrm policy set hthresh4 33 1',
+  'xfrm policy set hthresh6 1 200', 'xfrm policy set foo', 'xfrm policy setdefault in maybe', 'xfrm policy setdefault sideways block', 'xfrm policy list dir up',
+  'xfrm policy list foo bar', 'xfrm policy frob', 'xfrm foo', 'xfrm monitor frob',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto foo', 'xfrm state add src 10.0.0.1 dst ::1 proto esp',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0xzz', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 1 enc cbc(aes) 0x00',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 1', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto comp spi 0x10000 comp deflate',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto comp spi 1 enc cbc(aes) 0x00', 'xfrm state add src ::1 dst ::2 proto route2 spi 1 mode ro coa ::3',
+  'xfrm state add src ::1 dst ::2 proto route2 coa ::3', 'xfrm state add src ::1 dst ::2 proto route2 mode ro', 'xfrm state add src ::1 dst ::2 proto hao mode tunnel coa ::3',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 mode ro enc cbc(aes) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 1 mode beet auth hmac(sha1) 0x00',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 coa 10.0.0.3 enc cbc(aes) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 flag esn enc cbc(aes) 0x00',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 replay-window 5000 enc cbc(aes) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 enc cbc(aes) 0x00',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 aead rfc4106(gcm(aes)) 0x00 enc cbc(aes) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes)',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 auth-trunc hmac(sha1) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 aead gcm 0x00 x',
+  'xfrm state add mode tunnel', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 encap espinudp 1 2', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 encap udp 1 2 3.3.3.3',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 encap espinudp 70000 2 3.3.3.3', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 offload dir sideways',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 sel src 10.0.0.0/8 dst ::/0', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi x enc cbc(aes) 0x00',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 reqid -1 enc cbc(aes) 0x00', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 foo',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 extra-flag 0xqq', 'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x00 ctx a ctx b',
+  'xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 1', 'xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 1', 'xfrm state get dst 10.0.0.2',
+  'xfrm state flush proto foo', 'xfrm state flush proto esp proto ah', 'xfrm state flush bar', 'xfrm state list foo bar', 'xfrm state list mode weird', 'xfrm state frob',
+  'xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp spi 5', 'xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 5', 'xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 9 max 5',
+  'xfrm state allocspi mode tunnel',
+];
+
+/** Everything xfrm commands can change, as iproute2 reports it. */
+export function xfrmSnapshot(ns: TestNetns): string {
+  return timeless([['-s', '-s', 'xfrm', 'state'], ['-s', 'xfrm', 'policy'], ['-s', '-s', 'xfrm', 'policy', 'count'], ['xfrm', 'policy', 'getdefault']]
+    .map((v) => `## ${v.join(' ')}\n${iproute2(ns, v).stdout}`).join('\n'));
+}
+
+/** rip rejects each line exactly as iproute2 does, and neither changes the namespace. */
+export function assertXfrmRejected(ns: TestNetns, lines: readonly string[]): void {
+  for (const line of lines) {
+    const before = xfrmSnapshot(ns);
+    const got = rip(ns, words(line));
+    assert.equal(xfrmSnapshot(ns), before, `namespace changed by rejected: ip ${line}`);
+    const want = iproute2(ns, words(line));
+    assert.notEqual(want.status, 0, `iproute2 accepts: ip ${line} (not a bad-input case)`);
+    assert.equal(xfrmSnapshot(ns), before, `iproute2 changed the namespace for: ip ${line}`);
+    assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
+    assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+    assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
+  }
+}
+
+function twins(t: Parameters<typeof requireRoot>[0]): [TestNetns, TestNetns] | undefined {
+  if (!requireRoot(t)) return undefined;
+  const a = createTestNetns('rip-xfrm-a');
+  const b = createTestNetns('rip-xfrm-b');
+  vethSetup(a);
+  vethSetup(b);
+  return [a, b];
+}
+
+test('ip xfrm policy add/update/set: same effect and output as iproute2, then list/get/count parity', async (t) => {
+  const ns = twins(t);
+  if (!ns) return;
+  const [a, b] = ns;
+  try {
+    for (const line of POLICY_ADDS) {
+      const want = iproute2(a, words(line));
+      const got = rip(b, words(line));
+      assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
+      assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+      // One line re-adds an existing policy: both must fail the same way (EEXIST).
+      assert.equal(want.status, line === 'xfrm policy add src 10.0.0.1/32 dst 10.0.0.2/32 dir out' ? 2 : 0, `iproute2: ip ${line}: ${want.stderr}`);
+      assert.equal(xfrmSnapshot(b), xfrmSnapshot(a), `state after: ip ${line}`);
+    }
+    for (const line of SHOW) assertParity(b, line, timeless);
+    // The same listing read from the namespace iproute2 populated.
+    for (const line of ['-s xfrm policy', '-s -s xfrm policy count']) {
+      assert.equal(timeless(rip(a, words(line)).stdout), timeless(iproute2(b, words(line)).stdout), line);
+    }
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('ip xfrm policy delete/deleteall/flush: same effect as iproute2', async (t) => {
+  const ns = twins(t);
+  if (!ns) return;
+  const [a, b] = ns;
+  try {
+    for (const line of POLICY_ADDS) { iproute2(a, words(line)); iproute2(b, words(line)); }
+    const CHANGES = [
+      'xfrm policy delete src 10.0.0.1/32 dst 10.0.0.2/32 dir out', 'xfrm policy delete src 10.0.0.1/32 dst 10.0.0.2/32 dir out',
+      'xfrm policy delete index 8 dir fwd', 'xfrm policy deleteall dir fwd', 'xfrm policy deleteall src 10.0.0.0/8 proto tcp',
+      'xfrm policy flush ptype sub', 'xfrm policy deleteall', 'xfrm policy setdefault in accept out block fwd accept', 'xfrm policy flush',
+    ];
+    for (const line of CHANGES) {
+      const want = iproute2(a, words(line));
+      const got = rip(b, words(line));
+      assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
+      assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
+      assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+      assert.equal(xfrmSnapshot(b), xfrmSnapshot(a), `state after: ip ${line}`);
+    }
+    assert.equal(iproute2(b, ['xfrm', 'policy']).stdout, '');
+  } finally {
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('ip xfrm bad input: iproute2 text and status, nothing changed', async (t) => {
+  await withNetns(t, (ns) => {
+    vethSetup(ns);
+    iproute2(ns, words(POLICY_ADDS[0]!));
+    assertXfrmRejected(ns, BAD);
+  });
+});
+
+test('Xfrm.policy: add, update, get, list (filters), count, delete, flush, hash thresholds', async (t) => {
+  await withNetns(t, async (ns) => {
+    await using x = await Xfrm.open({ netns: ns.name });
+    await x.policy.add({
+      sel: { src: '10.0.0.0/24', dst: '10.1.0.0/24', proto: 6, dport: 443 }, dir: 'out', priority: 5, mark: { value: 7, mask: 0xff }, ifId: 9,
+      limits: { timeHard: 60n, byteSoft: 1000n },
+      tmpl: [{ src: '192.0.2.1', dst: '192.0.2.2', proto: 'esp', mode: 'tunnel', reqid: 4 }, { proto: 'ah', level: 'use' }],
+    });
+    await x.policy.add({ sel: { src: '2001:db8::/64', dst: '2001:db8:1::/64' }, dir: 'in', action: 'block', ptype: 'sub', flags: ['localok'] });
+    const out = await x.policy.get({ sel: { src: '10.0.0.0/24', dst: '10.1.0.0/24', proto: 6, dport: 443 }, dir: 'out', mark: { value: 7, mask: 0xff }, ifId: 9 });
+    assert.equal(out.sel.src, '10.0.0.0');
+    assert.equal(out.sel.srcPrefixLen, 24);
+    assert.equal(out.sel.dport, 443);
+    assert.equal(out.priority, 5);
+    assert.deepEqual(out.mark, { value: 7, mask: 0xff });
+    assert.equal(out.ifId, 9);
+    assert.equal(out.lifetime.hard_add_expires_seconds, 60n);
+    assert.equal(out.lifetime.soft_byte_limit, 1000n);
+    assert.equal(out.tmpl.length, 2);
+    assert.equal(out.tmpl[0]!.dst, '192.0.2.2');
+    assert.equal(out.tmpl[0]!.reqid, 4);
+    assert.equal(out.tmpl[0]!.mode, 1);
+    assert.equal(out.tmpl[1]!.proto, 51);
+    assert.equal(out.tmpl[1]!.optional, 1);
+    // What iproute2 sees is what we added.
+    assert.match(iproute2(ns, ['xfrm', 'policy']).stdout, /src 10\.0\.0\.0\/24 dst 10\.1\.0\.0\/24 proto tcp dport 443 \n\tdir out priority 5 ptype main \n\tmark 0x7\/0xff \n\ttmpl src 192\.0\.2\.1 dst 192\.0\.2\.2/);
+    const blocked = await x.policy.list({ action: 'block' }).toArray();
+    assert.deepEqual(blocked.map((p) => [p.sel.src, p.dir, p.ptype, p.flags]), [['2001:db8::', 0, 1, 1]]);
+    assert.equal((await x.policy.list({ dir: 'out' }).toArray()).length, 1);
+    assert.deepEqual(await x.policy.count().then((c) => [c.in, c.out, c.fwd]), [1, 1, 0]);
+    await x.policy.update({ sel: { src: '2001:db8::/64', dst: '2001:db8:1::/64' }, dir: 'in', ptype: 'sub', priority: 77 });
+    const upd = await x.policy.get({ sel: { src: '2001:db8::/64', dst: '2001:db8:1::/64' }, dir: 'in', ptype: 'sub' });
+    assert.equal(upd.priority, 77);
+    assert.equal(upd.action, 0);
+    await x.policy.delete({ index: upd.index, dir: 'in', ptype: 'sub' });
+    assert.equal((await x.policy.list().toArray()).length, 1);
+    await x.policy.setHthresh({ hthresh4: { lbits: 20, rbits: 12 } });
+    const c = await x.policy.count();
+    assert.deepEqual(c.hthresh4, { lbits: 20, rbits: 12 });
+    await x.policy.flush();
+    assert.deepEqual(await x.policy.list().toArray(), []);
+    await assert.rejects(x.policy.get({ index: 1234, dir: 'out' }), (e: Error & { code?: string }) => e.code === 'ENOENT');
+  });
+});
