@@ -26,7 +26,7 @@ import type { MessageCodec } from './codec/schema.js';
 import {
   XFRM_MSG, XFRM_MODE, XFRM_STATE, XFRM_POLICY, XFRM_INF, XFRMA_REPLAY_ESN_MAX,
   xfrmSaMessage, xfrmSaIdMessage, xfrmPolicyMessage, xfrmPolicyIdMessage, xfrmSadInfoMessage, xfrmSpdInfoMessage,
-  xfrmUsersaInfo, xfrmUserpolicyInfo, xfrmUserpolicyId, xfrmSelector, xfrmUserTmpl,
+  xfrmUsersaInfo, xfrmUserpolicyInfo, xfrmSelector, xfrmUserTmpl,
   type XfrmAttrs, type XfrmUsersaInfo, type XfrmUserpolicyInfo, type XfrmSelector, type XfrmUserTmpl,
   type XfrmAlgo, type XfrmAlgoAuth, type XfrmAlgoAead, type XfrmUserpolicyId,
 } from './xfrm-schema.js';
@@ -768,4 +768,3 @@ export class Xfrm implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> { this.close(); }
 }
 
-export { xfrmUserpolicyId, xfrmUserTmpl };

@@ -211,3 +211,43 @@ test('Xfrm.policy: add, update, get, list (filters), count, delete, flush, hash 
     await assert.rejects(x.policy.get({ index: 1234, dir: 'out' }), (e: Error & { code?: string }) => e.code === 'ENOENT');
   });
 });
+
+test('ip xfrm monitor: prints policy, flush and default events as iproute2 does', async (t) => {
+  await withNetns(t, async (ns) => {
+    const { spawn } = await import('node:child_process');
+    const { RIP } = await import('./ip-parity-util.js');
+    const start = (cmd: string, args: string[]): { out: () => string; stop: () => Promise<void> } => {
+      const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      p.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+      p.stderr.on('data', (d: Buffer) => { text += d.toString(); });
+      const done = new Promise<void>((r) => p.once('exit', () => r()));
+      return { out: () => text, stop: async () => { p.kill('SIGTERM'); await done; } };
+    };
+    const mons = [start('ip', ['-n', ns.name, 'xfrm', 'monitor']), start(process.execPath, [RIP, 'ip', '-n', ns.name, 'xfrm', 'monitor'])];
+    try {
+      // Both are listening once both print an event for the probe policy.
+      const probe = 'xfrm policy update src 10.255.255.1 dst 10.255.255.2 dir in';
+      for (let i = 0; i < 100 && !mons.every((m) => m.out().includes('10.255.255.1')); i++) {
+        iproute2(ns, words(probe));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      iproute2(ns, words('xfrm policy delete src 10.255.255.1 dst 10.255.255.2 dir in'));
+      for (const line of [
+        'xfrm policy add src 10.0.0.1 dst 10.0.0.2 proto tcp dport 22 dir out tmpl src 1.1.1.1 dst 2.2.2.2 proto esp mode tunnel reqid 4',
+        'xfrm policy update src 10.0.0.1 dst 10.0.0.2 proto tcp dport 22 dir out priority 5 mark 3 if_id 9', 'xfrm policy delete src 10.0.0.1 dst 10.0.0.2 proto tcp dport 22 dir out',
+        'xfrm policy add src 10.0.0.0/8 dst 10.1.0.0/16 dir in ptype sub action block', 'xfrm policy flush ptype sub', 'xfrm policy setdefault out block', 'xfrm policy setdefault out accept',
+        'xfrm policy add src 10.0.0.0/8 dst 10.1.0.0/16 dir fwd', 'xfrm policy flush',
+      ]) iproute2(ns, words(line));
+      const marker = 'Deleted src 10.255.255.1/32 dst 10.255.255.2/32 \n\tdir in priority 0 ptype main \n';
+      const tail = (s: string): string => s.slice(s.lastIndexOf(marker) + marker.length);
+      for (let i = 0; i < 50 && !mons.every((m) => tail(m.out()).includes('Flushed policy \n')); i++) await new Promise((r) => setTimeout(r, 100));
+      const [want, got] = mons.map((m) => m.out());
+      assert.ok(want!.includes(marker) && got!.includes(marker), `${want}\n---\n${got}`);
+      assert.equal(tail(got!), tail(want!));
+      assert.match(tail(want!), /^src 10\.0\.0\.1\/32 dst 10\.0\.0\.2\/32 proto tcp dport 22 \n\tdir out priority 0 ptype main \n\ttmpl src 1\.1\.1\.1/);
+    } finally {
+      for (const m of mons) await m.stop();
+    }
+  });
+});
