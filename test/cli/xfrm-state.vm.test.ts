@@ -11,13 +11,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestNetns, requireRoot, requireKernelFeature, withNetns, type TestNetns } from '../helpers/netns.js';
 import { assertParity, iproute2, rip, words, vethSetup } from './ip-parity-util.js';
-import { xfrmSnapshot, assertXfrmRejected } from './xfrm-policy.test.js';
+import { xfrmSnapshot, assertXfrmRejected, timeless } from './xfrm-util.js';
 import { Xfrm } from '../../src/netlink/xfrm.js';
 
-const timeless = (s: string): string => s.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, 'TIME');
 
 const K16 = '0x000102030405060708090a0b0c0d0e0f';
-export const STATE_ADDS = [
+const STATE_ADDS = [
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000 mode transport enc cbc(aes) 0x00112233445566778899aabbccddeeff auth-trunc hmac(sha256) 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 mode tunnel reqid 5 enc cbc(aes) 0x0011223344556677 auth hmac(sha1) 0x0102030405060708090a0b0c0d0e0f1011121314',
   'xfrm state add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x2000 mode transport aead rfc4106(gcm(aes)) 0x00112233445566778899aabbccddeeff01020304 128',
