@@ -114,11 +114,11 @@ export type { NtableAttrs, NtableParms, NdtConfig, NdtStats } from './rtnetlink/
 export {
   Xfrm, XfrmStateApi, XfrmPolicyApi, buildState, buildStateId, buildPolicy, buildPolicyId, decodeState, decodePolicy, stateFrom, policyFrom,
   xfrmProtoName, xfrmProtoNumber, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmAddressText, secCtxOf, xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmDumpLikeRequest,
-  XFRM_PROTOS, XFRM_MODES, XFRM_STATE_FLAGS, XFRM_DIRS, XFRM_ENCAP_TYPES,
+  XFRM_PROTOS, XFRM_MODES, XFRM_STATE_FLAGS, XFRM_DIRS, XFRM_ENCAP_TYPES, XFRM_GROUPS, decodeXfrmEvent,
 } from './xfrm.js';
 export type {
   XfrmProto, XfrmModeName, XfrmStateFlag, XfrmDir, XfrmEncapType, XfrmSelectorSpec, XfrmLimits, XfrmMarkSpec, XfrmKeyedAlgoSpec,
   XfrmStateSpec, XfrmStateId, XfrmTmplSpec, XfrmPolicySpec, XfrmPolicyId, XfrmBody, XfrmSelectorInfo, XfrmState, XfrmTmplInfo, XfrmPolicy,
-  XfrmStateFilter, XfrmPolicyFilter, XfrmSadInfo, XfrmSpdInfo, XfrmOpenOptions,
+  XfrmStateFilter, XfrmPolicyFilter, XfrmSadInfo, XfrmSpdInfo, XfrmOpenOptions, XfrmGroup, XfrmEvent,
 } from './xfrm.js';
 export * as xfrmSchema from './xfrm-schema.js';

@@ -25,7 +25,7 @@ import { rtRequest } from './rtnetlink/request.js';
 import type { MessageCodec } from './codec/schema.js';
 import {
   XFRM_MSG, XFRM_MODE, XFRM_STATE, XFRM_POLICY, XFRM_INF, XFRMA_REPLAY_ESN_MAX,
-  xfrmSaMessage, xfrmSaIdMessage, xfrmPolicyMessage, xfrmPolicyIdMessage, xfrmSadInfoMessage, xfrmSpdInfoMessage,
+  xfrmSaMessage, xfrmSaIdMessage, xfrmPolicyMessage, xfrmPolicyIdMessage, xfrmSadInfoMessage, xfrmSpdInfoMessage, xfrmExpireMessage, xfrmPolexpireMessage,
   xfrmUsersaInfo, xfrmUserpolicyInfo, xfrmSelector, xfrmUserTmpl,
   type XfrmAttrs, type XfrmUsersaInfo, type XfrmUserpolicyInfo, type XfrmSelector, type XfrmUserTmpl,
   type XfrmAlgo, type XfrmAlgoAuth, type XfrmAlgoAead, type XfrmUserpolicyId,
@@ -732,6 +732,54 @@ export function xfrmDumpLikeRequest(type: number, flags: number, attrs: XfrmAttr
   };
 }
 
+/** XFRM notification groups by name (XFRMNLGRP_*). */
+export const XFRM_GROUPS = { acquire: 1, expire: 2, sa: 3, policy: 4, aevents: 5, report: 6, migrate: 7, mapping: 8 } as const;
+export type XfrmGroup = keyof typeof XFRM_GROUPS;
+
+/** One XFRM notification. */
+export type XfrmEvent =
+  | { readonly kind: 'state'; readonly action: 'new' | 'update' | 'delete' | 'expire'; readonly state: XfrmState; readonly hard?: boolean }
+  | { readonly kind: 'policy'; readonly action: 'new' | 'update' | 'delete' | 'expire'; readonly policy: XfrmPolicy; readonly hard?: boolean }
+  | { readonly kind: 'flush-states'; readonly proto: number }
+  | { readonly kind: 'flush-policies'; readonly ptype: number }
+  /** Any other message (acquire, report, aevent, mapping, …): its type and a copy of its body. */
+  | { readonly kind: 'other'; readonly type: number; readonly body: Buffer }
+  /** The kernel dropped notifications (ENOBUFS): re-read the databases. */
+  | { readonly kind: 'overflow' };
+
+/** Decode a notification message into an {@link XfrmEvent}. */
+export function decodeXfrmEvent(m: MessageView): XfrmEvent {
+  switch (m.type) {
+    case XFRM_MSG.NEWSA: case XFRM_MSG.UPDSA:
+      return { kind: 'state', action: m.type === XFRM_MSG.NEWSA ? 'new' : 'update', state: decodeState(m) };
+    case XFRM_MSG.DELSA: {
+      const d = xfrmSaIdMessage.decode(m.buf, m.off, m.len);
+      if (d.attrs.sa) return { kind: 'state', action: 'delete', state: stateFrom(d.attrs.sa, d.attrs) };
+      break;
+    }
+    case XFRM_MSG.EXPIRE: {
+      const d = xfrmExpireMessage.decode(m.buf, m.off, m.len);
+      return { kind: 'state', action: 'expire', state: stateFrom(d.header.state, d.attrs), hard: d.header.hard !== 0 };
+    }
+    case XFRM_MSG.NEWPOLICY: case XFRM_MSG.UPDPOLICY:
+      return { kind: 'policy', action: m.type === XFRM_MSG.NEWPOLICY ? 'new' : 'update', policy: decodePolicy(m) };
+    case XFRM_MSG.DELPOLICY: {
+      const d = xfrmPolicyIdMessage.decode(m.buf, m.off, m.len);
+      if (d.attrs.policy) return { kind: 'policy', action: 'delete', policy: policyFrom(d.attrs.policy, d.attrs) };
+      break;
+    }
+    case XFRM_MSG.POLEXPIRE: {
+      const d = xfrmPolexpireMessage.decode(m.buf, m.off, m.len);
+      return { kind: 'policy', action: 'expire', policy: policyFrom(d.header.pol, d.attrs), hard: d.header.hard !== 0 };
+    }
+    case XFRM_MSG.FLUSHSA:
+      return { kind: 'flush-states', proto: m.len > 0 ? m.buf[m.off]! : 0 };
+    case XFRM_MSG.FLUSHPOLICY:
+      return { kind: 'flush-policies', ptype: xfrmSaMessage.attrs.decode(m.buf, m.off, m.len, {}).policy_type?.type ?? 0 };
+  }
+  return { kind: 'other', type: m.type, body: Buffer.from(m.buf.subarray(m.off, m.off + m.len)) };
+}
+
 /** Options for {@link Xfrm.open}. */
 export interface XfrmOpenOptions {
   readonly netns?: NetnsRef;
@@ -751,7 +799,7 @@ export class Xfrm implements AsyncDisposable {
   /** Security policies. */
   readonly policy: XfrmPolicyApi;
 
-  private constructor(readonly socket: NetlinkSocket) {
+  private constructor(readonly socket: NetlinkSocket, private readonly netns: NetnsRef | undefined) {
     this.state = new XfrmStateApi(socket);
     this.policy = new XfrmPolicyApi(socket);
   }
@@ -761,7 +809,40 @@ export class Xfrm implements AsyncDisposable {
     const o: { netns?: NetnsRef; rcvbuf?: number } = {};
     if (opts.netns !== undefined) o.netns = opts.netns;
     if (opts.rcvbuf !== undefined) o.rcvbuf = opts.rcvbuf;
-    return new Xfrm(NetlinkSocket.open(NETLINK.XFRM, o));
+    return new Xfrm(NetlinkSocket.open(NETLINK.XFRM, o), opts.netns);
+  }
+
+  /**
+   * Notifications of `groups` (default: SA, policy and expire) on a socket of
+   * their own, until `signal` aborts or the iteration stops.
+   * ```ts
+   * for await (const ev of x.monitor(['sa', 'policy'], { signal })) if (ev.kind === 'state') console.log(ev.action, ev.state.spi);
+   * ```
+   */
+  async *monitor(groups: readonly XfrmGroup[] = ['sa', 'policy', 'expire'], opts: { readonly signal?: AbortSignal } = {}): AsyncGenerator<XfrmEvent> {
+    const sock = NetlinkSocket.open(NETLINK.XFRM, { ...(this.netns !== undefined ? { netns: this.netns } : {}), groups: groups.map((g) => XFRM_GROUPS[g]) });
+    const queue: XfrmEvent[] = [];
+    let wake: (() => void) | undefined;
+    let done = opts.signal?.aborted ?? false;
+    const onAbort = (): void => { done = true; wake?.(); };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Decode at once: a MessageView points into a receive buffer that is reused.
+    const unsub = sock.subscribe((ev) => {
+      queue.push(ev.kind === 'overflow' ? { kind: 'overflow' } : decodeXfrmEvent(ev.message));
+      wake?.();
+    });
+    try {
+      while (!done) {
+        const ev = queue.shift();
+        if (ev) { yield ev; continue; }
+        await new Promise<void>((r) => { wake = r; });
+        wake = undefined;
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      unsub();
+      sock.close();
+    }
   }
 
   close(): void { this.socket.close(); }

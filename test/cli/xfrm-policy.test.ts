@@ -196,3 +196,31 @@ test('ip xfrm monitor: prints policy, flush and default events as iproute2 does'
     }
   });
 });
+
+test('Xfrm.monitor: typed policy and flush events', async (t) => {
+  await withNetns(t, async (ns) => {
+    await using x = await Xfrm.open({ netns: ns.name });
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const it = x.monitor(['policy'], { signal: ac.signal });
+    const reader = (async () => {
+      for await (const ev of it) {
+        if (ev.kind === 'policy') seen.push(`${ev.action} ${ev.policy.sel.src}/${ev.policy.sel.srcPrefixLen} dir ${ev.policy.dir} prio ${ev.policy.priority}`);
+        else if (ev.kind === 'flush-policies') seen.push(`flush ${ev.ptype}`);
+        if (seen.length === 5) ac.abort();
+      }
+    })();
+    // The subscription starts with the first next(): give it a moment before changing anything.
+    await new Promise((r) => setTimeout(r, 200));
+    await x.policy.add({ sel: { src: '10.0.0.0/8', dst: '10.1.0.0/16' }, dir: 'in' });
+    await x.policy.update({ sel: { src: '10.0.0.0/8', dst: '10.1.0.0/16' }, dir: 'in', priority: 4 });
+    await x.policy.delete({ sel: { src: '10.0.0.0/8', dst: '10.1.0.0/16' }, dir: 'in' });
+    // The kernel announces a flush only when it removed something.
+    await x.policy.add({ sel: { src: '10.2.0.0/16', dst: '10.3.0.0/16' }, dir: 'fwd' });
+    await x.policy.flush();
+    const timer = setTimeout(() => ac.abort(), 10_000);
+    await reader;
+    clearTimeout(timer);
+    assert.deepEqual(seen, ['new 10.0.0.0/8 dir 0 prio 0', 'update 10.0.0.0/8 dir 0 prio 4', 'delete 10.0.0.0/8 dir 0 prio 4', 'new 10.2.0.0/16 dir 2 prio 0', 'flush 0']);
+  });
+});

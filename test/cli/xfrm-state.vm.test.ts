@@ -1,3 +1,5 @@
+// Lifetimes here are long: the VM is slow enough for a short hard limit to
+// expire a state in one namespace before the other is read.
 /**
  * `ip xfrm state` parity with iproute2 6.1. This machine's kernel has no
  * ESP/AH/IPComp (every state add fails with "Requested type not found"), so
@@ -18,7 +20,7 @@ import { Xfrm } from '../../src/netlink/xfrm.js';
 const K16 = '0x000102030405060708090a0b0c0d0e0f';
 const STATE_ADDS = [
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000 mode transport enc cbc(aes) 0x00112233445566778899aabbccddeeff auth-trunc hmac(sha256) 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 128',
-  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 mode tunnel reqid 5 enc cbc(aes) 0x0011223344556677 auth hmac(sha1) 0x0102030405060708090a0b0c0d0e0f1011121314',
+  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1001 mode tunnel reqid 5 enc cbc(aes) 0x00112233445566778899aabbccddeeff auth hmac(sha1) 0x0102030405060708090a0b0c0d0e0f1011121314',
   'xfrm state add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x2000 mode transport aead rfc4106(gcm(aes)) 0x00112233445566778899aabbccddeeff01020304 128',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 0x3000 mode transport auth hmac(sha256) secretkeysecretkeysecretkey12345',
   'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto comp spi 0x4000 mode tunnel comp deflate',
@@ -26,11 +28,12 @@ const STATE_ADDS = [
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1003 replay-window 128 flag esn replay-seq 5 replay-oseq 6 replay-seq-hi 1 replay-oseq-hi 2 enc cbc(aes) ${K16}`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1004 replay-seq 3 replay-oseq 4 enc cbc(aes) ${K16}`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1005 sel src 192.168.1.0/24 dst 192.168.2.0/24 proto tcp sport 80 dport 8080 enc cbc(aes) ${K16}`,
-  `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1006 limit time-soft 100 limit time-hard 200 limit byte-soft 1000 limit packet-hard 50 limit time-use-soft 7 limit time-use-hard 8 enc cbc(aes) ${K16}`,
+  `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1006 limit time-soft 100000 limit time-hard 200000 limit byte-soft 1000 limit packet-hard 50 limit time-use-soft 70000 limit time-use-hard 80000 enc cbc(aes) ${K16}`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1007 mode tunnel encap espinudp 4500 4500 0.0.0.0 enc cbc(aes) ${K16}`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1008 mark 0x10 mask 0xff if_id 42 output-mark 7 mask 0xf enc cbc(aes) ${K16}`,
-  `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1009 extra-flag dont-encap-dscp oseq-may-wrap tfcpad 16 enc cbc(aes) ${K16}`,
-  'xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100a mode beet flag 0x20 enc cipher_null 0x',
+  `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1009 mode tunnel extra-flag dont-encap-dscp oseq-may-wrap tfcpad 16 enc cbc(aes) ${K16}`,
+  `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100a mode beet enc cbc(aes) ${K16}`,
+  `xfrm state add src 10.0.0.7 dst 10.0.0.8 proto esp spi 0x100a mode tunnel flag 0x20 enc cbc(aes) ${K16}`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100b enc cbc(aes) ${K16} sel src 10.0.0.1 dst 10.0.0.2 dev veth0 proto icmp type 8 code 0`,
   `-6 xfrm state add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x100c mode tunnel mark 1 enc cbc(aes) ${K16} auth-trunc hmac(sha512) 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff 256`,
   `xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100d sel proto gre key 10.20.30.40 enc cbc(aes) ${K16}`,
