@@ -11,7 +11,7 @@ import { NETLINK } from '../../netlink/constants.js';
 import { XFRM_MSG, XFRMNLGRP, xfrmAcquireMessage, xfrmAttrs, xfrmSelector, xfrmUsersaId, xfrmUserpolicyDefault } from '../../netlink/xfrm-schema.js';
 import { xfrmProtoName } from '../../netlink/xfrm.js';
 import { LinkMap } from './ll-map.js';
-import { XfrmOut, addrText, strxfProto } from './xfrm-print.js';
+import { XfrmOut, addrText, strxfProto, hex8 } from './xfrm-print.js';
 import { printStateMessage } from './xfrm-state.js';
 import { printPolicyMessage } from './xfrm-policy.js';
 import { formatTimestamp } from './monitor.js';
@@ -19,7 +19,6 @@ import { formatTimestamp } from './monitor.js';
 const USAGE = `Usage: ip xfrm monitor [ nokeys ] [ all-nsid ] [ all | OBJECTS | help ]
 OBJECTS := { acquire | expire | SA | aevent | policy | report }`;
 
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
 /** One notification as xfrm_accept_msg() prints it. */
 export function printXfrmEvent(out: XfrmOut, m: MessageView, nokeys: boolean): void {

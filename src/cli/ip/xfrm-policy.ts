@@ -22,7 +22,8 @@ import { LinkMap } from './ll-map.js';
 /** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
 export type IfIndexLookup = Pick<LinkMap, 'index'>;
 import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
-import { XfrmOut, type XfrmPrintOptions } from './xfrm-print.js';
+import { XfrmOut, hex8 } from './xfrm-print.js';
+import { printOptions, withXfrm, talk } from './xfrm-command.js';
 
 const USAGE = `Usage: ip xfrm policy { add | update } SELECTOR dir DIR [ ctx CTX ]
 	[ mark MARK [ mask MASK ] ] [ index INDEX ] [ ptype PTYPE ]
@@ -351,35 +352,6 @@ export function printPolicyMessage(out: XfrmOut, m: MessageView, filter: XfrmFil
   out.policyInfo(info!, attrs);
   if (hard !== undefined) out.w(`\thard ${hard}${out.sl}`);
   if (out.sl !== '\n') out.w('\n');
-}
-
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
-
-function printOptions(ctx: CliContext, family: number, links: LinkMap | undefined): XfrmPrintOptions {
-  return { stats: ctx.opts.stats, sl: ctx.opts.oneline ? '\\' : '\n', family, ifname: (i) => links?.name(i) ?? `if${i}` };
-}
-
-async function openXfrm(ctx: CliContext): Promise<Xfrm> {
-  return Xfrm.open(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {});
-}
-
-async function talk(ctx: CliContext, x: Xfrm, build: RequestBuilder, what: string): Promise<MessageView[] | number> {
-  try {
-    return await x.socket.request(build, what);
-  } catch (e) {
-    if (!(e instanceof NetlinkError)) throw e;
-    ctx.warn(kernelErrorText(e));
-    return 2;
-  }
-}
-
-async function withXfrm(ctx: CliContext, fn: (x: Xfrm) => Promise<number>): Promise<number> {
-  const x = await openXfrm(ctx);
-  try {
-    return await fn(x);
-  } finally {
-    x.close();
-  }
 }
 
 async function modify(ctx: CliContext, argv: readonly string[], cmd: number): Promise<number> {

@@ -35,7 +35,8 @@ export function strxfProto(p: number): string {
   return n.startsWith('ipproto-') ? String(p) : n;
 }
 
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+/** %08x */
+export const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
 function modeText(mode: number): string {
   switch (mode) {

@@ -21,7 +21,8 @@ import { LinkMap } from './ll-map.js';
 /** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
 export type IfIndexLookup = Pick<LinkMap, 'index'>;
 import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
-import { XfrmOut } from './xfrm-print.js';
+import { XfrmOut, hex8 } from './xfrm-print.js';
+import { printOptions, openXfrm, talk } from './xfrm-command.js';
 
 const USAGE = `Usage: ip xfrm state { add | update } ID [ ALGO-LIST ] [ mode MODE ]
         [ mark MARK [ mask MASK ] ] [ reqid REQID ] [ seq SEQ ]
@@ -397,27 +398,6 @@ export function printStateMessage(out: XfrmOut, m: MessageView, filter: XfrmFilt
   out.stateInfo(info, attrs, nokeys);
   if (hard !== undefined) out.w(`\thard ${hard}${out.sl}`);
   if (out.sl !== '\n') out.w('\n');
-}
-
-const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
-
-function printOptions(ctx: CliContext, family: number, links: LinkMap | undefined): ConstructorParameters<typeof XfrmOut>[0] {
-  return { stats: ctx.opts.stats, sl: ctx.opts.oneline ? '\\' : '\n', family, ifname: (i) => links?.name(i) ?? `if${i}` };
-}
-
-async function openXfrm(ctx: CliContext): Promise<Xfrm> {
-  return Xfrm.open(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {});
-}
-
-/** rtnl_talk(): send, and on a kernel error print it and exit 2. */
-async function talk(ctx: CliContext, x: Xfrm, build: RequestBuilder, what: string): Promise<MessageView[] | number> {
-  try {
-    return await x.socket.request(build, what);
-  } catch (e) {
-    if (!(e instanceof NetlinkError)) throw e;
-    ctx.warn(kernelErrorText(e));
-    return 2;
-  }
 }
 
 async function modify(ctx: CliContext, argv: readonly string[], cmd: number): Promise<number> {
