@@ -17,7 +17,7 @@ import { classMessage, type TcAttrs } from '../../tc/schema.js';
 import { TC_H, parseClassid, parseQdiscHandle, formatClassid, major, minor } from '../../tc/handle.js';
 import { CLASS_OPS, type ClassOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
+import { invarg, duparg, incomplete, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack, type ParsedRequest } from './qdisc.js';
 import { classBytes } from './show-fast.js';
 import { showDump, type FastLine } from './show-dump.js';
@@ -34,15 +34,6 @@ OPTIONS := ... try tc class add <desired QDISC_KIND> help
 
 function usage(): void {
   process.stderr.write(USAGE);
-}
-function invarg(msg: string, arg: string): never {
-  throw new TcExit(`Error: argument "${arg}" is wrong: ${msg}`, 255);
-}
-function duparg(key: string, arg: string): never {
-  throw new TcExit(`Error: duplicate "${key}": "${arg}" is the second value.`, 255);
-}
-function incomplete(): never {
-  throw new TcExit('Command line is not complete. Try option "help"', 255);
 }
 
 /**

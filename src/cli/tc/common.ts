@@ -41,6 +41,19 @@ export const tcOptions: TcOptions = { names: false, confFile: undefined, graph: 
  */
 export class TcExit extends CliError {}
 
+/** tc's invarg(): exit 255 with its text. */
+export function invarg(msg: string, arg: string): never {
+  throw new TcExit(`Error: argument "${arg}" is wrong: ${msg}`, 255);
+}
+/** tc's duparg(). */
+export function duparg(key: string, arg: string): never {
+  throw new TcExit(`Error: duplicate "${key}": "${arg}" is the second value.`, 255);
+}
+/** tc's incomplete_command(). */
+export function incomplete(): never {
+  throw new TcExit('Command line is not complete. Try option "help"', 255);
+}
+
 /** Turn a kind parser's TcArgError into tc's outcome: 255 = exit(), else the command fails with that status. */
 export function fromKindError(e: unknown): never {
   if (e instanceof TcArgError) {

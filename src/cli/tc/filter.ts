@@ -21,7 +21,7 @@ import { filterKind, llProtoId, llProtoName, htons, type FilterEnv } from '../..
 import { filterMessage, FILTER_OPS, FILTER_PARENT, TCM_IFINDEX_MAGIC_BLOCK, type FilterAttrs, type FilterOp } from '../../tc/filter.js';
 import { TC_H, parseClassid, formatClassid } from '../../tc/handle.js';
 import { getUnsigned } from '../../tc/kinds/util.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, tcOptions, type TcLinks } from './common.js';
+import { invarg, duparg, incomplete, fromKindError, linkMap, printTcStats, tcEnv, tcNet, tcOptions, type TcLinks } from './common.js';
 import { parseEstimator, warnExtack } from './qdisc.js';
 
 const USAGE = `Usage: tc filter [ add | del | change | replace | show ] [ dev STRING ]
@@ -43,15 +43,6 @@ OPTIONS := ... try tc filter add <desired FILTER_KIND> help
 
 function usage(): void {
   process.stderr.write(USAGE);
-}
-function invarg(msg: string, arg: string): never {
-  throw new TcExit(`Error: argument "${arg}" is wrong: ${msg}`, 255);
-}
-function duparg(key: string, arg: string): never {
-  throw new TcExit(`Error: duplicate "${key}": "${arg}" is the second value.`, 255);
-}
-function incomplete(): never {
-  throw new TcExit('Command line is not complete. Try option "help"', 255);
 }
 /** A `return -1` of tc_filter_*: the message, exit status 255 (the batch goes on). */
 function fail(msg: string): never {

@@ -19,7 +19,7 @@ import { parseTime, parseU32, parseLinkLayer, sprintLinkLayer, LINKLAYER } from 
 import { adjustSize } from '../../tc/psched.js';
 import { qdiscMessage as qm, QDISC_OPS, type QdiscOp } from '../../tc/schema.js';
 import { rtRequest } from '../../netlink/rtnetlink/request.js';
-import { TcExit, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
+import { TcExit, invarg, duparg, incomplete, fromKindError, linkMap, printTcStats, tcEnv, tcNet, ensureKinds, ensureKindsOf, type TcLinks } from './common.js';
 import { qdiscBytes } from './show-fast.js';
 import { showDump, type FastLine } from './show-dump.js';
 
@@ -43,15 +43,6 @@ function usage(): void {
 }
 
 /** `Error: argument "ARG" is wrong: MSG` and exit. */
-function invarg(msg: string, arg: string): never {
-  throw new TcExit(`Error: argument "${arg}" is wrong: ${msg}`, 255);
-}
-function duparg(key: string, arg: string): never {
-  throw new TcExit(`Error: duplicate "${key}": "${arg}" is the second value.`, 255);
-}
-function incomplete(): never {
-  throw new TcExit('Command line is not complete. Try option "help"', 255);
-}
 
 /** get_u32(…, 0) */
 function u32arg(s: string): number | null {
