@@ -106,5 +106,7 @@ static inline void setp(napi_env env, napi_value o, const char *k, napi_value v)
 
 /* threads.c: the Sender and Reader classes, defined on `exports`. */
 void define_thread_classes(napi_env env, napi_value exports);
+/* route-scan.c: scanRoutes, the `ip -batch` route-line scanner. */
+void define_route_scan(napi_env env, napi_value exports);
 
 #endif

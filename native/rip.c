@@ -535,6 +535,7 @@ static napi_value init(napi_env env, napi_value exports) {
                     sizeof methods / sizeof methods[0], methods, &cls);
   setp(env, exports, "Poller", cls);
   define_thread_classes(env, exports);
+  define_route_scan(env, exports);
 #define C(x) {#x, (long)(x)}
   static const struct { const char *name; long v; } consts[] = {
     C(AF_NETLINK), C(AF_INET), C(AF_INET6), C(AF_UNIX), C(AF_PACKET),

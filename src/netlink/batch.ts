@@ -95,6 +95,23 @@ function resetChunk(c: Chunk): void {
 }
 
 /**
+ * Where a bulk encoder writes requests straight into the chunk being built
+ * (see {@link RequestBatch.encodeTarget}). Valid until the next call on the batch.
+ */
+export interface EncodeTarget {
+  /** The chunk's buffer: requests go at `offset`, up to its end at most. */
+  buf: Buffer;
+  /** Where the next request starts (4-byte aligned). */
+  offset: number;
+  /** Requests that still fit in the chunk (at least 1). */
+  room: number;
+  /** Sequence number of the next request; each one takes the next. */
+  seq: number;
+  /** Netlink flags to add to each request's own (NLM_F_REQUEST, and NLM_F_ACK per the options). */
+  flags: number;
+}
+
+/**
  * Requests sent in pipelined chunks on a sender thread (see the module
  * comment). All methods are synchronous; {@link RequestBatch.drain} blocks
  * until the kernel has processed everything queued.
@@ -125,6 +142,7 @@ export class RequestBatch {
   private openStart = 0;
   private stop = false;
   private closed = false;
+  private readonly target: EncodeTarget = { buf: Buffer.alloc(0), offset: 0, room: 0, seq: 0, flags: 0 };
 
   private constructor(fd: number, opts: RequestBatchOptions) {
     this.fd = fd;
@@ -214,6 +232,54 @@ export class RequestBatch {
     if (!w) return;
     w.bytes(body);
     this.queue(tag, 0);
+  }
+
+  /**
+   * Room for requests encoded by the caller straight into the chunk being
+   * built, many at a time (e.g. by a native scanner; no JavaScript call per
+   * request), then counted in with {@link commitEncoded}. Nothing else may be
+   * added in between. Undefined once stopped.
+   */
+  encodeTarget(): EncodeTarget | undefined {
+    if (this.closed) throw new Error('request batch is closed');
+    if (this.stop) return undefined;
+    const c = this.building;
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1; // as open()
+    const t = this.target;
+    t.buf = c.w.buf;
+    t.offset = c.w.offset;
+    t.room = this.maxRequests - c.tags.length;
+    t.seq = this.seq;
+    t.flags = NLM_F.REQUEST | this.ackFlag;
+    return t;
+  }
+
+  /**
+   * Queue `count` requests written at the {@link encodeTarget} (consecutive
+   * and complete netlink messages, sequence numbers from its `seq` on),
+   * ending at `end`. `entries[base + 3i]`, `[base + 3i + 1]` and
+   * `[base + 3i + 2]` are request i's start offset, tag and undo type (as
+   * {@link commitRequest}'s). A full chunk is handed to the sender thread.
+   */
+  commitEncoded(count: number, end: number, entries: Uint32Array, base: number): void {
+    if (count === 0) return;
+    const t = this.target;
+    const c = this.building;
+    if (t.buf !== c.w.buf || count > t.room || end < t.offset || end > c.w.buf.length || base + 3 * count > entries.length) {
+      throw new RangeError('commitEncoded: requests outside the target of encodeTarget()');
+    }
+    if (c.tags.length === 0) c.firstSeq = this.seq;
+    for (let i = 0, k = base; i < count; i++, k += 3) {
+      c.starts.push(entries[k]!);
+      c.tags.push(entries[k + 1]!);
+      const undo = entries[k + 2]!;
+      c.undoTypes.push(undo);
+      if (!undo) c.undoable = false;
+    }
+    c.w.offset = end;
+    this.seq += count;
+    t.room = 0; // used up: the next bulk write asks again
+    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
   }
 
   /** Begin a message in the chunk being built; undefined once stopped. */

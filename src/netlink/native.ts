@@ -159,6 +159,19 @@ export interface NativeBinding {
   Sender: NativeSenderConstructor;
   /** Missing from an addon built before it was added (callers use the event loop's reads). */
   Reader?: NativeReaderConstructor;
+  /**
+   * The `ip -batch` route-line scanner (native/route-scan.c; see
+   * src/cli/ip/route-batch-native.ts): encodes consecutive route lines of
+   * `src` from byte `pos` (0-based line index `line`) into `chunk` from
+   * `offset`, at most `room` requests numbered from `seq` with `nlmFlags`
+   * added, stopping at a line it declines, a full chunk or the end. Returns
+   * the requests written; `info` receives [count, pos, line, offset, stop
+   * reason (0 declined, 1 full, 2 end)] and from index 8 per request its
+   * start offset, line number (1-based) and undo message type. Missing from
+   * an addon built before it was added.
+   */
+  scanRoutes?(src: Buffer, pos: number, line: number, chunk: Buffer, offset: number, room: number, seq: number,
+    nlmFlags: number, links: Buffer, words: Buffer, info: Uint32Array): number;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

@@ -13,6 +13,11 @@
  * an abbreviation, an address written any other way, a duplicate, an
  * unknown device, quotes or comments) is left to it, and the test suite
  * checks that both produce the same bytes for every line the scanner takes.
+ *
+ * native/route-scan.c is this scanner's C twin (a whole chunk of lines per
+ * call; see route-batch-native.ts), and this file stays the definition it
+ * mirrors: change the grammar or the bytes here first, then there; the same
+ * test checks that it takes no line this one declines, with the same bytes.
  * @module
  */
 import type { Writer } from '../../netlink/codec/writer.js';

@@ -60,6 +60,8 @@ class NameTable {
   }
   name(id: number): string | undefined { return this.m.get(id); }
   id(name: string): number | undefined { void this.m; return this.byName!.get(name); }
+  /** Every name with the id {@link id} gives it. */
+  ids(): ReadonlyMap<string, number> { void this.m; return this.byName!; }
 }
 
 const tables = new NameTable(() => loadWithDir(new Map([[253, 'default'], [254, 'main'], [255, 'local']]), 'rt_tables', 0xffffffff));
@@ -104,6 +106,15 @@ export function tableId(s: string): number | null {
   const t = tables.id(s);
   if (t !== undefined) return t;
   return num(s, 0xffffffff);
+}
+
+/**
+ * The names rtnl_rttable_a2n, rtnl_rtprot_a2n and rtnl_rtscope_a2n resolve
+ * before trying a number ({@link tableId}, {@link protoId}, {@link scopeId}),
+ * for scanners that resolve those words themselves (route-batch-native.ts).
+ */
+export function routeNameIds(): { readonly table: ReadonlyMap<string, number>; readonly proto: ReadonlyMap<string, number>; readonly scope: ReadonlyMap<string, number> } {
+  return { table: tables.ids(), proto: protos.ids(), scope: scopes.ids() };
 }
 
 /** rtnl_rtprot_n2a */
