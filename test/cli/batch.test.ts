@@ -39,11 +39,11 @@ function state(ns: TestNetns): string {
 }
 
 /** Run `lines` with iproute2 in `a` and with rip in `b`; both namespaces must end alike. */
-function compareBatch(a: TestNetns, b: TestNetns, lines: readonly string[], force: boolean, what: string): Out {
+function compareBatch(a: TestNetns, b: TestNetns, lines: readonly string[], force: boolean, what: string, finalNewline = true): Out {
   const dir = mkdtempSync(join(tmpdir(), 'rip-batch-'));
   try {
     const file = join(dir, 'batch');
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, lines.join('\n') + (finalNewline ? '\n' : ''));
     const args = (ns: TestNetns): string[] => ['-n', ns.name, ...(force ? ['-force'] : []), '-batch', file];
     const x = run('ip', args(a));
     const y = run(process.execPath, [RIP, 'ip', ...args(b)]);
@@ -152,6 +152,59 @@ test('ip -force -batch: 5,000 failing route lines are each reported, in order', 
       for (let i = 0; i < 2500; i++) lines.push(`route del 10.51.${i >> 8}.${i & 255}/32 dev veth0`); // No such process
       const x = compareBatch(a, b, lines, true, 'many failures');
       assert.equal(x.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 5000);
+    });
+  });
+});
+
+/**
+ * Route lines of every kind interleaved: plain ones (read by the C scanner
+ * in native/route-scan.c, chunk by chunk), ones only the JavaScript scanner
+ * takes (a hexadecimal metric), ones only the general path reads (another
+ * keyword, leading blanks, tabs, CR LF, quotes, a comment after the
+ * command), blank and comment lines, a link created mid-file and used at
+ * once, and failures of each kind among them.
+ */
+function mixedKinds(n: number, net: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = `10.${net}.${i >> 8}.${i & 255}/32`;
+    switch (i % 16) {
+      case 6: out.push(`route add ${d} dev veth0 metric 0x10`); break;
+      case 7: out.push(`route add ${d} dev veth0 mtu 1400`); break;
+      case 8: out.push(`  route add ${d} dev veth0`); break;
+      case 9: out.push(`route\tadd\t${d}\tdev veth0`); break;
+      case 10: out.push(`route add ${d} dev veth0\r`); break;
+      case 11: out.push(`route add "${d}" dev veth0 # quoted`); break;
+      case 12: out.push(i & 16 ? '' : '   '); break;
+      case 13: out.push('# route add 10.0.0.0/8 dev veth0'); break;
+      default: out.push(`route add ${d} dev veth0`);
+    }
+    if (i === n >> 2) out.push('link add vm0 type veth peer name vm1', 'link set vm0 up', `route add 10.${net + 1}.0.0/16 dev vm0`, `route add 10.${net + 1}.1.0/24 dev vm0 metric 5`);
+    if (i === n >> 1) {
+      out.push(`route add 10.${net}.0.1/32 dev veth0`); // File exists (a C-scanned line)
+      out.push(`route add 10.${net}.0.6/32 dev veth0 metric 0x10`); // File exists (the JavaScript scanner's)
+      out.push(`route add 10.${net + 2}.0.0/16 dev nosuch`); // Cannot find device (the general path's)
+      out.push(`route add 10.${net + 3}.0.0/16 via 203.0.113.9`); // Error: Nexthop has invalid gateway.
+      out.push(`route del 10.${net + 4}.0.0/16`); // No such process
+      out.push(`route del 10.${net}.0.2/32 dev veth0`);
+    }
+  }
+  return out;
+}
+
+test('ip -batch: lines the C scanner reads mixed with lines the JavaScript scanner and the general path read, failures among them, same output and state as iproute2', async (t) => {
+  await withNetns(t, async (a) => {
+    await withNetns(t, async (b) => {
+      base(a);
+      base(b);
+      const x = compareBatch(a, b, mixedKinds(1500, 70), true, 'mixed kinds, -force');
+      assert.equal(x.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 5, x.stderr);
+      // Without -force: the batch stops at the first failure (a C-scanned line), nothing after it applies.
+      compareBatch(a, b, mixedKinds(900, 80), false, 'mixed kinds, stopping');
+      // The last line without a newline, read by each of the three.
+      for (const last of ['route add 10.90.0.1/32 dev veth0', 'route add 10.90.0.2/32 dev veth0 metric 0x10', 'route add 10.90.0.3/32 dev veth0 mtu 1400', 'route add 10.90.0.1/32 dev veth0']) {
+        compareBatch(a, b, [...mixedKinds(300, 91).filter((l) => !l.includes('vm')), last], true, `last line ${last}`, false);
+      }
     });
   });
 });

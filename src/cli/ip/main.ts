@@ -26,6 +26,7 @@ interface IpModule {
   default: IpHandler;
   pipeline?: IpPipeline;
   fastLines?: (ctx: CliContext) => FastBatchLine | undefined;
+  bulkLines?: (ctx: CliContext, maxRequests: number) => BulkBatchLines | undefined;
 }
 
 /** iproute2's object table, in its order (prefix matching picks the first). */
@@ -247,6 +248,25 @@ export interface FastBatchLine {
 }
 
 /**
+ * An optional `-batch` scanner of an object module that reads many of its
+ * commonest lines at once (see route-batch-native.ts, a C twin of its
+ * {@link FastBatchLine}) and encodes them straight into the batch's chunks.
+ * Any line it declines is read by the {@link FastBatchLine} or the general
+ * path as usual.
+ */
+export interface BulkBatchLines {
+  /**
+   * Queue the lines of `src` from byte `pos` (0-based line index `line`)
+   * into `batch` until one it declines, the end of `src`, or a stop of the
+   * batch; lines of spaces only are skipped. Then {@link pos} and
+   * {@link line} are where the caller goes on (`pos` > `src.length` at the end).
+   */
+  run(src: Buffer, pos: number, line: number, batch: RequestBatch): number;
+  readonly pos: number;
+  readonly line: number;
+}
+
+/**
  * Pipelined requests per sendmsg (see runBatch). Small enough that the kernel starts early and the last
  * chunk's kernel time (not overlapped with parsing) is short; larger chunks
  * (1024) measured no faster, with -force either.
@@ -269,9 +289,12 @@ const CHUNK_LINES = 256;
  * deleted again (see RequestBatch's stopAtFirstFailure).
  */
 async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
-  let text: string;
+  // Bytes, not text: the bulk scanner reads them in place, and only the
+  // lines it leaves are decoded (UTF-8 never has a '\n' byte inside a
+  // character, so lines and their numbers are those of the decoded text).
+  let src: Buffer;
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    src = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch {
     throw new CliError(`Cannot open file "${file}" for reading: No such file or directory`, 1);
   }
@@ -284,8 +307,9 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     return !opts.force;
   };
   let batch: RequestBatch | undefined;
-  /** The fast scanner of the pipelining object (route), once its first line has been queued. */
+  /** The fast scanners of the pipelining object (route), once its first line has been queued. */
   let fast: FastBatchLine | undefined;
+  let bulk: BulkBatchLines | undefined;
   const sink: BatchSink = {
     request(codec, type, flags, header, attrs) {
       batch ??= RequestBatch.open(NETLINK.ROUTE, {
@@ -313,10 +337,18 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   try {
     // Lines are cut out one at a time (not split into an array up front), so
     // each dies young instead of 100,000 of them being kept and promoted by the GC.
-    for (let n = 0, at = 0; at <= text.length; n++) {
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      if (fast && batch && fast.scan(text, at, end)) {
+    for (let n = 0, at = 0; at <= src.length; n++) {
+      if (bulk && batch) {
+        bulk.run(src, at, n, batch);
+        if (batch.stopped) break;
+        at = bulk.pos;
+        n = bulk.line;
+        if (at > src.length) break;
+      }
+      let end = src.indexOf(10, at);
+      if (end < 0) end = src.length;
+      const text = src.toString('utf8', at, end);
+      if (fast && batch && fast.scan(text, 0, text.length)) {
         line = n + 1;
         at = end + 1;
         const w = batch.beginRequest(fast.type, fast.flags);
@@ -327,7 +359,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         if (batch.stopped) break;
         continue;
       }
-      const argv = splitBatchLine(text.slice(at, end));
+      const argv = splitBatchLine(text);
       at = end + 1;
       if (!argv.length) continue;
       line = n + 1;
@@ -348,6 +380,7 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         }
         if (queued) {
           fast ??= mod.fastLines?.(ctx);
+          if (batch) bulk ??= mod.bulkLines?.(ctx, batch.chunkRequests);
           if (batch?.stopped) break;
           continue;
         }

@@ -21,6 +21,7 @@ import type { RouteAttrs } from '../../netlink/rtnetlink/route-schema.js';
 import type { MessageView } from '../../netlink/socket.js';
 import { parseModify, modifyOp, applyIfindexes, type ParsedModify } from './route-modify.js';
 import { FastRouteLine } from './route-batch-fast.js';
+import { nativeRouteLines, type NativeRouteLines } from './route-batch-native.js';
 import {
   getPrefix, getAddr, getUnsigned, getU8, prefixAddrText, afBitLen, PREFIXLEN_SPECIFIED,
   AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
@@ -152,6 +153,16 @@ export function fastLines(ctx: CliContext): FastRouteLine | undefined {
   if (ctx.opts.echo || (ctx.opts.family !== AF_UNSPEC && ctx.opts.family !== AF_INET)) return undefined;
   if (!nameCache.get(ctx)) return undefined;
   return new FastRouteLine(() => nameCache.get(ctx)?.byName);
+}
+
+/**
+ * The same lines as {@link fastLines}, a chunk at a time by the C addon
+ * (route-batch-native.ts); undefined when fastLines is, or the addon was
+ * built without the scanner.
+ */
+export function bulkLines(ctx: CliContext, maxRequests: number): NativeRouteLines | undefined {
+  if (!fastLines(ctx)) return undefined;
+  return nativeRouteLines(() => nameCache.get(ctx)?.byName, maxRequests);
 }
 
 /** With -d, the nexthop objects (for nh_info), by id; one dump, names resolved. */
