@@ -20,6 +20,7 @@ import {
   type RouteAttrs, type MetricsAttrs, type NexthopAttrs, type RtNexthop, type RtVia,
 } from './rtnetlink/route-schema.js';
 import { rtRequest } from './rtnetlink/request.js';
+import { linkNameOf, linkNamesRequest } from './link-names.js';
 import { decodeRoute, hostBits, type Route, type RouteTypeName, type RouteMetrics } from './route-decode.js';
 
 export { decodeRoute, decodeRouteBySchema, ROUTE_TYPE_NAMES, USER_HZ, hostBits, isCloned } from './route-decode.js';
@@ -320,29 +321,7 @@ export class RouteApi {
   /** ifindex → name for every link (one link dump). */
   async linkNames(opts: RequestOptions = {}): Promise<Map<number, string>> {
     const names = new Map<number, string>();
-    const ifinfo = Buffer.alloc(16);
-    const stream = this.sock.dump((w, seq) => {
-      const start = w.beginMessage(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, seq);
-      w.bytes(ifinfo);
-      // IFLA_EXT_MASK = RTEXT_FILTER_SKIP_STATS: names only, no counters.
-      w.u16(8).u16(29).u32(8);
-      w.endMessage(start);
-    }, (m) => {
-      if (m.type !== RTM.NEWLINK || m.len < 16) return undefined;
-      const index = m.buf.readInt32LE(m.off + 4);
-      let p = m.off + 16;
-      const end = m.off + m.len;
-      while (end - p >= 4) {
-        const alen = m.buf.readUInt16LE(p);
-        if (alen < 4 || alen > end - p) break;
-        if ((m.buf.readUInt16LE(p + 2) & 0x3fff) === 3) {
-          const z = m.buf.indexOf(0, p + 4);
-          return [index, m.buf.toString('utf8', p + 4, z >= 0 && z < p + alen ? z : p + alen)] as const;
-        }
-        p += (alen + 3) & ~3;
-      }
-      return undefined;
-    }, 'list links', opts);
+    const stream = this.sock.dump(linkNamesRequest, linkNameOf, 'list links', opts);
     for await (const batch of stream.batches()) for (const [i, n] of batch) names.set(i, n);
     return names;
   }

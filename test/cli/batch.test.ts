@@ -201,6 +201,12 @@ test('ip -batch: lines the C scanner reads mixed with lines the JavaScript scann
       assert.equal(x.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 5, x.stderr);
       // Without -force: the batch stops at the first failure (a C-scanned line), nothing after it applies.
       compareBatch(a, b, mixedKinds(900, 80), false, 'mixed kinds, stopping');
+      // Batches that start with route lines have them read by the C scanner before anything
+      // else is loaded: first lines it declines, blank lines first, a failure at once.
+      const plain = (net: number, k: number): string[] => Array.from({ length: k }, (_, i) => `route add 10.${net}.${i >> 8}.${i & 255}/32 dev veth0`);
+      compareBatch(a, b, ['route add 10.95.0.0/16 dev nosuch', ...plain(95, 300)], true, 'unknown device first');
+      compareBatch(a, b, ['', '   ', ...plain(96, 3), 'route add 10.96.0.1/32 dev veth0', ...plain(97, 300)], false, 'blank lines, then a failure');
+      compareBatch(a, b, ['route add 10.98.0.0/16 dev veth0 mtu', ...plain(98, 10)], true, 'a parse error first');
       // The last line without a newline, read by each of the three.
       for (const last of ['route add 10.90.0.1/32 dev veth0', 'route add 10.90.0.2/32 dev veth0 metric 0x10', 'route add 10.90.0.3/32 dev veth0 mtu 1400', 'route add 10.90.0.1/32 dev veth0']) {
         compareBatch(a, b, [...mixedKinds(300, 91).filter((l) => !l.includes('vm')), last], true, `last line ${last}`, false);

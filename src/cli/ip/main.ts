@@ -310,9 +310,10 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   /** The fast scanners of the pipelining object (route), once its first line has been queued. */
   let fast: FastBatchLine | undefined;
   let bulk: BulkBatchLines | undefined;
-  const sink: BatchSink = {
-    request(codec, type, flags, header, attrs) {
-      batch ??= RequestBatch.open(NETLINK.ROUTE, {
+  /** Whether `bulk` is the pipelining module's own (not the early one: see below). */
+  let bulkOfModule = false;
+  const openBatch = (): RequestBatch => {
+    batch ??= RequestBatch.open(NETLINK.ROUTE, {
         ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
         chunk: CHUNK_LINES,
         // Completion is known without ACKs (see RequestBatch), and a failure is
@@ -325,7 +326,11 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         stopAtFirstFailure: !opts.force,
         onError: (n, e) => { reportError(ctx, e); return fail(n); },
       });
-      batch.add(codec, type, flags, header, attrs, line);
+    return batch;
+  };
+  const sink: BatchSink = {
+    request(codec, type, flags, header, attrs) {
+      openBatch().add(codec, type, flags, header, attrs, line);
     },
   };
   /** Send and settle everything queued; true if a failure stops the batch. */
@@ -335,6 +340,23 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     return batch.stopped;
   };
   try {
+    // A batch that starts with route lines (the bulk case) has them read by
+    // the C scanner from the start, with link names of its own, while the
+    // route command and the library's object modules (tens of ms to load)
+    // are loaded only if a line needs them.
+    if (firstIsRoute(src)) {
+      const { earlyRouteLines } = await import('./route-batch-native.js');
+      try {
+        const b = openBatch();
+        bulk = earlyRouteLines(opts, b.chunkRequests);
+      } catch {
+        // The general path reads the line and reports what went wrong.
+      }
+      if (!bulk) {
+        batch?.close();
+        batch = undefined;
+      }
+    }
     // Lines are cut out one at a time (not split into an array up front), so
     // each dies young instead of 100,000 of them being kept and promoted by the GC.
     for (let n = 0, at = 0; at <= src.length; n++) {
@@ -380,7 +402,14 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
         }
         if (queued) {
           fast ??= mod.fastLines?.(ctx);
-          if (batch) bulk ??= mod.bulkLines?.(ctx, batch.chunkRequests);
+          if (batch && !bulkOfModule) {
+            // The module's scanner follows its name cache, which is newer than the early names.
+            const b = mod.bulkLines?.(ctx, batch.chunkRequests);
+            if (b) {
+              bulk = b;
+              bulkOfModule = true;
+            }
+          }
           if (batch?.stopped) break;
           continue;
         }
@@ -400,6 +429,13 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
     ctx.close();
   }
   return status;
+}
+
+/** Whether the first command of a batch file is a route line (blank lines of spaces before it). */
+function firstIsRoute(src: Buffer): boolean {
+  let i = 0;
+  while (i < src.length && (src[i] === 32 || src[i] === 10)) i++;
+  return src.toString('latin1', i, i + 6) === 'route ';
 }
 
 /** The `ip` program: returns the exit status. */

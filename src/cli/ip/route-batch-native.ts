@@ -14,6 +14,10 @@
  */
 import { native, type NativeBinding } from '../../netlink/native.js';
 import type { RequestBatch } from '../../netlink/batch.js';
+import { NetlinkSocket } from '../../netlink/socket.js';
+import { NETLINK } from '../../netlink/constants.js';
+import { linkNameOf, linkNamesRequest } from '../../netlink/link-names.js';
+import type { GlobalOptions } from '../common/context.js';
 import { routeNameIds } from './route-names.js';
 
 /** The addon's scanRoutes (see native/route-scan.c); missing in an addon built before it. */
@@ -129,6 +133,44 @@ export class NativeRouteLines {
       }
       if (n === 0) throw new Error('scanRoutes: a chunk with room took no request');
     }
+  }
+}
+
+/**
+ * Whether the fast route scanners may read lines under these global
+ * options: their requests are then all a line needs (no -echo to print, an
+ * address family they handle).
+ */
+export function fastRoutesAllowed(opts: GlobalOptions): boolean {
+  return !opts.echo && (opts.family === AF_UNSPEC || opts.family === AF_INET);
+}
+const AF_UNSPEC = 0, AF_INET = 2;
+
+/**
+ * The C scanner for a batch whose first command is a route line, before
+ * any line ran: the link names come from one dump of their own, so a batch
+ * made only of lines it takes never loads the route command or the
+ * library's object modules (start-up time the kernel would otherwise wait
+ * through). Undefined when it cannot run (options, an old addon, no
+ * reader thread, the namespace cannot be opened): the general path then
+ * reads the first line and reports any error as usual.
+ */
+export function earlyRouteLines(opts: GlobalOptions, maxRequests: number): NativeRouteLines | undefined {
+  const scan = native.scanRoutes;
+  if (!scan || !fastRoutesAllowed(opts)) return undefined;
+  let sock: NetlinkSocket | undefined;
+  try {
+    sock = NetlinkSocket.open(NETLINK.ROUTE, opts.netns !== undefined ? { netns: opts.netns } : {});
+    const names = new Map<string, number>();
+    const ran = sock.dumpSync(linkNamesRequest, 'list links', (m) => {
+      const n = linkNameOf(m);
+      if (n) names.set(n[1], n[0]);
+    });
+    return ran ? new NativeRouteLines(scan, () => names, maxRequests) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    sock?.close();
   }
 }
 

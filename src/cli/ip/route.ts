@@ -21,7 +21,7 @@ import type { RouteAttrs } from '../../netlink/rtnetlink/route-schema.js';
 import type { MessageView } from '../../netlink/socket.js';
 import { parseModify, modifyOp, applyIfindexes, type ParsedModify } from './route-modify.js';
 import { FastRouteLine } from './route-batch-fast.js';
-import { nativeRouteLines, type NativeRouteLines } from './route-batch-native.js';
+import { fastRoutesAllowed, nativeRouteLines, type NativeRouteLines } from './route-batch-native.js';
 import {
   getPrefix, getAddr, getUnsigned, getU8, prefixAddrText, afBitLen, PREFIXLEN_SPECIFIED,
   AF_UNSPEC, AF_INET, AF_INET6, type InetPrefix,
@@ -150,7 +150,7 @@ export function pipeline(ctx: CliContext, args: Args, sink: BatchSink): boolean 
  * nothing else (no -echo, family unspecified or -4).
  */
 export function fastLines(ctx: CliContext): FastRouteLine | undefined {
-  if (ctx.opts.echo || (ctx.opts.family !== AF_UNSPEC && ctx.opts.family !== AF_INET)) return undefined;
+  if (!fastRoutesAllowed(ctx.opts)) return undefined;
   if (!nameCache.get(ctx)) return undefined;
   return new FastRouteLine(() => nameCache.get(ctx)?.byName);
 }
