@@ -108,5 +108,7 @@ static inline void setp(napi_env env, napi_value o, const char *k, napi_value v)
 void define_thread_classes(napi_env env, napi_value exports);
 /* route-scan.c: scanRoutes, the `ip -batch` route-line scanner. */
 void define_route_scan(napi_env env, napi_value exports);
+/* procfd.c: the ProcScan class (ss -p's /proc walk on background threads). */
+void define_procscan_class(napi_env env, napi_value exports);
 
 #endif

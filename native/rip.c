@@ -2,7 +2,8 @@
  * messages. All fds are nonblocking; readiness comes from uv_poll on the loop
  * thread; namespace work happens on short-lived threads or in a forked child.
  * The Sender and Reader classes (threads.c) move the kernel's work of big
- * batches and dumps onto a thread of their own. */
+ * batches and dumps onto a thread of their own; ProcScan (procfd.c) walks
+ * /proc for ss -p on threads of its own. */
 #include "addon.h"
 
 /* ---------- short-lived namespace threads ---------- */
@@ -536,6 +537,7 @@ static napi_value init(napi_env env, napi_value exports) {
   setp(env, exports, "Poller", cls);
   define_thread_classes(env, exports);
   define_route_scan(env, exports);
+  define_procscan_class(env, exports);
 #define C(x) {#x, (long)(x)}
   static const struct { const char *name; long v; } consts[] = {
     C(AF_NETLINK), C(AF_INET), C(AF_INET6), C(AF_UNIX), C(AF_PACKET),

@@ -86,6 +86,39 @@ export interface NativeReaderConstructor {
   new (fd: number, request: Buffer | null, seq: number): NativeReader;
 }
 
+/** What a {@link NativeProcScan} found. */
+export interface NativeProcScanResult {
+  /**
+   * Five 32-bit words per socket fd, in the order found: inode (read it
+   * unsigned), pid, tid, fd, and the index of its command name in `names`.
+   */
+  readonly records: ArrayBuffer;
+  readonly names: string[];
+}
+
+/**
+ * ss -p's walk of /proc (every ROOT/PID/fd/N link that reads `socket:[N]`,
+ * and each thread's with `threads`), run on background threads from its
+ * construction on; see native/procfd.c.
+ */
+export interface NativeProcScan {
+  /**
+   * The result: null while the walk runs (`block` false); with `block`, waits
+   * for it. Throws when the walk failed (out of memory) or after close().
+   */
+  wait(block: boolean): NativeProcScanResult | null;
+  /** Stop the walk and join its threads, freeing the result (also done when the object is collected). */
+  close(): void;
+}
+
+export interface NativeProcScanConstructor {
+  /**
+   * Walk `root` (a trailing '/' is added if missing) on `workers` threads (0:
+   * one per CPU, at most 4), keeping only the inodes in `only` when given.
+   */
+  new (root: string, threads: boolean, only: Uint32Array | null, workers: number): NativeProcScan;
+}
+
 export interface NativeConstants {
   readonly AF_NETLINK: number;
   readonly AF_INET: number;
@@ -172,6 +205,8 @@ export interface NativeBinding {
    */
   scanRoutes?(src: Buffer, pos: number, line: number, chunk: Buffer, offset: number, room: number, seq: number,
     nlmFlags: number, links: Buffer, words: Buffer, info: Uint32Array): number;
+  /** Missing from an addon built before it was added (callers walk /proc in JS). */
+  ProcScan?: NativeProcScanConstructor;
   /** Creates a network namespace and bind-mounts it onto an existing file. */
   netnsCreate(path: string): void;
   /** umount2(2). */

@@ -1,11 +1,18 @@
 /**
- * Which processes hold which sockets: a scan of /proc/PID/fd (and, for
- * threads, /proc/PID/task/TID/fd), as ss -p/-T does (user_ent_hash_build).
- * Only `socket:[N]` links are kept; the command name comes from
- * /proc/PID/stat, read once per process that has a socket.
+ * Which processes hold which sockets: a walk of /proc/PID/fd (and, for
+ * threads, of each other thread's fd table), as ss -p/-T does
+ * (user_ent_hash_build in iproute2 6.1). Only `socket:[N]` links are kept;
+ * the command name comes from the stat file, read at the first socket of
+ * each fd table.
+ *
+ * Two implementations give the same answer: {@link scanProcesses} walks
+ * synchronously in JS; {@link startProcessScan} walks on native background
+ * threads (the addon's ProcScan) while the caller does other work, and falls
+ * back to the first when the addon predates it.
  * @module
  */
-import { readdirSync, readlinkSync, readFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { native, type NativeProcScan } from '../netlink/native.js';
 
 /** One process (or thread) holding a socket. */
 export interface SocketOwner {
@@ -17,69 +24,210 @@ export interface SocketOwner {
   readonly fd: number;
 }
 
-/** Options for {@link scanProcesses}. */
+/** Options for {@link scanProcesses} and {@link startProcessScan}. */
 export interface ProcScanOptions {
   /** Also scan every thread's fd table (ss -T). */
   readonly threads?: boolean;
-  /** /proc mount (ss honours $PROC_ROOT). */
+  /** /proc mount (ss honours $PROC_ROOT); default `/proc`. */
   readonly procRoot?: string;
   /** Only keep these inodes (skips building entries nobody asks for). */
   readonly only?: ReadonlySet<number>;
 }
 
+/** Socket inode → its owners, in the order ss prints them. A `Map` from {@link scanProcesses} is one. */
+export interface OwnerIndex {
+  get(inode: number): readonly SocketOwner[] | undefined;
+}
+
+/** ss's root: `/proc/` by default, a `/` appended when missing (so an empty PROC_ROOT is `/`). */
+function rootDir(procRoot: string | undefined): string {
+  const r = procRoot ?? '/proc/';
+  return r.endsWith('/') ? r : r + '/';
+}
+
+/**
+ * The number a /proc name starts with, as sscanf's `%d` reads it (white
+ * space, a sign, digits; ss uses every such name, by that number), or NaN.
+ */
+function leadingInt(name: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(name);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return v >= -0x80000000 && v <= 0x7fffffff ? v : NaN;
+}
+
+/** How much of a stat file is read for the name (a real one is far shorter). */
+const STAT_MAX = 4095;
+const statBuf = Buffer.allocUnsafe(STAT_MAX);
+
+/** The name in ROOT/ID/stat as ss's `"%*d (%[^)])"` reads it: up to the first ')'; '' if unreadable. */
+function readComm(path: string): string {
+  let n = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      for (let r; n < STAT_MAX && (r = readSync(fd, statBuf, n, STAT_MAX - n, null)) > 0;) n += r;
+    } finally { closeSync(fd); }
+  } catch { return ''; }
+  // latin1 keeps one character per byte to match on; the name's bytes are then decoded as UTF-8.
+  const m = /^[ \t\n\v\f\r]*[+-]?\d+[ \t\n\v\f\r]*\(([^)\0]*)/.exec(statBuf.toString('latin1', 0, n));
+  return m ? Buffer.from(m[1]!, 'latin1').toString('utf8') : '';
+}
+
 /**
  * Map socket inode → owners, in the order ss prints them (ss prepends to a
  * hash chain while scanning, so the last process/fd found is printed first).
+ * Synchronous: every link is read on the calling thread.
  */
 export function scanProcesses(opts: ProcScanOptions = {}): Map<number, SocketOwner[]> {
-  const root = (opts.procRoot ?? '/proc').replace(/\/+$/, '');
+  const root = rootDir(opts.procRoot);
   const map = new Map<number, SocketOwner[]>();
-  let pids: string[];
-  try { pids = readdirSync(root); } catch { return map; }
+  let ids: string[];
+  try { ids = readdirSync(root); } catch { return map; }
   const only = opts.only;
-  const scanTask = (dir: string, pid: number, tid: number, statPath: string): void => {
+  // ROOT/ID/fd/ of process `pid` (ID is the pid, or one of its thread ids).
+  const scanFds = (pid: number, id: number): void => {
+    const dir = `${root}${id}/fd/`;
     let fds: string[];
-    try { fds = readdirSync(`${dir}/fd`); } catch { return; }
+    try { fds = readdirSync(dir); } catch { return; }
     let comm: string | undefined;
     for (const name of fds) {
-      const fd = parseInt(name, 10);
-      if (!Number.isFinite(fd)) continue;
+      const fd = leadingInt(name);
+      if (Number.isNaN(fd)) continue;
       let link: string;
-      try { link = readlinkSync(`${dir}/fd/${name}`); } catch { continue; }
+      try { link = readlinkSync(dir + fd); } catch { continue; }
       if (!link.startsWith('socket:[')) continue;
-      const ino = parseInt(link.slice(8), 10);
-      if (!Number.isFinite(ino) || (only && !only.has(ino))) continue;
-      if (comm === undefined) {
-        comm = '';
-        try {
-          const st = readFileSync(statPath, 'latin1');
-          const open = st.indexOf('(');
-          const close = st.lastIndexOf(')');
-          // ss reads with "%*d (%[^)])": the name stops at the first ')'.
-          if (open >= 0 && close > open) { const inner = st.slice(open + 1, close); const p = inner.indexOf(')'); comm = p >= 0 ? inner.slice(0, p) : inner; }
-        } catch { /* gone */ }
-      }
+      const digits = /^\d+/.exec(link.slice(8));
+      const ino = digits ? Number(digits[0]) : NaN;
+      if (!(ino <= 0xffffffff) || (only && !only.has(ino))) continue;
+      comm ??= readComm(`${root}${id}/stat`);
       const list = map.get(ino);
-      const owner: SocketOwner = { command: comm, pid, tid, fd };
+      const owner: SocketOwner = { command: comm, pid, tid: id, fd };
       if (list) list.unshift(owner); else map.set(ino, [owner]);
     }
   };
   // readdir order of /proc is ascending pid; ss walks it the same way.
-  for (const p of pids) {
-    const pid = parseInt(p, 10);
-    if (!Number.isFinite(pid) || String(pid) !== p) continue;
-    scanTask(`${root}/${p}`, pid, pid, `${root}/${p}/stat`);
-    if (opts.threads) {
-      let tids: string[];
-      try { tids = readdirSync(`${root}/${p}/task`); } catch { continue; }
-      for (const t of tids) {
-        const tid = parseInt(t, 10);
-        if (!Number.isFinite(tid) || tid === pid) continue;
-        scanTask(`${root}/${p}/task/${t}`, pid, tid, `${root}/${p}/task/${t}/stat`);
-      }
+  for (const p of ids) {
+    const pid = leadingInt(p);
+    if (Number.isNaN(pid)) continue;
+    scanFds(pid, pid);
+    if (!opts.threads) continue;
+    let tids: string[];
+    try { tids = readdirSync(`${root}${pid}/task/`); } catch { continue; }
+    for (const t of tids) {
+      const tid = leadingInt(t);
+      // ss reads a thread's table as ROOT/TID/fd/ (where /proc shows it too).
+      if (!Number.isNaN(tid) && tid !== pid) scanFds(pid, tid);
     }
   }
   return map;
+}
+
+/** A /proc walk started by {@link startProcessScan}. */
+export interface ProcessScan extends OwnerIndex {
+  /**
+   * The owners of `inode`, or undefined if none. The first call waits for
+   * the walk to finish (blocking the thread, which has nothing else to do
+   * by then).
+   */
+  get(inode: number): readonly SocketOwner[] | undefined;
+  /** Stop the walk if it still runs and free its result (get() then answers from what it collected, if anything). */
+  close(): void;
+}
+
+/** Words per owner in the native result: inode, pid, tid, fd, name index. */
+const W = 5;
+
+/**
+ * The native walk's result, looked up by inode. Owner objects are made on
+ * request only: ss asks once per printed socket, and a walk of the whole
+ * system finds many sockets that no dump prints.
+ */
+class NativeOwners implements ProcessScan {
+  private words: Int32Array | null = null;
+  private names: readonly string[] = [];
+  /** Inode → index of the last owner found; `chain` links each owner to the one found before it. */
+  private readonly heads = new Map<number, number>();
+  private chain = new Int32Array(0);
+  private scan: NativeProcScan | null;
+
+  constructor(scan: NativeProcScan) { this.scan = scan; }
+
+  private collect(): void {
+    const scan = this.scan;
+    if (!scan) return;
+    this.scan = null;
+    try {
+      const r = scan.wait(true);
+      if (!r) return;
+      const w = new Int32Array(r.records);
+      const n = Math.floor(w.length / W);
+      const chain = new Int32Array(n);
+      const heads = this.heads;
+      for (let i = 0; i < n; i++) {
+        const ino = w[i * W]! >>> 0;
+        const prev = heads.get(ino);
+        chain[i] = prev === undefined ? -1 : prev;
+        heads.set(ino, i);
+      }
+      this.words = w;
+      this.chain = chain;
+      this.names = r.names;
+    } finally {
+      scan.close();
+    }
+  }
+
+  get(inode: number): readonly SocketOwner[] | undefined {
+    if (this.scan) this.collect();
+    let i = this.heads.get(inode);
+    if (i === undefined) return undefined;
+    const w = this.words!, names = this.names, chain = this.chain;
+    const list: SocketOwner[] = [];
+    // The chain runs from the last owner found to the first: ss's order.
+    for (; i >= 0; i = chain[i]!) {
+      const k = i * W;
+      list.push({ command: names[w[k + 4]!] ?? '', pid: w[k + 1]!, tid: w[k + 2]!, fd: w[k + 3]! });
+    }
+    return list;
+  }
+
+  close(): void {
+    const scan = this.scan;
+    this.scan = null;
+    scan?.close();
+  }
+}
+
+/** The JS walk, run when first asked (for an addon built before ProcScan existed). */
+class DeferredOwners implements ProcessScan {
+  private map: Map<number, SocketOwner[]> | null = null;
+  constructor(private readonly opts: ProcScanOptions) {}
+  get(inode: number): readonly SocketOwner[] | undefined {
+    this.map ??= scanProcesses(this.opts);
+    return this.map.get(inode);
+  }
+  close(): void { /* nothing runs in the background */ }
+}
+
+/**
+ * Start walking /proc (as {@link scanProcesses}) on background threads and
+ * return at once; the result is collected by the first
+ * {@link ProcessScan.get}. Close it when done (an unclosed walk is stopped
+ * when the object is garbage-collected).
+ * @param workers threads to walk with (default: one per CPU, at most 4)
+ */
+export function startProcessScan(opts: ProcScanOptions = {}, workers = 0): ProcessScan {
+  const ProcScan = native.ProcScan;
+  if (typeof ProcScan !== 'function') return new DeferredOwners(opts);
+  // Inodes are 32-bit: other numbers cannot match anything.
+  const only = opts.only ? Uint32Array.from([...opts.only].filter((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) : null;
+  try {
+    return new NativeOwners(new ProcScan(rootDir(opts.procRoot), opts.threads === true, only, workers));
+  } catch {
+    // No thread to be had (or a root longer than a path): the same walk, in JS.
+    return new DeferredOwners(opts);
+  }
 }
 
 /** ss's `users:(...)` text for an inode's owners (without the ` users:(` wrapper). */

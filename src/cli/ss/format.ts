@@ -9,7 +9,7 @@ import { COL, type ColumnRenderer } from './render.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
 import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js';
-import { formatOwners, type SocketOwner } from '../../sockdiag/procs.js';
+import { formatOwners, type OwnerIndex } from '../../sockdiag/procs.js';
 import { readFileSync } from 'node:fs';
 import { hostName, protocolName, type LinkNames, type CgroupPaths } from './lookup.js';
 import { sctpInfo } from '../../sockdiag/schema.js';
@@ -23,7 +23,7 @@ export interface FormatContext {
   readonly services: Services;
   readonly links: LinkNames;
   readonly cgroups: CgroupPaths;
-  readonly owners: Map<number, SocketOwner[]> | null;
+  readonly owners: OwnerIndex | null;
   readonly ephemeral: { min: number; max: number };
   /** ss's dg_proto: which services table ports are looked up in. */
   dgProto: 'tcp' | 'udp' | 'raw' | 'sctp';

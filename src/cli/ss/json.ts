@@ -7,7 +7,7 @@
  */
 import type { Sink } from '../../output/printer.js';
 import type { Socket } from '../../sockdiag/types.js';
-import type { SocketOwner } from '../../sockdiag/procs.js';
+import type { OwnerIndex } from '../../sockdiag/procs.js';
 
 const SKIP = new Set(['localBytes', 'peerBytes', 'rawName', 'wscaleBits', 'flagBits', 'kind', 'raw', 'rawOff']);
 
@@ -49,7 +49,7 @@ export function toJson(v: unknown, pretty: boolean, depth = 0): string {
 export class JsonSocketWriter {
   private count = 0;
   constructor(private readonly sink: Sink, private readonly pretty: boolean,
-    private readonly owners: Map<number, SocketOwner[]> | null, private readonly threads: boolean) {}
+    private readonly owners: OwnerIndex | null, private readonly threads: boolean) {}
 
   socket(s: Socket): void {
     const o: Record<string, unknown> = { ...s };

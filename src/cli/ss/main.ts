@@ -13,7 +13,7 @@ import { SockDiag, filterSubject, UnsupportedSocketTableError } from '../../sock
 import { evaluate, type FilterExpr, type EvalContext } from '../../sockdiag/filter.js';
 import { parseFilter, parseStateWords, FilterParseError } from '../../sockdiag/filter-parser.js';
 import { compileBytecode } from '../../sockdiag/bytecode.js';
-import { scanProcesses } from '../../sockdiag/procs.js';
+import { startProcessScan } from '../../sockdiag/procs.js';
 import { socketSummary } from '../../sockdiag/summary.js';
 import { Services, ephemeralRange } from '../../sockdiag/names.js';
 import { decodeInet } from '../../sockdiag/decode.js';
@@ -69,8 +69,6 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
   if (o.help) { sink.write(USAGE); sink.flush(); return 0; }
   if (o.version) { sink.write(VERSION + '\n'); sink.flush(); return 0; }
 
-  const owners = o.processes || o.threads ? scanProcesses({ threads: o.threads > 0 }) : null;
-
   if (o.summary) {
     const s = await socketSummary(o.netns !== undefined ? { netns: o.netns } : {});
     const w = (line: string): void => sink.write(line + '\n');
@@ -103,6 +101,8 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
   if (f.families === 0n) return stderrExit('ss: no families to show with such filter.', 0, sink);
   if (f.states === 0) return stderrExit('ss: no socket states to show with such filter.', 0, sink);
 
+  // Walked on background threads while the dump runs; the first socket printed waits for it.
+  const owners = o.processes || o.threads ? startProcessScan({ threads: o.threads > 0, procRoot: process.env.PROC_ROOT }) : null;
   const links = new LinkNames(o.netns);
   const services = new Services();
   let sd: SockDiag | undefined;
@@ -246,6 +246,7 @@ async function ssRun(argv: string[], sink: Sink): Promise<number> {
     throw e;
   } finally {
     sd?.close();
+    owners?.close();
   }
 }
 
