@@ -11,7 +11,7 @@
  * back to the first when the addon predates it.
  * @module
  */
-import { readdirSync, readlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { opendirSync, readlinkSync, openSync, readSync, closeSync } from 'node:fs';
 import { native, type NativeProcScan } from '../netlink/native.js';
 
 /** One process (or thread) holding a socket. */
@@ -56,6 +56,24 @@ function leadingInt(name: string): number {
   return v >= -0x80000000 && v <= 0x7fffffff ? v : NaN;
 }
 
+/**
+ * A directory's names in readdir order, as ss sees them (readdirSync sorts
+ * them as strings: /proc's 10 would come before its 9). Throws if it cannot
+ * be opened; a read error ends the list.
+ */
+function readdirOrder(dir: string): string[] {
+  const d = opendirSync(dir, { bufferSize: 128 });
+  const names: string[] = [];
+  try {
+    for (let e; (e = d.readSync()) !== null;) names.push(e.name);
+  } catch {
+    // The directory went away while it was read (a process exiting): what was read stands.
+  } finally {
+    d.closeSync();
+  }
+  return names;
+}
+
 /** How much of a stat file is read for the name (a real one is far shorter). */
 const STAT_MAX = 4095;
 const statBuf = Buffer.allocUnsafe(STAT_MAX);
@@ -83,13 +101,13 @@ export function scanProcesses(opts: ProcScanOptions = {}): Map<number, SocketOwn
   const root = rootDir(opts.procRoot);
   const map = new Map<number, SocketOwner[]>();
   let ids: string[];
-  try { ids = readdirSync(root); } catch { return map; }
+  try { ids = readdirOrder(root); } catch { return map; }
   const only = opts.only;
   // ROOT/ID/fd/ of process `pid` (ID is the pid, or one of its thread ids).
   const scanFds = (pid: number, id: number): void => {
     const dir = `${root}${id}/fd/`;
     let fds: string[];
-    try { fds = readdirSync(dir); } catch { return; }
+    try { fds = readdirOrder(dir); } catch { return; }
     let comm: string | undefined;
     for (const name of fds) {
       const fd = leadingInt(name);
@@ -106,14 +124,14 @@ export function scanProcesses(opts: ProcScanOptions = {}): Map<number, SocketOwn
       if (list) list.unshift(owner); else map.set(ino, [owner]);
     }
   };
-  // readdir order of /proc is ascending pid; ss walks it the same way.
+  // readdir order of /proc is ascending pid (and of fd/, ascending fd); ss walks it the same way.
   for (const p of ids) {
     const pid = leadingInt(p);
     if (Number.isNaN(pid)) continue;
     scanFds(pid, pid);
     if (!opts.threads) continue;
     let tids: string[];
-    try { tids = readdirSync(`${root}${pid}/task/`); } catch { continue; }
+    try { tids = readdirOrder(`${root}${pid}/task/`); } catch { continue; }
     for (const t of tids) {
       const tid = leadingInt(t);
       // ss reads a thread's table as ROOT/TID/fd/ (where /proc shows it too).
