@@ -55,8 +55,8 @@ typedef struct {
   int listing, listed; /* one worker lists /proc; the others wait for it */
   size_t next; /* next entry to take */
   int running, done, err, quit, joined;
-  /* The result, assembled by the last worker. */
-  ps_rec *out; size_t nout;
+  /* The result, assembled by the last worker (see ps_assemble). */
+  uint32_t *out; size_t nout, outwords; int bits;
   char *outn; size_t outnlen; uint32_t noutn;
 } procscan;
 
@@ -225,25 +225,50 @@ static int ps_list(procscan *s) {
   return err;
 }
 
-/* Concatenate the units in /proc's order (called by the last worker, alone). */
+/* Where JS looks an inode up first: Fibonacci hashing to `bits` bits
+ * (procs.ts computes the same with Math.imul). */
+static uint32_t ps_hash(uint32_t ino, int bits) { return (uint32_t)(ino * 2654435761u) >> (32 - bits); }
+
+/* The result, as one array of 32-bit words that JS reads without
+ * converting: the units' records in /proc's order (five words each: inode,
+ * pid, tid, fd, name index); then for each record the index of the previous
+ * record of the same inode (-1: none); then a hash table of 2^bits slots
+ * holding the last record of each inode (-1: empty slot), at its hash or in
+ * the slots after it. ss prints a socket's owners last found first: the
+ * table's record, then down its chain. Built here, on the last worker, so
+ * that the main thread only copies it. Called alone (no other worker runs). */
 static int ps_assemble(procscan *s) {
   size_t nrec = 0, nlen = 0;
   for (size_t i = 0; i < s->nids; i++) { nrec += s->units[i].nrec; nlen += s->units[i].nlen; }
-  if (nrec > UINT32_MAX / 5) return ENOMEM; /* JS indexes the words with 32-bit numbers */
-  s->out = malloc(nrec ? nrec * sizeof *s->out : 1);
+  /* A table at least twice the records, and word indexes JS can hold in 32-bit numbers. */
+  if (nrec > ((size_t)1 << 28)) return ENOMEM;
+  int bits = 1;
+  while (((size_t)1 << bits) < 2 * nrec) bits++;
+  size_t slots = (size_t)1 << bits;
+  size_t words = 6 * nrec + slots;
+  s->out = malloc(words * sizeof *s->out);
   s->outn = malloc(nlen ? nlen : 1);
   if (!s->out || !s->outn) return ENOMEM;
+  uint32_t *chain = s->out + 5 * nrec, *table = chain + nrec;
+  memset(table, 0xff, slots * sizeof *table);
   uint32_t base = 0;
+  size_t r = 0;
   for (size_t i = 0; i < s->nids; i++) {
     ps_unit *u = &s->units[i];
-    for (size_t k = 0; k < u->nrec; k++) {
-      s->out[s->nout] = u->recs[k];
-      s->out[s->nout++].comm += base;
+    for (size_t k = 0; k < u->nrec; k++, r++) {
+      const ps_rec *x = &u->recs[k];
+      uint32_t *w = s->out + 5 * r;
+      w[0] = x->ino; w[1] = (uint32_t)x->pid; w[2] = (uint32_t)x->tid; w[3] = (uint32_t)x->fd; w[4] = x->comm + base;
+      uint32_t h = ps_hash(x->ino, bits);
+      while (table[h] != UINT32_MAX && s->out[5 * (size_t)table[h]] != x->ino) h = (h + 1) & (uint32_t)(slots - 1);
+      chain[r] = table[h]; /* the inode's previous record, or -1 */
+      table[h] = (uint32_t)r;
     }
     if (u->nlen) memcpy(s->outn + s->outnlen, u->names, u->nlen);
     s->outnlen += u->nlen;
     base += u->nnames;
   }
+  s->nout = nrec; s->outwords = words; s->bits = bits;
   s->noutn = base;
   return 0;
 }
@@ -375,10 +400,10 @@ FN(ps_new) { ARGS(4); STR(0, root);
   return self;
 }
 
-/* wait(block): null while the walk runs (block false); then
- * { records: ArrayBuffer, names: string[] }: five 32-bit words per socket fd
- * (inode, pid, tid, fd, index into names), in the order found. A failed walk
- * (out of memory) throws. */
+/* wait(block): null while the walk runs (block false); then { words:
+ * ArrayBuffer, count, bits, names: string[] }, `words` laid out as
+ * ps_assemble describes for `count` records and a table of 2^bits slots. A
+ * failed walk (out of memory) throws. */
 FN(ps_wait) {
   size_t argc = 1; napi_value argv[1];
   procscan *s = ps_unwrap(env, info, &argc, argv);
@@ -395,9 +420,9 @@ FN(ps_wait) {
   /* Done: the workers no longer touch the result. */
   napi_value res, ab, names;
   void *words;
-  size_t bytes = s->nout * sizeof *s->out;
+  size_t bytes = s->outwords * sizeof *s->out;
   if (napi_create_arraybuffer(env, bytes, &words, &ab) != napi_ok) return throw_errno(env, "ProcScan", ENOMEM);
-  if (bytes) memcpy(words, s->out, bytes);
+  memcpy(words, s->out, bytes);
   napi_create_array_with_length(env, s->noutn, &names);
   const char *p = s->outn, *end = s->outn + s->outnlen;
   for (uint32_t i = 0; i < s->noutn && p < end; i++) {
@@ -409,7 +434,9 @@ FN(ps_wait) {
     p += len + 1;
   }
   napi_create_object(env, &res);
-  setp(env, res, "records", ab);
+  setp(env, res, "words", ab);
+  setp(env, res, "count", num(env, (double)s->nout));
+  setp(env, res, "bits", num(env, s->bits));
   setp(env, res, "names", names);
   return res;
 }

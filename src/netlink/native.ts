@@ -89,10 +89,16 @@ export interface NativeReaderConstructor {
 /** What a {@link NativeProcScan} found. */
 export interface NativeProcScanResult {
   /**
-   * Five 32-bit words per socket fd, in the order found: inode (read it
-   * unsigned), pid, tid, fd, and the index of its command name in `names`.
+   * 32-bit words: `count` records of five (inode, read unsigned; pid; tid;
+   * fd; index of the command name in `names`) in the order found; then per
+   * record the index of the previous record of the same inode (-1: none);
+   * then a table of 2^bits slots, each the last record of an inode (-1:
+   * empty), found at `Math.imul(inode, 0x9e3779b1) >>> (32 - bits)` or in the
+   * slots after it.
    */
-  readonly records: ArrayBuffer;
+  readonly words: ArrayBuffer;
+  readonly count: number;
+  readonly bits: number;
   readonly names: string[];
 }
 

@@ -157,16 +157,18 @@ export interface ProcessScan extends OwnerIndex {
 const W = 5;
 
 /**
- * The native walk's result, looked up by inode. Owner objects are made on
- * request only: ss asks once per printed socket, and a walk of the whole
- * system finds many sockets that no dump prints.
+ * The native walk's result, looked up by inode in the hash table the walk
+ * built (native/procfd.c, ps_assemble). Owner objects are made on request
+ * only: ss asks once per printed socket, and a walk of the whole system
+ * finds many sockets that no dump prints.
  */
 class NativeOwners implements ProcessScan {
-  private words: Int32Array | null = null;
-  private names: readonly string[] = [];
-  /** Inode → index of the last owner found; `chain` links each owner to the one found before it. */
-  private readonly heads = new Map<number, number>();
+  /** Records (W words each), then the chain (one word each), then the table. */
+  private words = new Int32Array(0);
   private chain = new Int32Array(0);
+  private table = new Int32Array(0);
+  private shift = 31;
+  private names: readonly string[] = [];
   private scan: NativeProcScan | null;
 
   constructor(scan: NativeProcScan) { this.scan = scan; }
@@ -178,18 +180,11 @@ class NativeOwners implements ProcessScan {
     try {
       const r = scan.wait(true);
       if (!r) return;
-      const w = new Int32Array(r.records);
-      const n = Math.floor(w.length / W);
-      const chain = new Int32Array(n);
-      const heads = this.heads;
-      for (let i = 0; i < n; i++) {
-        const ino = w[i * W]! >>> 0;
-        const prev = heads.get(ino);
-        chain[i] = prev === undefined ? -1 : prev;
-        heads.set(ino, i);
-      }
-      this.words = w;
-      this.chain = chain;
+      const n = r.count;
+      this.words = new Int32Array(r.words, 0, n * W);
+      this.chain = new Int32Array(r.words, n * W * 4, n);
+      this.table = new Int32Array(r.words, n * (W + 1) * 4, 2 ** r.bits);
+      this.shift = 32 - r.bits;
       this.names = r.names;
     } finally {
       scan.close();
@@ -198,11 +193,16 @@ class NativeOwners implements ProcessScan {
 
   get(inode: number): readonly SocketOwner[] | undefined {
     if (this.scan) this.collect();
-    let i = this.heads.get(inode);
-    if (i === undefined) return undefined;
-    const w = this.words!, names = this.names, chain = this.chain;
+    const w = this.words, table = this.table, mask = table.length - 1;
+    if (mask < 0 || inode !== inode >>> 0) return undefined;
+    // The slot of the inode's last record: its hash, or one of the slots after it.
+    let h = Math.imul(inode, 0x9e3779b1) >>> this.shift;
+    let i: number;
+    while ((i = table[h]!) >= 0 && w[i * W]! >>> 0 !== inode) h = (h + 1) & mask;
+    if (i < 0) return undefined;
+    const names = this.names, chain = this.chain;
     const list: SocketOwner[] = [];
-    // The chain runs from the last owner found to the first: ss's order.
+    // From the last owner found to the first: ss's order.
     for (; i >= 0; i = chain[i]!) {
       const k = i * W;
       list.push({ command: names[w[k + 4]!] ?? '', pid: w[k + 1]!, tid: w[k + 2]!, fd: w[k + 3]! });

@@ -183,3 +183,34 @@ test('ProcScan: names are UTF-8, cut at the first ")"', (t) => {
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('ProcScan: lookups among many inodes (hash table probing, shared sockets, absent inodes)', (t) => {
+  if (typeof native.ProcScan !== 'function') { t.skip('addon built before ProcScan (rebuild it)'); return; }
+  // Inodes that differ only in high bits, sequential ones, and the extremes: many land in the same
+  // slots. Each process holds some of them, several twice.
+  const inodes = [0, 1, 2, 3, 0xffffffff, 0x80000000, 0x7fffffff];
+  for (let i = 1; i < 200; i++) inodes.push(i * 0x01000000 >>> 0, 1000 + i, (i * 2654435761) >>> 0);
+  const procs: FakeProc[] = [];
+  for (let p = 0; p < 5; p++) {
+    const fds: Record<string, string> = {};
+    inodes.forEach((ino, k) => { if ((k + p) % 3 !== 0) fds[String(3 + k)] = `socket:[${ino}]`; });
+    procs.push({ dir: String(50 + p), stat: `${50 + p} (p${p}) S`, fds });
+  }
+  const root = makeTree(procs);
+  try {
+    const asked = [...inodes, 4, 999, 0x01000001, 0xfffffffe, -1, 2 ** 32, 1.5];
+    const js = scanProcesses({ procRoot: root });
+    const want = asked.map((i) => [i, [...(js.get(i) ?? [])]]);
+    assert.equal(js.size, new Set(inodes).size);
+    for (const workers of [1, 2]) {
+      const s = startProcessScan({ procRoot: root }, workers);
+      try {
+        assert.deepEqual(asked.map((i) => [i, [...(s.get(i) ?? [])]]), want);
+      } finally {
+        s.close();
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
