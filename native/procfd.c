@@ -34,7 +34,7 @@
  * and the kernel's comm has at most 15 bytes. */
 #define PS_STAT 4096
 
-/* One socket fd: the five 32-bit words JS reads per owner. */
+/* One socket fd found (ps_assemble writes it out as five 32-bit words). */
 typedef struct { uint32_t ino; int32_t pid, tid, fd; uint32_t comm; } ps_rec;
 
 /* What one /proc entry yielded: its records and the names they refer to
