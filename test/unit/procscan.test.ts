@@ -214,3 +214,20 @@ test('ProcScan: lookups among many inodes (hash table probing, shared sockets, a
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('startProcessScan without the native class (an older addon): the JS walk, same answers', (t) => {
+  const saved = native.ProcScan;
+  if (typeof saved !== 'function') { t.skip('addon built before ProcScan (this is the fallback already)'); return; }
+  const root = makeTree(TREE);
+  const binding = native as { ProcScan?: typeof saved };
+  try {
+    const want = nativeScan({ procRoot: root, threads: true }, 2);
+    delete binding.ProcScan;
+    assert.equal(typeof native.ProcScan, 'undefined');
+    assert.deepEqual(nativeScan({ procRoot: root, threads: true }, 2), want);
+    assert.deepEqual(want, owners(scanProcesses({ procRoot: root, threads: true }), INODES));
+  } finally {
+    binding.ProcScan = saved;
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
