@@ -18,6 +18,9 @@ export interface Sample {
   readonly wallMs: number;
   /** User + system CPU milliseconds of the process. */
   readonly cpuMs: number;
+  /** The user and system parts of {@link cpuMs}. */
+  readonly userMs: number;
+  readonly sysMs: number;
   /** Peak resident set size in KiB. */
   readonly rssKiB: number;
   readonly stdout: string;
@@ -36,15 +39,17 @@ export function measure(cmd: string, args: readonly string[], input?: string): S
   const r = spawnSync(haveTime ? TIME : cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let stderr = r.stderr ?? '';
-  let cpuMs = NaN, rssKiB = NaN;
+  let cpuMs = NaN, userMs = NaN, sysMs = NaN, rssKiB = NaN;
   const i = stderr.lastIndexOf(MARK);
   if (i >= 0) {
     const [, , u, s, m] = stderr.slice(i).trim().split(/\s+/);
-    cpuMs = (Number(u) + Number(s)) * 1000;
+    userMs = Number(u) * 1000;
+    sysMs = Number(s) * 1000;
+    cpuMs = userMs + sysMs;
     rssKiB = Number(m);
     stderr = stderr.slice(0, i);
   }
-  return { wallMs, cpuMs, rssKiB, stdout: r.stdout ?? '', stderr, status: r.status };
+  return { wallMs, cpuMs, userMs, sysMs, rssKiB, stdout: r.stdout ?? '', stderr, status: r.status };
 }
 
 /** Median of numbers. */

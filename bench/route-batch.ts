@@ -9,7 +9,7 @@
  *
  * Run as root: `npm run build && node dist/bench/route-batch.js [routes=100000] [rounds=5]`
  */
-import { BenchNetns, RIP, compare, measure, report, routeLines, type Sample } from './_util.js';
+import { BenchNetns, RIP, compare, measure, median, report, routeLines, type Sample } from './_util.js';
 
 const routes = Number(process.argv[2] ?? 100000);
 const rounds = Number(process.argv[3] ?? 5);
@@ -39,6 +39,10 @@ function main(): void {
   for (const [label, force, del] of [['add', false, false], ['add, -force', true, false], ['del', false, true]] as const) {
     const res = compare(rounds, { iproute2: () => once('ip', force, del), rip: () => once('rip', force, del) });
     process.stdout.write(report(`ip -batch: ${routes} route ${label}`, res) + '\n');
+    // Runs are interleaved, so round i of each tool saw about the same load: the spread of the pairs.
+    const pairs = res['rip']!.map((r, i) => `${(r.wallMs / res['iproute2']![i]!.wallMs).toFixed(2)}`);
+    const split = (k: string): string => `user ${median(res[k]!.map((r) => r.userMs)).toFixed(0)} sys ${median(res[k]!.map((r) => r.sysMs)).toFixed(0)}`;
+    process.stdout.write(`  per run: rip/iproute2 wall ${pairs.join(' ')} | median cpu ms: iproute2 ${split('iproute2')}, rip ${split('rip')}\n`);
   }
 }
 
