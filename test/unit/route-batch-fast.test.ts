@@ -249,6 +249,38 @@ test('route-batch-native: the generated lines as one file, run by run: the same 
   assert.ok(runs > 1000);
 });
 
+test('route-batch-native: 20,000 lines mutated byte by byte: whatever the C scanner takes, the JavaScript scanner and the general path take with the same bytes', () => {
+  const f = new FastRouteLine(() => NAMES);
+  const bases = [
+    'route add 10.1.2.3/32 dev veth0', 'route del 10.1.2.0/24 dev eth1 metric 7', 'route replace 192.0.2.0/24 via 10.0.0.1 table 300',
+    'route append 0.0.0.0/0 via 10.0.0.1 dev a-b.c proto static scope global', 'route change 10.9.0.0/16 dev veth0 table main proto 99 scope link',
+  ];
+  // Bytes that matter to the grammar, and some that must never be taken.
+  const alphabet = ['0', '1', '2', '5', '9', '.', '/', ' ', ' ', 'x', 'e', 'v', '\t', '\r', '#', '"', '\\', '\0', '\xff', 'é', '3', '25', '255', '256'];
+  let taken = 0, declined = 0;
+  for (let k = 0; k < 20000; k++) {
+    let line = pick(bases);
+    for (let m = rnd(4) ? 1 : 2; m > 0; m--) {
+      const at = rnd(line.length + 1);
+      const r = rnd(3);
+      if (r === 0) line = line.slice(0, at) + pick(alphabet) + line.slice(at); // insert
+      else if (r === 1) line = line.slice(0, at) + line.slice(at + 1); // delete
+      else line = line.slice(0, at) + pick(alphabet) + line.slice(at + 1); // replace
+    }
+    if (line.includes('\n')) continue;
+    const c = nativeBytes(line);
+    if (!c) { declined++; continue; }
+    taken++;
+    const js = fastBytes(f, line);
+    if (!js) assert.fail(`the C scanner took ${JSON.stringify(line)}, which the JavaScript scanner declines`);
+    assert.equal(c.toString('hex'), js.toString('hex'), JSON.stringify(line));
+    const want = general(line, 0);
+    if (want instanceof Error) assert.fail(`the C scanner took ${JSON.stringify(line)}, which the general path refuses: ${want.message}`);
+    assert.equal(c.toString('hex'), want.toString('hex'), JSON.stringify(line));
+  }
+  assert.ok(taken > 1000 && declined > 10000, `taken ${taken}, declined ${declined}`);
+});
+
 test('route-batch-native: bounds, chunk limits, line ends and the device cache', () => {
   const one = 'route add 10.0.0.1/32 dev veth0';
   const oneLen = 16 + 12 + 8 + 8;
