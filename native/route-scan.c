@@ -308,6 +308,38 @@ static size_t encode(const line_scan *s, uint8_t *out, size_t room, uint16_t nlm
   return len;
 }
 
+/* The run of js_scan_routes, without N-API (so a harness can drive it
+ * alone): `out` has room for INFO_HEAD + 3 * room entries. */
+static uint32_t scan_run(const uint8_t *src, size_t src_len, uint32_t pos, uint32_t line,
+                         uint8_t *chunk, size_t chunk_len, uint32_t off, uint32_t room, uint32_t seq,
+                         uint16_t nlm_flags, blob *links, const blob *words, uint32_t *out) {
+  line_scan s = { .t = src };
+  uint32_t count = 0, reason = STOP_END;
+  /* As runBatch's loop: a line starts at every pos <= src_len (the empty
+   * one after a final newline included) and ends at the next '\n'. */
+  while (pos <= src_len) {
+    if (count >= room || chunk_len - off < ROUTE_REQ_MAX) { reason = STOP_FULL; break; }
+    const uint8_t *nl = pos < src_len ? memchr(src + pos, '\n', src_len - pos) : NULL;
+    size_t end = nl ? (size_t)(nl - src) : src_len;
+    size_t i = pos;
+    while (i < end && src[i] == ' ') i++;
+    if (i == end) { pos = (uint32_t)end + 1; line++; continue; } /* an empty command */
+    s.pos = pos; s.end = end;
+    if (!scan_line(&s, links, words)) { reason = STOP_DECLINED; break; }
+    size_t len = encode(&s, chunk + off, chunk_len - off, nlm_flags, seq + count);
+    if (!len) { reason = STOP_FULL; break; } /* cannot happen after the check above */
+    uint32_t *e = out + INFO_HEAD + 3 * count;
+    e[0] = off; e[1] = line + 1; e[2] = s.undo;
+    off += (uint32_t)len;
+    count++;
+    pos = (uint32_t)end + 1;
+    line++;
+  }
+  out[0] = count; out[1] = pos; out[2] = line; out[3] = off; out[4] = reason;
+  return count;
+}
+
+#ifndef ROUTE_SCAN_NO_NAPI /* the fuzz harness (test/native/route-scan-fuzz.c) builds the scanner alone */
 static int get_u32(napi_env env, napi_value v, uint32_t *out) {
   return napi_get_value_uint32(env, v, out) == napi_ok;
 }
@@ -334,35 +366,12 @@ FN(js_scan_routes) { ARGS(11);
       tt != napi_uint32_array || info_len < INFO_HEAD)
     return type_err(env, "scanRoutes: info must be a Uint32Array of at least 8 entries");
   /* Positions are 32-bit; readFileSync never returns more than 2 GiB. */
-  if (src_len >= UINT32_MAX || pos > src_len + 1 || off > chunk_len || (off & 3) || nlm_flags > 0xffff)
+  if (src_len >= UINT32_MAX || chunk_len >= UINT32_MAX || pos > src_len + 1 || off > chunk_len || (off & 3) || nlm_flags > 0xffff)
     return type_err(env, "scanRoutes: position, offset or flags out of range");
-  uint32_t *out = infop;
   if (room > (info_len - INFO_HEAD) / 3) room = (uint32_t)((info_len - INFO_HEAD) / 3);
   blob links = { linksp, links_len }, words = { wordsp, words_len };
-  line_scan s = { .t = srcp };
-  uint8_t *chunk = chunkp;
-  uint32_t count = 0, reason = STOP_END;
-  /* As runBatch's loop: a line starts at every pos <= src_len (the empty
-   * one after a final newline included) and ends at the next '\n'. */
-  while (pos <= src_len) {
-    if (count >= room || chunk_len - off < ROUTE_REQ_MAX) { reason = STOP_FULL; break; }
-    const uint8_t *nl = pos < src_len ? memchr(s.t + pos, '\n', src_len - pos) : NULL;
-    size_t end = nl ? (size_t)(nl - s.t) : src_len;
-    size_t i = pos;
-    while (i < end && s.t[i] == ' ') i++;
-    if (i == end) { pos = (uint32_t)end + 1; line++; continue; } /* an empty command */
-    s.pos = pos; s.end = end;
-    if (!scan_line(&s, &links, &words)) { reason = STOP_DECLINED; break; }
-    size_t len = encode(&s, chunk + off, chunk_len - off, (uint16_t)nlm_flags, seq + count);
-    if (!len) { reason = STOP_FULL; break; } /* cannot happen after the check above */
-    uint32_t *e = out + INFO_HEAD + 3 * count;
-    e[0] = off; e[1] = line + 1; e[2] = s.undo;
-    off += (uint32_t)len;
-    count++;
-    pos = (uint32_t)end + 1;
-    line++;
-  }
-  out[0] = count; out[1] = pos; out[2] = line; out[3] = off; out[4] = reason;
+  uint32_t count = scan_run(srcp, src_len, pos, line, chunkp, chunk_len, off, room, seq, (uint16_t)nlm_flags,
+                            &links, &words, infop);
   return num(env, count);
 }
 
@@ -371,3 +380,4 @@ void define_route_scan(napi_env env, napi_value exports) {
   napi_create_function(env, "scanRoutes", NAPI_AUTO_LENGTH, js_scan_routes, NULL, &f);
   setp(env, exports, "scanRoutes", f);
 }
+#endif
