@@ -31,6 +31,8 @@ const DATA_SIZE = (BUF_CHUNKS_MAX + 1) * (BUF_CHUNK_DATA + 16);
 const TOKENS = 1 << 20;
 /** Rendered output is handed to the sink in pieces of about this size (at line ends). */
 const OUT_FLUSH = 64 * 1024;
+/** Room for a render's output (past the tokens, in the same buffer): a piece and a line. */
+const OUT_AREA = OUT_FLUSH + 4096;
 
 /** A sink that also takes bytes (written, or copied, before `writeBytes` returns). */
 export interface ByteSink extends Sink {
@@ -48,55 +50,65 @@ function digitCount(n: number): number {
   return d;
 }
 
-// Indexes of the state renderRun resumes from and leaves behind: the next token, the output length.
+// Indexes of the state renderRun resumes from and leaves behind: the next token, the output end.
 const RS_TOKEN = 0, RS_OUT = 1;
 
 /**
- * Lay out tokens from `st[RS_TOKEN]` into `out` from `st[RS_OUT]` (ss's
- * render loop: delimiter, alignment padding, the token, a newline after the
- * last column), until every token is done, the output passes OUT_FLUSH at a
- * line end, or the next token might not fit. `st` is kept current on every
- * token instead of being written once at the end: stores after the loop
- * would have no type feedback when V8 compiles the loop, and its compiled
- * code would be thrown away at the end of every run.
+ * Tokens and padding longer than this are moved by one builtin call
+ * (copyWithin, fill): from the first line on (before the JIT has compiled
+ * the loop) that is far cheaper than a byte loop for `-i`'s long tokens,
+ * while short ones (most of `-tan`) stay in the loop.
  */
-function renderRun(data: Buffer, ends: Int32Array, flds: Uint8Array, ntok: number, widths: Int32Array,
-  right: Uint8Array, delims: Uint8Array, out: Buffer, st: Int32Array): void {
+const BULK = 24;
+
+/**
+ * Lay out tokens from `st[RS_TOKEN]` into `d[base, base+cap)` from
+ * `st[RS_OUT]` (ss's render loop: delimiter, alignment padding, the token, a
+ * newline after the last column), until every token is done, the output
+ * passes OUT_FLUSH at a line end, or the next token might not fit. The
+ * output area is in the token buffer itself, past the tokens, so that a
+ * token is copied by `copyWithin` without a view object per call. `st` is
+ * kept current on every token instead of being written once at the end:
+ * stores after the loop would have no type feedback when V8 compiles the
+ * loop, and its compiled code would be thrown away at the end of every run.
+ */
+function renderRun(d: Buffer, ends: Int32Array, flds: Uint8Array, ntok: number, widths: Int32Array,
+  right: Uint8Array, delims: Uint8Array, base: number, cap: number, st: Int32Array): void {
   let k = st[RS_TOKEN]!, p = st[RS_OUT]!;
   // Tokens are back to back; a line has a token when the previous one was not the last column.
   let start = k > 0 ? ends[k - 1]! : 0;
   let line = k > 0 && flds[k - 1] !== COL_MAX - 1 ? 1 : 0;
-  const cap = out.length;
+  const limit = base + cap, flushAt = base + OUT_FLUSH;
   while (k < ntok) {
     const f = flds[k]!;
     const end = ends[k]!;
     const tlen = end - start;
     const w = widths[f]!;
     // Room for delimiter, spacing, the token and a newline.
-    if (p + tlen + (w > tlen ? w : 0) + 2 > cap) return;
+    if (p + tlen + (w > tlen ? w : 0) + 2 > limit) return;
     let printed = 0;
-    if (line && delims[f]) { out[p++] = 32; printed = 1; }
+    if (line && delims[f]) { d[p++] = 32; printed = 1; }
     line = 1;
     if (w && right[f]) {
       const s = w - tlen - printed;
-      for (let i = 0; i < s; i++) out[p++] = 32;
+      if (s > BULK) { d.fill(32, p, p + s); p += s; } else for (let i = 0; i < s; i++) d[p++] = 32;
       if (s > 0) printed += s;
     }
-    for (let i = start; i < end; i++) out[p++] = data[i]!;
+    if (tlen > BULK) { d.copyWithin(p, start, end); p += tlen; } else for (let i = start; i < end; i++) d[p++] = d[i]!;
     printed += tlen;
     if (w && !right[f]) {
       const s = w - printed;
-      for (let i = 0; i < s; i++) out[p++] = 32;
+      if (s > BULK) { d.fill(32, p, p + s); p += s; } else for (let i = 0; i < s; i++) d[p++] = 32;
     }
     start = end;
     k++;
     if (f === COL_MAX - 1) {
-      out[p++] = 10;
+      d[p++] = 10;
       line = 0;
     }
     st[RS_TOKEN] = k;
     st[RS_OUT] = p;
-    if (p >= OUT_FLUSH && !line) return;
+    if (p >= flushAt && !line) return;
   }
 }
 
@@ -132,7 +144,6 @@ export class ColumnRenderer {
   private chunks = 0;
   private endOff = 0;
   private firstInChunk = true;
-  private outBuf: Buffer = Buffer.allocUnsafe(0);
   /** Where a render stands between runs of renderRun (RS_* indexes). */
   private readonly runState = new Int32Array(4);
 
@@ -141,10 +152,10 @@ export class ColumnRenderer {
     // The buffers are replaced when they grow. Storing them once more here
     // tells V8 so before any code is optimized: otherwise their first growth
     // throws away every optimized function that assumed them constant.
-    this.data = Buffer.allocUnsafe(64 * 1024);
+    // 64 KiB of tokens, and room after them for a render's output area.
+    this.data = Buffer.allocUnsafe(64 * 1024 + OUT_AREA);
     this.ends = new Int32Array(4096);
     this.flds = new Uint8Array(4096);
-    this.outBuf = Buffer.allocUnsafe(OUT_FLUSH + 4096);
   }
 
   /** Disable a column (ss disables Netid with one table, State with one state). */
@@ -155,10 +166,15 @@ export class ColumnRenderer {
 
   private reserve(n: number): void {
     if (this.len + n <= this.data.length) return;
+    this.grow(n);
+  }
+
+  /** {@link reserve} when the buffer is full (out of line: reserve stays small enough to inline everywhere). */
+  private grow(n: number): void {
     // Past the first 64 KiB: room for what ss renders at once (five 1 MiB
-    // chunks), so that it does not grow again in the middle of a dump (pages
-    // never written cost no memory).
-    let size = Math.max(this.data.length * 2, DATA_SIZE);
+    // chunks) and its output area, so that it does not grow again in the
+    // middle of a dump (pages never written cost no memory).
+    let size = Math.max(this.data.length * 2, DATA_SIZE + OUT_AREA);
     while (size < this.len + n) size *= 2;
     const d = Buffer.allocUnsafe(size);
     this.data.copy(d, 0, 0, this.len);
@@ -388,9 +404,9 @@ export class ColumnRenderer {
   /** Write out what the sink buffered. */
   flushSink(): void { this.sink.flush(); }
 
-  private emit(n: number): void {
-    if (n === 0) return;
-    const b = this.outBuf.subarray(0, n);
+  private emit(from: number, to: number): void {
+    if (to === from) return;
+    const b = this.data.subarray(from, to);
     if (isByteSink(this.sink)) this.sink.writeBytes(b);
     else this.sink.write(b.toString('utf8'));
   }
@@ -412,29 +428,38 @@ export class ColumnRenderer {
       // Every ldelim is '' or ' '.
       delims[i] = cols[i]!.ldelim.length;
     }
+    // The output area follows the tokens in the same buffer (8-aligned).
+    const base = (this.len + 7) & ~7;
+    let cap = OUT_AREA;
+    this.reserve(base - this.len + cap);
     // The tokens are laid out by renderRun, a loop without rarely taken
     // branches (so that V8 optimizes it once and keeps it); writing out and
-    // growing the output buffer happen here, between its runs.
+    // growing the output area happen here, between its runs.
     const st = this.runState;
     st.fill(0);
+    st[RS_OUT] = base;
     for (;;) {
-      renderRun(this.data, this.ends, this.flds, ntok, widths, right, delims, this.outBuf, st);
+      renderRun(this.data, this.ends, this.flds, ntok, widths, right, delims, base, cap, st);
       const k = st[RS_TOKEN]!, p = st[RS_OUT]!;
       if (k >= ntok) break;
-      if (p >= OUT_FLUSH) { this.emit(p); st[RS_OUT] = 0; continue; }
-      // Token k does not fit: a buffer that holds what is pending and that token.
+      if (p >= base + OUT_FLUSH) { this.emit(base, p); st[RS_OUT] = base; continue; }
+      // Token k does not fit: an area that holds what is pending and that token.
       const tlen = this.ends[k]! - (k > 0 ? this.ends[k - 1]! : 0);
-      const need = p + tlen + Math.max(widths[this.flds[k]!]!, 0) + 2;
-      const o = Buffer.allocUnsafe(Math.max(need, this.outBuf.length * 2));
-      this.outBuf.copy(o, 0, 0, p);
-      this.outBuf = o;
+      cap = Math.max(p - base + tlen + Math.max(widths[this.flds[k]!]!, 0) + 2, cap * 2);
+      this.growTo(base + cap, p);
     }
     let p = st[RS_OUT]!;
-    if (this.flds[ntok - 1] !== COL_MAX - 1) this.outBuf[p++] = 10;
-    this.emit(p);
-    // Do not keep a huge output buffer (a single long token) around.
-    if (this.outBuf.length > 4 * OUT_FLUSH) this.outBuf = Buffer.allocUnsafe(OUT_FLUSH + 4096);
+    if (this.flds[ntok - 1] !== COL_MAX - 1) this.data[p++] = 10;
+    this.emit(base, p);
     this.reset();
+  }
+
+  /** Make the token buffer `size` bytes, keeping its first `keep`. */
+  private growTo(size: number, keep: number): void {
+    if (size <= this.data.length) return;
+    const d = Buffer.allocUnsafe(size);
+    this.data.copy(d, 0, 0, keep);
+    this.data = d;
   }
 
   private reset(): void {
