@@ -4,7 +4,8 @@
  * show functions). Everything goes through the {@link ColumnRenderer}.
  * @module
  */
-import { sprintf, formatG } from '../../output/printf.js';
+import { sprintf } from '../../output/printf.js';
+import { NUM_MAX, putBw, putG } from './num-bytes.js';
 import { COL, type ColumnRenderer } from './render.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
@@ -62,37 +63,18 @@ export function msTimer(timeout: number): string {
   return buf;
 }
 
-/** sprint_bw */
+/** Where {@link sprintBw} and {@link g} write their digits. */
+const numScratch = Buffer.alloc(NUM_MAX);
+
+/** sprint_bw (a rate >= 0 in bits per second). */
 export function sprintBw(bw: number, numeric: boolean): string {
-  if (numeric) return bw.toFixed(0);
-  if (bw >= 1e12) return g3(bw / 1e12) + 'T';
-  if (bw >= 1e9) return g3(bw / 1e9) + 'G';
-  if (bw >= 1e6) return g3(bw / 1e6) + 'M';
-  if (bw >= 1e3) return g3(bw / 1e3) + 'k';
-  return formatG(bw, 6);
+  return numScratch.toString('latin1', 0, putBw(numScratch, 0, bw, numeric));
 }
 
-/** `%.3g`; values that print without an exponent skip the general formatter (-i prints three rates per socket). */
-function g3(v: number): string {
-  if (!(v >= 1 && v < 999.5)) return formatG(v, 3);
-  const s = v.toPrecision(3);
-  if (s.indexOf('.') < 0) return s;
-  let n = s.length;
-  while (s.charCodeAt(n - 1) === 48) n--;
-  if (s.charCodeAt(n - 1) === 46) n--;
-  return n === s.length ? s : s.slice(0, n);
-}
-
-/** C's %g; the common range is done without the general printf (it runs ~10 times per socket with -i). */
+/** C's %g (rounded as glibc: ties to even). */
 export function g(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1e-4 && a < 1e6) {
-    const r = Number(v.toPrecision(6));
-    // Rounding can carry into a 7th digit (999999.5): let printf decide the notation then.
-    if (Math.abs(r) < 1e6) return String(r);
-  }
-  return sprintf('%g', v);
+  if (!(v >= 0) || v === Infinity) return sprintf('%g', v);
+  return numScratch.toString('latin1', 0, putG(numScratch, 0, v));
 }
 
 const serviceCaches = new WeakMap<FormatContext, Map<string, Map<number, string>>>();

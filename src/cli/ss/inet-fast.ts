@@ -11,14 +11,15 @@
  */
 import { INET_DIAG, IPPROTO, TCPI_OPT } from '../../sockdiag/constants.js';
 import { inetDiagMsg } from '../../sockdiag/schema.js';
-import { TCP_INFO_OFFSETS as T } from '../../sockdiag/tcp-info.js';
+import { TCP_INFO_OFFSETS as T, tcpInfo as tcpInfoStruct } from '../../sockdiag/tcp-info.js';
 import { SS_STATE_NAMES } from '../../sockdiag/types.js';
 import { formatIPv6 } from '../../netlink/addr.js';
 import { formatOwners } from '../../sockdiag/procs.js';
 import { sprintf } from '../../output/printf.js';
 import type { FilterSubject } from '../../sockdiag/filter.js';
 import { COL, type ColumnRenderer } from './render.js';
-import { msTimer, sprintBw, resolveService, g, type FormatContext } from './format.js';
+import { msTimer, resolveService, type FormatContext } from './format.js';
+import { putUint, putInt, putG, putBw, putMsec, putAscii } from './num-bytes.js';
 
 const OFF = Object.fromEntries(inetDiagMsg.members.map((m) => [m.name, m.offset])) as Record<string, number>;
 const O_FAMILY = OFF.family!, O_STATE = OFF.state!, O_TIMER = OFF.timer!, O_RETRANS = OFF.retrans!;
@@ -52,6 +53,31 @@ const S_NOTSENT = W(' notsent:'), S_MINRTT = W(' minrtt:'), S_OOOPACK = W(' rcv_
 const S_TS = W(' ts'), S_SACK = W(' sack'), S_ECN = W(' ecn'), S_ECNSEEN = W(' ecnseen'), S_FASTOPEN = W(' fastopen');
 const S_STAR = W('*');
 const S_BBR = W(' bbr:(bw:'), S_MRTT = W('bps,mrtt:'), S_PACING_GAIN = W(',pacing_gain:'), S_CWND_GAIN = W(',cwnd_gain:');
+
+// tcp_info as read in place by tcpInfo(): byte offsets of the u8 fields, and
+// word indexes of the u32 fields and of the low words of the u64 ones.
+const T_OPTIONS = T.options, T_WSCALE = T.wscaleBits, T_BACKOFF = T.backoff, T_FLAGS = T.flagBits;
+const I_RTO = T.rto >>> 2, I_RTT = T.rtt >>> 2, I_RTTVAR = T.rttvar >>> 2, I_ATO = T.ato >>> 2, I_SND_MSS = T.sndMss >>> 2;
+const I_PMTU = T.pmtu >>> 2, I_RCV_MSS = T.rcvMss >>> 2, I_ADVMSS = T.advmss >>> 2, I_SND_CWND = T.sndCwnd >>> 2;
+const I_SND_SSTHRESH = T.sndSsthresh >>> 2, I_BYTES_SENT = T.bytesSent >>> 2, I_BYTES_RETRANS = T.bytesRetrans >>> 2;
+const I_BYTES_ACKED = T.bytesAcked >>> 2, I_BYTES_RECEIVED = T.bytesReceived >>> 2, I_SEGS_OUT = T.segsOut >>> 2;
+const I_SEGS_IN = T.segsIn >>> 2, I_DATA_SEGS_OUT = T.dataSegsOut >>> 2, I_DATA_SEGS_IN = T.dataSegsIn >>> 2;
+const I_LAST_DATA_SENT = T.lastDataSent >>> 2, I_LAST_DATA_RECV = T.lastDataRecv >>> 2, I_LAST_ACK_RECV = T.lastAckRecv >>> 2;
+const I_PACING_RATE = T.pacingRate >>> 2, I_MAX_PACING_RATE = T.maxPacingRate >>> 2, I_DELIVERY_RATE = T.deliveryRate >>> 2;
+const I_DELIVERED = T.delivered >>> 2, I_DELIVERED_CE = T.deliveredCe >>> 2, I_BUSY_TIME = T.busyTime >>> 2;
+const I_UNACKED = T.unacked >>> 2, I_RETRANS = T.retrans >>> 2, I_TOTAL_RETRANS = T.totalRetrans >>> 2, I_LOST = T.lost >>> 2;
+const I_SACKED = T.sacked >>> 2, I_DSACK_DUPS = T.dsackDups >>> 2, I_FACKETS = T.fackets >>> 2, I_REORDERING = T.reordering >>> 2;
+const I_REORD_SEEN = T.reordSeen >>> 2, I_RCV_RTT = T.rcvRtt >>> 2, I_RCV_SPACE = T.rcvSpace >>> 2, I_RCV_SSTHRESH = T.rcvSsthresh >>> 2;
+const I_NOTSENT = T.notsentBytes >>> 2, I_MIN_RTT = T.minRtt >>> 2, I_OOOPACK = T.rcvOoopack >>> 2, I_SND_WND = T.sndWnd >>> 2;
+/** Bytes of tcp_info that tcpInfo() reads (through snd_wnd); a shorter one is read from a zero-padded copy. */
+const TI_READ = T.sndWnd + 4;
+/** Offsets of the u64 fields (a copy of a short tcp_info leaves out a u64 it has only half of, as the decoder does). */
+const TI_U64_LO = new Set(tcpInfoStruct.members.filter((m) => m.codec.size === 8).map((m) => m.offset));
+const tiScratchW = new Uint32Array(TI_READ >>> 2);
+const tiScratch = Buffer.from(tiScratchW.buffer);
+/** Room tcpInfo() makes for its text: more than its longest (about 1.5 KiB with every field at its widest). */
+const TI_TEXT_MAX = 4096;
+const TI_OPT_ANY = TCPI_OPT.TIMESTAMPS | TCPI_OPT.SACK | TCPI_OPT.ECN | TCPI_OPT.ECN_SEEN | TCPI_OPT.SYN_DATA;
 
 /** Attributes read in place, as bits of a "seen" mask (a duplicate sends the message to the generic path). */
 const A_SHUTDOWN = 1, A_V6ONLY = 2, A_MARK = 4, A_CGROUP = 8, A_PROTOCOL = 16, A_INFO = 32, A_CONG = 64, A_VEGAS = 128, A_MEMINFO = 256, A_SKMEM = 512, A_SOCKOPT = 1024, A_DCTCP = 2048, A_BBR = 4096;
@@ -299,67 +325,102 @@ export class InetLinePrinter {
     }
   }
 
-  /** tcp_stats_print over a tcp_info of `len` bytes at `a` (fields past `len` read as zero). */
+  /**
+   * tcp_stats_print over a tcp_info of `len` bytes at `a` (fields past `len`
+   * read as zero), written straight into the renderer's buffer: locals for
+   * the buffer and position, fields read by constant index, numbers by the
+   * num-bytes writers. One function without calls for the common fields, so
+   * that it is cheap before V8 compiles it and small when it does.
+   */
   private tcpInfo(buf: Buffer, a: number, len: number, aCong: number, congLen: number, aVegas: number, state: number): void {
     const r = this.r, o = this.ctx.o, numeric = o.numeric;
-    this.ti = a; this.tiLen = len;
+    let d = r.room(TI_TEXT_MAX);
+    if (d === null) return;
+    let p = r.tail();
+    // The fields, in place, or a zero-padded copy of a shorter tcp_info (whole fields only).
+    let B: Buffer = buf, W = this.w, b8 = a, b32 = a >>> 2;
+    if (len < TI_READ) {
+      B = tiScratch; W = tiScratchW; b8 = 0; b32 = 0;
+      tiScratch.fill(0);
+      let n = len < 8 ? len : len & ~3;
+      if (n & 4 && TI_U64_LO.has(n - 4)) n -= 4;
+      buf.copy(tiScratch, 0, a, a + n);
+    }
 
-    const opt = this.u8(T.options);
-    if (o.options) {
-      if (opt & TCPI_OPT.TIMESTAMPS) r.outBytes(S_TS);
-      if (opt & TCPI_OPT.SACK) r.outBytes(S_SACK);
-      if (opt & TCPI_OPT.ECN) r.outBytes(S_ECN);
-      if (opt & TCPI_OPT.ECN_SEEN) r.outBytes(S_ECNSEEN);
-      if (opt & TCPI_OPT.SYN_DATA) r.outBytes(S_FASTOPEN);
+    const opt = B[b8 + T_OPTIONS]!;
+    if (o.options && opt & TI_OPT_ANY) {
+      if (opt & TCPI_OPT.TIMESTAMPS) { d.set(S_TS, p); p += S_TS.length; }
+      if (opt & TCPI_OPT.SACK) { d.set(S_SACK, p); p += S_SACK.length; }
+      if (opt & TCPI_OPT.ECN) { d.set(S_ECN, p); p += S_ECN.length; }
+      if (opt & TCPI_OPT.ECN_SEEN) { d.set(S_ECNSEEN, p); p += S_ECNSEEN.length; }
+      if (opt & TCPI_OPT.SYN_DATA) { d.set(S_FASTOPEN, p); p += S_FASTOPEN.length; }
     }
     if (aCong >= 0 && congLen) {
-      r.outByte(32);
-      // ASCII (checked): 15 characters are 15 bytes.
-      const n = Math.min(congLen, 15);
-      for (let i = 0; i < n; i++) r.outByte(buf[aCong + i]!);
+      // ASCII (checked by scan): 15 characters are 15 bytes.
+      d[p++] = 32;
+      const n = congLen < 15 ? congLen : 15;
+      for (let i = 0; i < n; i++) d[p++] = buf[aCong + i]!;
     }
     if (opt & TCPI_OPT.WSCALE) {
-      const ws = this.u8(T.wscaleBits);
-      r.outLabelUint(S_WSCALE, ws & 0xf); r.outByte(44); r.outUint(ws >> 4);
+      const ws = B[b8 + T_WSCALE]!;
+      d.set(S_WSCALE, p); p += S_WSCALE.length;
+      p = putUint(d, p, ws & 0xf); d[p++] = 44; p = putUint(d, p, ws >> 4);
     }
-    const rto = this.u32(T.rto);
-    if (rto && rto !== 3000000) { r.outBytes(S_RTO); this.msec(rto); }
-    this.uint(S_BACKOFF, this.u8(T.backoff));
-    const rtt = this.u32(T.rtt);
-    if (rtt) { r.outBytes(S_RTT); this.msec(rtt); r.outByte(47); this.msec(this.u32(T.rttvar)); }
-    const ato = this.u32(T.ato);
-    if (ato) { r.outBytes(S_ATO); this.msec(ato); }
-    const sndMss = this.u32(T.sndMss);
-    this.int(S_MSS, sndMss);
-    this.uint(S_PMTU, this.u32(T.pmtu));
-    this.int(S_RCVMSS, this.u32(T.rcvMss));
-    this.int(S_ADVMSS, this.u32(T.advmss));
-    const cwnd = this.u32(T.sndCwnd);
-    this.uint(S_CWND, cwnd);
-    const ssthresh = this.u32(T.sndSsthresh);
-    if (ssthresh < 0xffff && ssthresh) { r.outBytes(S_SSTHRESH); r.outInt(ssthresh); }
-    this.u64(S_BYTES_SENT, T.bytesSent);
-    this.u64(S_BYTES_RETRANS, T.bytesRetrans);
-    this.u64(S_BYTES_ACKED, T.bytesAcked);
-    this.u64(S_BYTES_RECEIVED, T.bytesReceived);
-    this.uint(S_SEGS_OUT, this.u32(T.segsOut));
-    this.uint(S_SEGS_IN, this.u32(T.segsIn));
-    this.uint(S_DATA_SEGS_OUT, this.u32(T.dataSegsOut));
-    this.uint(S_DATA_SEGS_IN, this.u32(T.dataSegsIn));
+    let v = W[b32 + I_RTO]!;
+    if (v && v !== 3000000) { d.set(S_RTO, p); p = putMsec(d, p + S_RTO.length, v); }
+    v = B[b8 + T_BACKOFF]!;
+    if (v) { d.set(S_BACKOFF, p); p = putUint(d, p + S_BACKOFF.length, v); }
+    const rtt = W[b32 + I_RTT]!;
+    if (rtt) {
+      d.set(S_RTT, p); p = putMsec(d, p + S_RTT.length, rtt);
+      d[p++] = 47; p = putMsec(d, p, W[b32 + I_RTTVAR]!);
+    }
+    v = W[b32 + I_ATO]!;
+    if (v) { d.set(S_ATO, p); p = putMsec(d, p + S_ATO.length, v); }
+    const sndMss = W[b32 + I_SND_MSS]!;
+    if (sndMss) { d.set(S_MSS, p); p = putInt(d, p + S_MSS.length, sndMss); }
+    v = W[b32 + I_PMTU]!;
+    if (v) { d.set(S_PMTU, p); p = putUint(d, p + S_PMTU.length, v); }
+    v = W[b32 + I_RCV_MSS]!;
+    if (v) { d.set(S_RCVMSS, p); p = putInt(d, p + S_RCVMSS.length, v); }
+    v = W[b32 + I_ADVMSS]!;
+    if (v) { d.set(S_ADVMSS, p); p = putInt(d, p + S_ADVMSS.length, v); }
+    const cwnd = W[b32 + I_SND_CWND]!;
+    if (cwnd) { d.set(S_CWND, p); p = putUint(d, p + S_CWND.length, cwnd); }
+    v = W[b32 + I_SND_SSTHRESH]!;
+    if (v < 0xffff && v) { d.set(S_SSTHRESH, p); p = putInt(d, p + S_SSTHRESH.length, v); }
+    p = putU64(d, p, S_BYTES_SENT, W, b32 + I_BYTES_SENT, B);
+    p = putU64(d, p, S_BYTES_RETRANS, W, b32 + I_BYTES_RETRANS, B);
+    p = putU64(d, p, S_BYTES_ACKED, W, b32 + I_BYTES_ACKED, B);
+    p = putU64(d, p, S_BYTES_RECEIVED, W, b32 + I_BYTES_RECEIVED, B);
+    v = W[b32 + I_SEGS_OUT]!;
+    if (v) { d.set(S_SEGS_OUT, p); p = putUint(d, p + S_SEGS_OUT.length, v); }
+    v = W[b32 + I_SEGS_IN]!;
+    if (v) { d.set(S_SEGS_IN, p); p = putUint(d, p + S_SEGS_IN.length, v); }
+    v = W[b32 + I_DATA_SEGS_OUT]!;
+    if (v) { d.set(S_DATA_SEGS_OUT, p); p = putUint(d, p + S_DATA_SEGS_OUT.length, v); }
+    v = W[b32 + I_DATA_SEGS_IN]!;
+    if (v) { d.set(S_DATA_SEGS_IN, p); p = putUint(d, p + S_DATA_SEGS_IN.length, v); }
     const aDctcp = this.aDctcp, aBbr = this.aBbr;
     if (aDctcp >= 0) {
+      // Rare: as text.
+      r.setTail(p);
       if (buf.readUInt16LE(aDctcp)) {
         r.outA(` dctcp:(ce_state:${buf.readUInt16LE(aDctcp + 2)},alpha:${buf.readUInt32LE(aDctcp + 4)},ab_ecn:${buf.readUInt32LE(aDctcp + 8)},ab_tot:${buf.readUInt32LE(aDctcp + 12)})`);
       } else r.outA(' dctcp:fallback_mode');
+      d = r.room(TI_TEXT_MAX)!;
+      p = r.tail();
     }
     if (aBbr >= 0) {
-      const w = this.w, b = aBbr >>> 2;
-      const bw = w[b + 1]! * 4294967296 + w[b]!;
-      r.outBytes(S_BBR); r.outA(sprintBw(bw * 8, numeric)); r.outBytes(S_MRTT); this.msec(w[b + 2]!);
-      const pacingGain = w[b + 3]!, cwndGain = w[b + 4]!;
-      if (pacingGain) { r.outBytes(S_PACING_GAIN); r.outA(g(pacingGain / 256)); }
-      if (cwndGain) { r.outBytes(S_CWND_GAIN); r.outA(g(cwndGain / 256)); }
-      r.outByte(41);
+      const w = this.w, i = aBbr >>> 2;
+      const bwHi = w[i + 1]!, bwLo = w[i]!;
+      d.set(S_BBR, p); p += S_BBR.length;
+      p = putBw(d, p, (bwHi ? bwHi * 4294967296 + bwLo : bwLo) * 8, numeric);
+      d.set(S_MRTT, p); p = putMsec(d, p + S_MRTT.length, w[i + 2]!);
+      const pacingGain = w[i + 3]!, cwndGain = w[i + 4]!;
+      if (pacingGain) { d.set(S_PACING_GAIN, p); p = putG(d, p + S_PACING_GAIN.length, pacingGain / 256); }
+      if (cwndGain) { d.set(S_CWND_GAIN, p); p = putG(d, p + S_CWND_GAIN.length, cwndGain / 256); }
+      d[p++] = 41;
     }
     let srtt = rtt;
     if (aVegas >= 0) {
@@ -367,93 +428,96 @@ export class InetLinePrinter {
       if (enabled && vrtt && vrtt !== 0x7fffffff) srtt = vrtt;
     }
     if (srtt > 0 && sndMss && cwnd) {
-      r.outBytes(S_SEND); r.outA(sprintBw(cwnd * sndMss * 8000000 / srtt, numeric)); r.outBytes(S_BPS);
+      d.set(S_SEND, p); p = putBw(d, p + S_SEND.length, cwnd * sndMss * 8000000 / srtt, numeric);
+      d.set(S_BPS, p); p += S_BPS.length;
     }
-    this.uint(S_LASTSND, this.u32(T.lastDataSent));
-    this.uint(S_LASTRCV, this.u32(T.lastDataRecv));
-    this.uint(S_LASTACK, this.u32(T.lastAckRecv));
-    if ((this.lo(T.pacingRate) || this.hi(T.pacingRate)) && !this.isMax(T.pacingRate)) {
-      r.outBytes(S_PACING); r.outA(sprintBw(this.num64(T.pacingRate) * 8, numeric)); r.outBytes(S_BPS);
-      if ((this.lo(T.maxPacingRate) || this.hi(T.maxPacingRate)) && !this.isMax(T.maxPacingRate)) {
-        r.outByte(47); r.outA(sprintBw(this.num64(T.maxPacingRate) * 8, numeric)); r.outBytes(S_BPS);
+    v = W[b32 + I_LAST_DATA_SENT]!;
+    if (v) { d.set(S_LASTSND, p); p = putUint(d, p + S_LASTSND.length, v); }
+    v = W[b32 + I_LAST_DATA_RECV]!;
+    if (v) { d.set(S_LASTRCV, p); p = putUint(d, p + S_LASTRCV.length, v); }
+    v = W[b32 + I_LAST_ACK_RECV]!;
+    if (v) { d.set(S_LASTACK, p); p = putUint(d, p + S_LASTACK.length, v); }
+    let lo = W[b32 + I_PACING_RATE]!, hi = W[b32 + I_PACING_RATE + 1]!;
+    if ((lo || hi) && !(lo === 0xffffffff && hi === 0xffffffff)) {
+      d.set(S_PACING, p); p = putBw(d, p + S_PACING.length, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
+      d.set(S_BPS, p); p += S_BPS.length;
+      lo = W[b32 + I_MAX_PACING_RATE]!; hi = W[b32 + I_MAX_PACING_RATE + 1]!;
+      if ((lo || hi) && !(lo === 0xffffffff && hi === 0xffffffff)) {
+        d[p++] = 47; p = putBw(d, p, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
+        d.set(S_BPS, p); p += S_BPS.length;
       }
     }
-    if (this.lo(T.deliveryRate) || this.hi(T.deliveryRate)) {
-      r.outBytes(S_DELIVERY); r.outA(sprintBw(this.num64(T.deliveryRate) * 8, numeric)); r.outBytes(S_BPS);
+    lo = W[b32 + I_DELIVERY_RATE]!; hi = W[b32 + I_DELIVERY_RATE + 1]!;
+    if (lo || hi) {
+      d.set(S_DELIVERY, p); p = putBw(d, p + S_DELIVERY.length, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
+      d.set(S_BPS, p); p += S_BPS.length;
     }
-    this.uint(S_DELIVERED, this.u32(T.delivered));
-    this.uint(S_DELIVERED_CE, this.u32(T.deliveredCe));
-    if (this.u8(T.flagBits) & 1) r.outBytes(S_APP_LIMITED);
-    if (this.lo(T.busyTime) || this.hi(T.busyTime)) {
-      // Rare and exact-integer sensitive: BigInt as the generic printer.
-      const big = (f: number): bigint => (f + 8 <= len ? buf.readBigUInt64LE(a + f) : 0n);
-      const busyTime = big(T.busyTime);
+    v = W[b32 + I_DELIVERED]!;
+    if (v) { d.set(S_DELIVERED, p); p = putUint(d, p + S_DELIVERED.length, v); }
+    v = W[b32 + I_DELIVERED_CE]!;
+    if (v) { d.set(S_DELIVERED_CE, p); p = putUint(d, p + S_DELIVERED_CE.length, v); }
+    if (B[b8 + T_FLAGS]! & 1) { d.set(S_APP_LIMITED, p); p += S_APP_LIMITED.length; }
+    if (W[b32 + I_BUSY_TIME] || W[b32 + I_BUSY_TIME + 1]) {
+      // Rare and exact-integer sensitive: BigInt as the generic printer, as text.
+      r.setTail(p);
+      const busyTime = B.readBigUInt64LE(b8 + T.busyTime);
       r.outBytes(S_BUSY); r.outA(String(busyTime / 1000n)); r.outBytes(S_MS);
       const busy = Number(busyTime);
-      const rwnd = big(T.rwndLimited), sndbuf = big(T.sndbufLimited);
+      const rwnd = B.readBigUInt64LE(b8 + T.rwndLimited), sndbuf = B.readBigUInt64LE(b8 + T.sndbufLimited);
       if (rwnd) r.outA(` rwnd_limited:${rwnd / 1000n}ms(${sprintf('%.1f', 100 * Number(rwnd) / busy)}%)`);
       if (sndbuf) r.outA(` sndbuf_limited:${sndbuf / 1000n}ms(${sprintf('%.1f', 100 * Number(sndbuf) / busy)}%)`);
+      d = r.room(TI_TEXT_MAX)!;
+      p = r.tail();
     }
-    this.uint(S_UNACKED, this.u32(T.unacked));
-    const retrans = this.u32(T.retrans), total = this.u32(T.totalRetrans);
-    if (retrans || total) { r.outLabelUint(S_RETRANS, retrans); r.outByte(47); r.outUint(total); }
-    this.uint(S_LOST, this.u32(T.lost));
-    const sacked = this.u32(T.sacked);
-    if (sacked && state !== 10) { r.outLabelUint(S_SACKED, sacked); }
-    this.uint(S_DSACK, this.u32(T.dsackDups));
-    this.uint(S_FACKETS, this.u32(T.fackets));
-    const reordering = this.u32(T.reordering);
-    if (reordering !== 3) { r.outBytes(S_REORDERING); r.outInt(reordering); }
-    this.int(S_REORD_SEEN, this.u32(T.reordSeen));
-    const rcvRtt = this.u32(T.rcvRtt);
-    if (rcvRtt) { r.outBytes(S_RCV_RTT); this.msec(rcvRtt); }
-    this.int(S_RCV_SPACE, this.u32(T.rcvSpace));
-    this.uint(S_RCV_SSTHRESH, this.u32(T.rcvSsthresh));
-    this.uint(S_NOTSENT, this.u32(T.notsentBytes));
-    const minRtt = this.u32(T.minRtt);
-    if (minRtt && minRtt !== 0xffffffff) { r.outBytes(S_MINRTT); this.msec(minRtt); }
-    this.uint(S_OOOPACK, this.u32(T.rcvOoopack));
-    this.uint(S_SND_WND, this.u32(T.sndWnd));
-  }
-
-  // The tcp_info being printed: offset and length (fields past it read as zero).
-  private ti = 0;
-  private tiLen = 0;
-  private u8(f: number): number { return f < this.tiLen ? this.buf[this.ti + f]! : 0; }
-  private u32(f: number): number { return f + 4 <= this.tiLen ? this.w[(this.ti + f) >>> 2]! : 0; }
-  private lo(f: number): number { return f + 8 <= this.tiLen ? this.w[(this.ti + f) >>> 2]! : 0; }
-  private hi(f: number): number { return f + 8 <= this.tiLen ? this.w[((this.ti + f) >>> 2) + 1]! : 0; }
-  /** A u64 as a number (exact below 2^53, else rounded: only used for rates). */
-  private num64(f: number): number { return this.hi(f) * 4294967296 + this.lo(f); }
-  private isMax(f: number): boolean { return this.lo(f) === 0xffffffff && this.hi(f) === 0xffffffff; }
-  /** ` name:N` of a u64 field when not zero; exact without BigInt below 2^53. */
-  private u64(s: Uint8Array, f: number): void {
-    const h = this.hi(f), l = this.lo(f);
-    if (!h && !l) return;
-    this.r.outBytes(s);
-    if (h < 0x200000) this.r.outUint(h * 4294967296 + l);
-    else this.r.out(this.buf.readBigUInt64LE(this.ti + f).toString());
-  }
-  private uint(s: Uint8Array, v: number): void { if (v) this.r.outLabelUint(s, v); }
-  private int(s: Uint8Array, v: number): void { if (v) { this.r.outBytes(s); this.r.outInt(v); } }
-
-  /** `%g` of `us / 1000` (microseconds as milliseconds). */
-  private msec(us: number): void {
-    const r = this.r;
-    if (us >= 1000000) { r.outA(g(us / 1000)); return; }
-    // Below 1000 ms the value has at most 6 significant digits, so %g prints it exactly.
-    const ms = Math.floor(us / 1000);
-    let frac = us - ms * 1000;
-    r.outUint(ms);
-    if (frac) {
-      r.outByte(46);
-      r.outByte(48 + Math.floor(frac / 100));
-      frac %= 100;
-      if (frac) {
-        r.outByte(48 + Math.floor(frac / 10));
-        frac %= 10;
-        if (frac) r.outByte(48 + frac);
-      }
+    v = W[b32 + I_UNACKED]!;
+    if (v) { d.set(S_UNACKED, p); p = putUint(d, p + S_UNACKED.length, v); }
+    const retrans = W[b32 + I_RETRANS]!, total = W[b32 + I_TOTAL_RETRANS]!;
+    if (retrans || total) {
+      d.set(S_RETRANS, p); p = putUint(d, p + S_RETRANS.length, retrans);
+      d[p++] = 47; p = putUint(d, p, total);
     }
+    v = W[b32 + I_LOST]!;
+    if (v) { d.set(S_LOST, p); p = putUint(d, p + S_LOST.length, v); }
+    v = W[b32 + I_SACKED]!;
+    if (v && state !== 10) { d.set(S_SACKED, p); p = putUint(d, p + S_SACKED.length, v); }
+    v = W[b32 + I_DSACK_DUPS]!;
+    if (v) { d.set(S_DSACK, p); p = putUint(d, p + S_DSACK.length, v); }
+    v = W[b32 + I_FACKETS]!;
+    if (v) { d.set(S_FACKETS, p); p = putUint(d, p + S_FACKETS.length, v); }
+    v = W[b32 + I_REORDERING]!;
+    if (v !== 3) { d.set(S_REORDERING, p); p = putInt(d, p + S_REORDERING.length, v); }
+    v = W[b32 + I_REORD_SEEN]!;
+    if (v) { d.set(S_REORD_SEEN, p); p = putInt(d, p + S_REORD_SEEN.length, v); }
+    v = W[b32 + I_RCV_RTT]!;
+    if (v) { d.set(S_RCV_RTT, p); p = putMsec(d, p + S_RCV_RTT.length, v); }
+    v = W[b32 + I_RCV_SPACE]!;
+    if (v) { d.set(S_RCV_SPACE, p); p = putInt(d, p + S_RCV_SPACE.length, v); }
+    v = W[b32 + I_RCV_SSTHRESH]!;
+    if (v) { d.set(S_RCV_SSTHRESH, p); p = putUint(d, p + S_RCV_SSTHRESH.length, v); }
+    v = W[b32 + I_NOTSENT]!;
+    if (v) { d.set(S_NOTSENT, p); p = putUint(d, p + S_NOTSENT.length, v); }
+    v = W[b32 + I_MIN_RTT]!;
+    if (v && v !== 0xffffffff) { d.set(S_MINRTT, p); p = putMsec(d, p + S_MINRTT.length, v); }
+    v = W[b32 + I_OOOPACK]!;
+    if (v) { d.set(S_OOOPACK, p); p = putUint(d, p + S_OOOPACK.length, v); }
+    v = W[b32 + I_SND_WND]!;
+    if (v) { d.set(S_SND_WND, p); p = putUint(d, p + S_SND_WND.length, v); }
+    r.setTail(p);
   }
 }
+
+/**
+ * ` label:N` of a u64 tcp_info field (words `i`, `i+1` of W, the same
+ * memory as B) when not zero; exact without BigInt below 2^53.
+ */
+function putU64(d: Buffer, p: number, label: Uint8Array, W: Uint32Array<ArrayBufferLike>, i: number, B: Buffer): number {
+  const lo = W[i]!, hi = W[i + 1]!;
+  if (!hi && !lo) return p;
+  d.set(label, p);
+  p += label.length;
+  if (hi === 0) return putUint(d, p, lo);
+  if (hi < 0x200000) return putUint(d, p, hi * 4294967296 + lo);
+  // W and B start at the same byte: word i is at byte 4i.
+  return putAscii(d, p, B.readBigUInt64LE(i * 4).toString());
+}
+

@@ -219,6 +219,25 @@ export class ColumnRenderer {
     this.len += b.length;
   }
 
+  /**
+   * For writers that put bytes straight into the current field (see
+   * num-bytes.ts): room for `n` more bytes. Returns the token buffer, to be
+   * written from {@link tail} and closed with {@link setTail}; null when the
+   * field is disabled (its output is dropped). The buffer is only valid
+   * until the next call that writes to the renderer.
+   */
+  room(n: number): Buffer | null {
+    if (this.dis[this.field]) return null;
+    this.reserve(n);
+    return this.data;
+  }
+
+  /** Where direct writes into the {@link room} buffer continue. */
+  tail(): number { return this.len; }
+
+  /** End of what was written directly into the {@link room} buffer. */
+  setTail(p: number): void { this.len = p; }
+
   /** Append a non-negative integer (below 2^53) in decimal. */
   outUint(n: number): void {
     if (this.dis[this.field]) return;
