@@ -40,16 +40,7 @@ const W = (s: string): Uint8Array => ascii(s);
 const S_SKMEM = W(' skmem:(r'), S_RB = W(',rb'), S_T = W(',t'), S_TB = W(',tb'), S_F = W(',f'), S_W = W(',w'), S_O = W(',o'), S_BL = W(',bl'), S_D = W(',d');
 const S_MEM = W(' mem:(r');
 const S_NL_TAB = W('\n\t');
-const S_WSCALE = W(' wscale:'), S_RTO = W(' rto:'), S_BACKOFF = W(' backoff:'), S_RTT = W(' rtt:'), S_ATO = W(' ato:'), S_MSS = W(' mss:');
-const S_PMTU = W(' pmtu:'), S_RCVMSS = W(' rcvmss:'), S_ADVMSS = W(' advmss:'), S_CWND = W(' cwnd:'), S_SSTHRESH = W(' ssthresh:');
-const S_BYTES_SENT = W(' bytes_sent:'), S_BYTES_RETRANS = W(' bytes_retrans:'), S_BYTES_ACKED = W(' bytes_acked:'), S_BYTES_RECEIVED = W(' bytes_received:');
-const S_SEGS_OUT = W(' segs_out:'), S_SEGS_IN = W(' segs_in:'), S_DATA_SEGS_OUT = W(' data_segs_out:'), S_DATA_SEGS_IN = W(' data_segs_in:');
-const S_SEND = W(' send '), S_BPS = W('bps'), S_LASTSND = W(' lastsnd:'), S_LASTRCV = W(' lastrcv:'), S_LASTACK = W(' lastack:');
-const S_PACING = W(' pacing_rate '), S_DELIVERY = W(' delivery_rate '), S_DELIVERED = W(' delivered:'), S_DELIVERED_CE = W(' delivered_ce:');
-const S_APP_LIMITED = W(' app_limited'), S_BUSY = W(' busy:'), S_MS = W('ms'), S_UNACKED = W(' unacked:'), S_RETRANS = W(' retrans:');
-const S_LOST = W(' lost:'), S_SACKED = W(' sacked:'), S_DSACK = W(' dsack_dups:'), S_FACKETS = W(' fackets:'), S_REORDERING = W(' reordering:');
-const S_REORD_SEEN = W(' reord_seen:'), S_RCV_RTT = W(' rcv_rtt:'), S_RCV_SPACE = W(' rcv_space:'), S_RCV_SSTHRESH = W(' rcv_ssthresh:');
-const S_NOTSENT = W(' notsent:'), S_MINRTT = W(' minrtt:'), S_OOOPACK = W(' rcv_ooopack:'), S_SND_WND = W(' snd_wnd:');
+const S_WSCALE = W(' wscale:'), S_BPS = W('bps'), S_NONE = W(''), S_APP_LIMITED = W(' app_limited'), S_BUSY = W(' busy:'), S_MS = W('ms');
 const S_TS = W(' ts'), S_SACK = W(' sack'), S_ECN = W(' ecn'), S_ECNSEEN = W(' ecnseen'), S_FASTOPEN = W(' fastopen');
 const S_STAR = W('*');
 const S_BBR = W(' bbr:(bw:'), S_MRTT = W('bps,mrtt:'), S_PACING_GAIN = W(',pacing_gain:'), S_CWND_GAIN = W(',cwnd_gain:');
@@ -327,10 +318,11 @@ export class InetLinePrinter {
 
   /**
    * tcp_stats_print over a tcp_info of `len` bytes at `a` (fields past `len`
-   * read as zero), written straight into the renderer's buffer: locals for
-   * the buffer and position, fields read by constant index, numbers by the
-   * num-bytes writers. One function without calls for the common fields, so
-   * that it is cheap before V8 compiles it and small when it does.
+   * read as zero), written straight into the renderer's buffer. The numeric
+   * fields are printed by one loop over a table (putFields), so every call
+   * and property access in it has type feedback from the first socket on:
+   * V8 compiles it once, small, and a field that first shows up after that
+   * (segs_out, delivery_rate …) does not throw the compiled code away.
    */
   private tcpInfo(buf: Buffer, a: number, len: number, aCong: number, congLen: number, aVegas: number, state: number): void {
     const r = this.r, o = this.ctx.o, numeric = o.numeric;
@@ -338,14 +330,15 @@ export class InetLinePrinter {
     if (d === null) return;
     let p = r.tail();
     // The fields, in place, or a zero-padded copy of a shorter tcp_info (whole fields only).
-    let B: Buffer = buf, W = this.w, b8 = a, b32 = a >>> 2;
+    let B: Buffer = buf, W = this.w, b8 = a;
     if (len < TI_READ) {
-      B = tiScratch; W = tiScratchW; b8 = 0; b32 = 0;
+      B = tiScratch; W = tiScratchW; b8 = 0;
       tiScratch.fill(0);
       let n = len < 8 ? len : len & ~3;
       if (n & 4 && TI_U64_LO.has(n - 4)) n -= 4;
       buf.copy(tiScratch, 0, a, a + n);
     }
+    const b32 = b8 >>> 2;
 
     const opt = B[b8 + T_OPTIONS]!;
     if (o.options && opt & TI_OPT_ANY) {
@@ -366,41 +359,8 @@ export class InetLinePrinter {
       d.set(S_WSCALE, p); p += S_WSCALE.length;
       p = putUint(d, p, ws & 0xf); d[p++] = 44; p = putUint(d, p, ws >> 4);
     }
-    let v = W[b32 + I_RTO]!;
-    if (v && v !== 3000000) { d.set(S_RTO, p); p = putMsec(d, p + S_RTO.length, v); }
-    v = B[b8 + T_BACKOFF]!;
-    if (v) { d.set(S_BACKOFF, p); p = putUint(d, p + S_BACKOFF.length, v); }
-    const rtt = W[b32 + I_RTT]!;
-    if (rtt) {
-      d.set(S_RTT, p); p = putMsec(d, p + S_RTT.length, rtt);
-      d[p++] = 47; p = putMsec(d, p, W[b32 + I_RTTVAR]!);
-    }
-    v = W[b32 + I_ATO]!;
-    if (v) { d.set(S_ATO, p); p = putMsec(d, p + S_ATO.length, v); }
-    const sndMss = W[b32 + I_SND_MSS]!;
-    if (sndMss) { d.set(S_MSS, p); p = putInt(d, p + S_MSS.length, sndMss); }
-    v = W[b32 + I_PMTU]!;
-    if (v) { d.set(S_PMTU, p); p = putUint(d, p + S_PMTU.length, v); }
-    v = W[b32 + I_RCV_MSS]!;
-    if (v) { d.set(S_RCVMSS, p); p = putInt(d, p + S_RCVMSS.length, v); }
-    v = W[b32 + I_ADVMSS]!;
-    if (v) { d.set(S_ADVMSS, p); p = putInt(d, p + S_ADVMSS.length, v); }
-    const cwnd = W[b32 + I_SND_CWND]!;
-    if (cwnd) { d.set(S_CWND, p); p = putUint(d, p + S_CWND.length, cwnd); }
-    v = W[b32 + I_SND_SSTHRESH]!;
-    if (v < 0xffff && v) { d.set(S_SSTHRESH, p); p = putInt(d, p + S_SSTHRESH.length, v); }
-    p = putU64(d, p, S_BYTES_SENT, W, b32 + I_BYTES_SENT, B);
-    p = putU64(d, p, S_BYTES_RETRANS, W, b32 + I_BYTES_RETRANS, B);
-    p = putU64(d, p, S_BYTES_ACKED, W, b32 + I_BYTES_ACKED, B);
-    p = putU64(d, p, S_BYTES_RECEIVED, W, b32 + I_BYTES_RECEIVED, B);
-    v = W[b32 + I_SEGS_OUT]!;
-    if (v) { d.set(S_SEGS_OUT, p); p = putUint(d, p + S_SEGS_OUT.length, v); }
-    v = W[b32 + I_SEGS_IN]!;
-    if (v) { d.set(S_SEGS_IN, p); p = putUint(d, p + S_SEGS_IN.length, v); }
-    v = W[b32 + I_DATA_SEGS_OUT]!;
-    if (v) { d.set(S_DATA_SEGS_OUT, p); p = putUint(d, p + S_DATA_SEGS_OUT.length, v); }
-    v = W[b32 + I_DATA_SEGS_IN]!;
-    if (v) { d.set(S_DATA_SEGS_IN, p); p = putUint(d, p + S_DATA_SEGS_IN.length, v); }
+    // rto … data_segs_in
+    p = putFields(d, p, W, B, b32, 0, F_SEND, state, -1, numeric);
     const aDctcp = this.aDctcp, aBbr = this.aBbr;
     if (aDctcp >= 0) {
       // Rare: as text.
@@ -413,50 +373,27 @@ export class InetLinePrinter {
     }
     if (aBbr >= 0) {
       const w = this.w, i = aBbr >>> 2;
-      const bwHi = w[i + 1]!, bwLo = w[i]!;
       d.set(S_BBR, p); p += S_BBR.length;
-      p = putBw(d, p, (bwHi ? bwHi * 4294967296 + bwLo : bwLo) * 8, numeric);
+      p = putBw(d, p, (w[i + 1]! * 4294967296 + w[i]!) * 8, numeric);
       d.set(S_MRTT, p); p = putMsec(d, p + S_MRTT.length, w[i + 2]!);
       const pacingGain = w[i + 3]!, cwndGain = w[i + 4]!;
       if (pacingGain) { d.set(S_PACING_GAIN, p); p = putG(d, p + S_PACING_GAIN.length, pacingGain / 256); }
       if (cwndGain) { d.set(S_CWND_GAIN, p); p = putG(d, p + S_CWND_GAIN.length, cwndGain / 256); }
       d[p++] = 41;
     }
-    let srtt = rtt;
+    // send: cwnd * mss over the smoothed rtt (vegas' when it has one).
+    let srtt = W[b32 + I_RTT]!;
     if (aVegas >= 0) {
       const enabled = this.w[aVegas >>> 2]!, vrtt = this.w[(aVegas >>> 2) + 2]!;
       if (enabled && vrtt && vrtt !== 0x7fffffff) srtt = vrtt;
     }
-    if (srtt > 0 && sndMss && cwnd) {
-      d.set(S_SEND, p); p = putBw(d, p + S_SEND.length, cwnd * sndMss * 8000000 / srtt, numeric);
-      d.set(S_BPS, p); p += S_BPS.length;
-    }
-    v = W[b32 + I_LAST_DATA_SENT]!;
-    if (v) { d.set(S_LASTSND, p); p = putUint(d, p + S_LASTSND.length, v); }
-    v = W[b32 + I_LAST_DATA_RECV]!;
-    if (v) { d.set(S_LASTRCV, p); p = putUint(d, p + S_LASTRCV.length, v); }
-    v = W[b32 + I_LAST_ACK_RECV]!;
-    if (v) { d.set(S_LASTACK, p); p = putUint(d, p + S_LASTACK.length, v); }
-    let lo = W[b32 + I_PACING_RATE]!, hi = W[b32 + I_PACING_RATE + 1]!;
-    if ((lo || hi) && !(lo === 0xffffffff && hi === 0xffffffff)) {
-      d.set(S_PACING, p); p = putBw(d, p + S_PACING.length, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
-      d.set(S_BPS, p); p += S_BPS.length;
-      lo = W[b32 + I_MAX_PACING_RATE]!; hi = W[b32 + I_MAX_PACING_RATE + 1]!;
-      if ((lo || hi) && !(lo === 0xffffffff && hi === 0xffffffff)) {
-        d[p++] = 47; p = putBw(d, p, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
-        d.set(S_BPS, p); p += S_BPS.length;
-      }
-    }
-    lo = W[b32 + I_DELIVERY_RATE]!; hi = W[b32 + I_DELIVERY_RATE + 1]!;
-    if (lo || hi) {
-      d.set(S_DELIVERY, p); p = putBw(d, p + S_DELIVERY.length, (hi ? hi * 4294967296 + lo : lo) * 8, numeric);
-      d.set(S_BPS, p); p += S_BPS.length;
-    }
-    v = W[b32 + I_DELIVERED]!;
-    if (v) { d.set(S_DELIVERED, p); p = putUint(d, p + S_DELIVERED.length, v); }
-    v = W[b32 + I_DELIVERED_CE]!;
-    if (v) { d.set(S_DELIVERED_CE, p); p = putUint(d, p + S_DELIVERED_CE.length, v); }
-    if (B[b8 + T_FLAGS]! & 1) { d.set(S_APP_LIMITED, p); p += S_APP_LIMITED.length; }
+    const sndMss = W[b32 + I_SND_MSS]!, cwnd = W[b32 + I_SND_CWND]!;
+    const send = srtt > 0 && sndMss && cwnd ? cwnd * sndMss * 8000000 / srtt : -1;
+    // send … delivered_ce
+    p = putFields(d, p, W, B, b32, F_SEND, F_UNACKED, state, send, numeric);
+    // A constant picked by a condition (no call in a branch: see putFields).
+    const appLimited = B[b8 + T_FLAGS]! & 1 ? S_APP_LIMITED : S_NONE;
+    d.set(appLimited, p); p += appLimited.length;
     if (W[b32 + I_BUSY_TIME] || W[b32 + I_BUSY_TIME + 1]) {
       // Rare and exact-integer sensitive: BigInt as the generic printer, as text.
       r.setTail(p);
@@ -469,55 +406,132 @@ export class InetLinePrinter {
       d = r.room(TI_TEXT_MAX)!;
       p = r.tail();
     }
-    v = W[b32 + I_UNACKED]!;
-    if (v) { d.set(S_UNACKED, p); p = putUint(d, p + S_UNACKED.length, v); }
-    const retrans = W[b32 + I_RETRANS]!, total = W[b32 + I_TOTAL_RETRANS]!;
-    if (retrans || total) {
-      d.set(S_RETRANS, p); p = putUint(d, p + S_RETRANS.length, retrans);
-      d[p++] = 47; p = putUint(d, p, total);
-    }
-    v = W[b32 + I_LOST]!;
-    if (v) { d.set(S_LOST, p); p = putUint(d, p + S_LOST.length, v); }
-    v = W[b32 + I_SACKED]!;
-    if (v && state !== 10) { d.set(S_SACKED, p); p = putUint(d, p + S_SACKED.length, v); }
-    v = W[b32 + I_DSACK_DUPS]!;
-    if (v) { d.set(S_DSACK, p); p = putUint(d, p + S_DSACK.length, v); }
-    v = W[b32 + I_FACKETS]!;
-    if (v) { d.set(S_FACKETS, p); p = putUint(d, p + S_FACKETS.length, v); }
-    v = W[b32 + I_REORDERING]!;
-    if (v !== 3) { d.set(S_REORDERING, p); p = putInt(d, p + S_REORDERING.length, v); }
-    v = W[b32 + I_REORD_SEEN]!;
-    if (v) { d.set(S_REORD_SEEN, p); p = putInt(d, p + S_REORD_SEEN.length, v); }
-    v = W[b32 + I_RCV_RTT]!;
-    if (v) { d.set(S_RCV_RTT, p); p = putMsec(d, p + S_RCV_RTT.length, v); }
-    v = W[b32 + I_RCV_SPACE]!;
-    if (v) { d.set(S_RCV_SPACE, p); p = putInt(d, p + S_RCV_SPACE.length, v); }
-    v = W[b32 + I_RCV_SSTHRESH]!;
-    if (v) { d.set(S_RCV_SSTHRESH, p); p = putUint(d, p + S_RCV_SSTHRESH.length, v); }
-    v = W[b32 + I_NOTSENT]!;
-    if (v) { d.set(S_NOTSENT, p); p = putUint(d, p + S_NOTSENT.length, v); }
-    v = W[b32 + I_MIN_RTT]!;
-    if (v && v !== 0xffffffff) { d.set(S_MINRTT, p); p = putMsec(d, p + S_MINRTT.length, v); }
-    v = W[b32 + I_OOOPACK]!;
-    if (v) { d.set(S_OOOPACK, p); p = putUint(d, p + S_OOOPACK.length, v); }
-    v = W[b32 + I_SND_WND]!;
-    if (v) { d.set(S_SND_WND, p); p = putUint(d, p + S_SND_WND.length, v); }
+    // unacked … snd_wnd
+    p = putFields(d, p, W, B, b32, F_UNACKED, F_END, state, -1, numeric);
     r.setTail(p);
   }
 }
 
-/**
- * ` label:N` of a u64 tcp_info field (words `i`, `i+1` of W, the same
- * memory as B) when not zero; exact without BigInt below 2^53.
- */
-function putU64(d: Buffer, p: number, label: Uint8Array, W: Uint32Array<ArrayBufferLike>, i: number, B: Buffer): number {
-  const lo = W[i]!, hi = W[i + 1]!;
-  if (!hi && !lo) return p;
-  d.set(label, p);
-  p += label.length;
-  if (hi === 0) return putUint(d, p, lo);
-  if (hi < 0x200000) return putUint(d, p, hi * 4294967296 + lo);
-  // W and B start at the same byte: word i is at byte 4i.
-  return putAscii(d, p, B.readBigUInt64LE(i * 4).toString());
-}
+// The numeric fields of tcp_stats_print, in print order: label, word (or
+// byte) of tcp_info, when it is printed (R_*) and how (P_*).
+/** Printed when not zero. */
+const R_NZ = 0;
+/** A u8 field (backoff), when not zero. */
+const R_U8 = 1;
+/** rto: not zero and not the initial 3 s. */
+const R_RTO = 2;
+/** rtt/rttvar. */
+const R_RTT = 3;
+/** snd_ssthresh: not zero and below "infinite" (0xffff). */
+const R_SSTHRESH = 4;
+/** A u64 counter, when not zero. */
+const R_U64 = 5;
+/** send: the rate computed by the caller (negative: none). */
+const R_SEND = 6;
+/** pacing_rate[/max_pacing_rate]: set and not ~0. */
+const R_PACING = 7;
+/** A u64 rate (delivery_rate), when not zero. */
+const R_RATE = 8;
+/** retrans:N/total, when either is not zero. */
+const R_RETRANS = 9;
+/** sacked: not zero and not in LISTEN. */
+const R_SACKED = 10;
+/** reordering: when not the default 3. */
+const R_REORDERING = 11;
+/** min_rtt: set and not ~0. */
+const R_MINRTT = 12;
+const P_UINT = 0, P_INT = 1, P_MSEC = 2, P_BW = 3, P_BIG = 4;
 
+const FIELDS: ReadonlyArray<readonly [string, number, number, number]> = [
+  [' rto:', I_RTO, R_RTO, P_MSEC], [' backoff:', T.backoff, R_U8, P_UINT], [' rtt:', I_RTT, R_RTT, P_MSEC],
+  [' ato:', I_ATO, R_NZ, P_MSEC], [' mss:', I_SND_MSS, R_NZ, P_INT], [' pmtu:', I_PMTU, R_NZ, P_UINT],
+  [' rcvmss:', I_RCV_MSS, R_NZ, P_INT], [' advmss:', I_ADVMSS, R_NZ, P_INT], [' cwnd:', I_SND_CWND, R_NZ, P_UINT],
+  [' ssthresh:', I_SND_SSTHRESH, R_SSTHRESH, P_INT],
+  [' bytes_sent:', I_BYTES_SENT, R_U64, P_UINT], [' bytes_retrans:', I_BYTES_RETRANS, R_U64, P_UINT],
+  [' bytes_acked:', I_BYTES_ACKED, R_U64, P_UINT], [' bytes_received:', I_BYTES_RECEIVED, R_U64, P_UINT],
+  [' segs_out:', I_SEGS_OUT, R_NZ, P_UINT], [' segs_in:', I_SEGS_IN, R_NZ, P_UINT],
+  [' data_segs_out:', I_DATA_SEGS_OUT, R_NZ, P_UINT], [' data_segs_in:', I_DATA_SEGS_IN, R_NZ, P_UINT],
+  // (dctcp, bbr)
+  [' send ', 0, R_SEND, P_BW],
+  [' lastsnd:', I_LAST_DATA_SENT, R_NZ, P_UINT], [' lastrcv:', I_LAST_DATA_RECV, R_NZ, P_UINT], [' lastack:', I_LAST_ACK_RECV, R_NZ, P_UINT],
+  [' pacing_rate ', I_PACING_RATE, R_PACING, P_BW], [' delivery_rate ', I_DELIVERY_RATE, R_RATE, P_BW],
+  [' delivered:', I_DELIVERED, R_NZ, P_UINT], [' delivered_ce:', I_DELIVERED_CE, R_NZ, P_UINT],
+  // (app_limited, busy)
+  [' unacked:', I_UNACKED, R_NZ, P_UINT], [' retrans:', I_RETRANS, R_RETRANS, P_UINT], [' lost:', I_LOST, R_NZ, P_UINT],
+  [' sacked:', I_SACKED, R_SACKED, P_UINT], [' dsack_dups:', I_DSACK_DUPS, R_NZ, P_UINT], [' fackets:', I_FACKETS, R_NZ, P_UINT],
+  [' reordering:', I_REORDERING, R_REORDERING, P_INT], [' reord_seen:', I_REORD_SEEN, R_NZ, P_INT],
+  [' rcv_rtt:', I_RCV_RTT, R_NZ, P_MSEC], [' rcv_space:', I_RCV_SPACE, R_NZ, P_INT], [' rcv_ssthresh:', I_RCV_SSTHRESH, R_NZ, P_UINT],
+  [' notsent:', I_NOTSENT, R_NZ, P_UINT], [' minrtt:', I_MIN_RTT, R_MINRTT, P_MSEC], [' rcv_ooopack:', I_OOOPACK, R_NZ, P_UINT],
+  [' snd_wnd:', I_SND_WND, R_NZ, P_UINT],
+];
+const F_SEND = FIELDS.findIndex((f) => f[0] === ' send ');
+const F_UNACKED = FIELDS.findIndex((f) => f[0] === ' unacked:');
+const F_END = FIELDS.length;
+const F_LABEL: readonly Uint8Array[] = FIELDS.map((f) => W(f[0]));
+const F_WORD = Int32Array.from(FIELDS, (f) => f[1]);
+const F_RULE = Uint8Array.from(FIELDS, (f) => f[2]);
+const F_PRINT = Uint8Array.from(FIELDS, (f) => f[3]);
+
+/**
+ * Fields [from, to) of the table: the tcp_info words are W[b32 + …] (B the
+ * same memory as bytes); `send` is the send rate (R_SEND). A loop without
+ * a call or property access in a rarely taken branch: what a field needs is
+ * decided first (R_*), and written by code every field shares (P_*).
+ */
+function putFields(d: Buffer, p: number, W: Uint32Array<ArrayBufferLike>, B: Buffer, b32: number,
+  from: number, to: number, state: number, send: number, numeric: boolean): number {
+  for (let k = from; k < to; k++) {
+    const wi = b32 + F_WORD[k]!;
+    let how = F_PRINT[k]!, v = 0, v2 = 0, pair = false;
+    switch (F_RULE[k]) {
+      case R_NZ: v = W[wi]!; if (v === 0) continue; break;
+      case R_U8: v = B[b32 * 4 + F_WORD[k]!]!; if (v === 0) continue; break;
+      case R_RTO: v = W[wi]!; if (v === 0 || v === 3000000) continue; break;
+      case R_RTT: v = W[wi]!; if (v === 0) continue; v2 = W[b32 + I_RTTVAR]!; pair = true; break;
+      case R_SSTHRESH: v = W[wi]!; if (v === 0 || v >= 0xffff) continue; break;
+      case R_U64: {
+        const lo = W[wi]!, hi = W[wi + 1]!;
+        if (lo === 0 && hi === 0) continue;
+        // Exact as a number below 2^53.
+        if (hi >= 0x200000) how = P_BIG;
+        v = hi * 4294967296 + lo;
+        break;
+      }
+      case R_SEND: if (send < 0) continue; v = send; break;
+      case R_PACING: {
+        const lo = W[wi]!, hi = W[wi + 1]!;
+        if ((lo === 0 && hi === 0) || (lo === 0xffffffff && hi === 0xffffffff)) continue;
+        v = (hi * 4294967296 + lo) * 8;
+        const mlo = W[b32 + I_MAX_PACING_RATE]!, mhi = W[b32 + I_MAX_PACING_RATE + 1]!;
+        if ((mlo !== 0 || mhi !== 0) && !(mlo === 0xffffffff && mhi === 0xffffffff)) { v2 = (mhi * 4294967296 + mlo) * 8; pair = true; }
+        break;
+      }
+      case R_RATE: {
+        const lo = W[wi]!, hi = W[wi + 1]!;
+        if (lo === 0 && hi === 0) continue;
+        v = (hi * 4294967296 + lo) * 8;
+        break;
+      }
+      case R_RETRANS: v = W[wi]!; v2 = W[b32 + I_TOTAL_RETRANS]!; if (v === 0 && v2 === 0) continue; pair = true; break;
+      case R_SACKED: v = W[wi]!; if (v === 0 || state === 10) continue; break;
+      case R_REORDERING: v = W[wi]!; if (v === 3) continue; break;
+      default: v = W[wi]!; if (v === 0 || v === 0xffffffff) continue; break; // R_MINRTT
+    }
+    const label = F_LABEL[k]!;
+    d.set(label, p);
+    p += label.length;
+    // The value, then for a pair "/" and the second.
+    for (;;) {
+      if (how === P_UINT) p = putUint(d, p, v);
+      else if (how === P_INT) p = putInt(d, p, v);
+      else if (how === P_MSEC) p = putMsec(d, p, v);
+      else if (how === P_BW) { p = putBw(d, p, v, numeric); d.set(S_BPS, p); p += S_BPS.length; }
+      else p = putAscii(d, p, B.readBigUInt64LE(wi * 4).toString()); // P_BIG: W and B start at the same byte
+      if (!pair) break;
+      d[p++] = 47;
+      v = v2;
+      pair = false;
+    }
+  }
+  return p;
+}
