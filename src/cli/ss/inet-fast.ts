@@ -376,9 +376,16 @@ export class InetLinePrinter {
       d.set(S_BBR, p); p += S_BBR.length;
       p = putBw(d, p, (w[i + 1]! * 4294967296 + w[i]!) * 8, numeric);
       d.set(S_MRTT, p); p = putMsec(d, p + S_MRTT.length, w[i + 2]!);
+      // The gains when not zero: written, and taken back when zero (the
+      // same code runs either way, so it has type feedback from the first
+      // socket; see putFields).
       const pacingGain = w[i + 3]!, cwndGain = w[i + 4]!;
-      if (pacingGain) { d.set(S_PACING_GAIN, p); p = putG(d, p + S_PACING_GAIN.length, pacingGain / 256); }
-      if (cwndGain) { d.set(S_CWND_GAIN, p); p = putG(d, p + S_CWND_GAIN.length, cwndGain / 256); }
+      let q = p;
+      d.set(S_PACING_GAIN, q); q = putG(d, q + S_PACING_GAIN.length, pacingGain / 256);
+      p = pacingGain === 0 ? p : q;
+      q = p;
+      d.set(S_CWND_GAIN, q); q = putG(d, q + S_CWND_GAIN.length, cwndGain / 256);
+      p = cwndGain === 0 ? p : q;
       d[p++] = 41;
     }
     // send: cwnd * mss over the smoothed rtt (vegas' when it has one).
@@ -482,41 +489,45 @@ function putFields(d: Buffer, p: number, W: Uint32Array<ArrayBufferLike>, B: Buf
   from: number, to: number, state: number, send: number, numeric: boolean): number {
   for (let k = from; k < to; k++) {
     const wi = b32 + F_WORD[k]!;
-    let how = F_PRINT[k]!, v = 0, v2 = 0, pair = false;
+    // Every operation of a rule runs whenever the rule does (its conditions
+    // only pick between values), so none of them lacks type feedback when a
+    // field first shows up after V8 compiled this loop.
+    let how = F_PRINT[k]!, v = W[wi]!, v2 = 0, skip = 0, pair = 0;
     switch (F_RULE[k]) {
-      case R_NZ: v = W[wi]!; if (v === 0) continue; break;
-      case R_U8: v = B[b32 * 4 + F_WORD[k]!]!; if (v === 0) continue; break;
-      case R_RTO: v = W[wi]!; if (v === 0 || v === 3000000) continue; break;
-      case R_RTT: v = W[wi]!; if (v === 0) continue; v2 = W[b32 + I_RTTVAR]!; pair = true; break;
-      case R_SSTHRESH: v = W[wi]!; if (v === 0 || v >= 0xffff) continue; break;
+      case R_NZ: skip = v === 0 ? 1 : 0; break;
+      case R_U8: v = B[b32 * 4 + F_WORD[k]!]!; skip = v === 0 ? 1 : 0; break;
+      case R_RTO: skip = (v === 0 ? 1 : 0) | (v === 3000000 ? 1 : 0); break;
+      case R_RTT: v2 = W[b32 + I_RTTVAR]!; skip = v === 0 ? 1 : 0; pair = 1; break;
+      case R_SSTHRESH: skip = (v === 0 ? 1 : 0) | (v >= 0xffff ? 1 : 0); break;
       case R_U64: {
-        const lo = W[wi]!, hi = W[wi + 1]!;
-        if (lo === 0 && hi === 0) continue;
-        // Exact as a number below 2^53.
-        if (hi >= 0x200000) how = P_BIG;
-        v = hi * 4294967296 + lo;
+        const hi = W[wi + 1]!, big = hi * 4294967296 + v;
+        skip = (v === 0 ? 1 : 0) & (hi === 0 ? 1 : 0);
+        // Exact as a number below 2^53 (and a small integer stays one).
+        how = hi >= 0x200000 ? P_BIG : how;
+        v = hi === 0 ? v : big;
         break;
       }
-      case R_SEND: if (send < 0) continue; v = send; break;
+      case R_SEND: skip = send < 0 ? 1 : 0; v = send; break;
       case R_PACING: {
-        const lo = W[wi]!, hi = W[wi + 1]!;
-        if ((lo === 0 && hi === 0) || (lo === 0xffffffff && hi === 0xffffffff)) continue;
-        v = (hi * 4294967296 + lo) * 8;
-        const mlo = W[b32 + I_MAX_PACING_RATE]!, mhi = W[b32 + I_MAX_PACING_RATE + 1]!;
-        if ((mlo !== 0 || mhi !== 0) && !(mlo === 0xffffffff && mhi === 0xffffffff)) { v2 = (mhi * 4294967296 + mlo) * 8; pair = true; }
+        const hi = W[wi + 1]!, mlo = W[b32 + I_MAX_PACING_RATE]!, mhi = W[b32 + I_MAX_PACING_RATE + 1]!;
+        skip = ((v === 0 ? 1 : 0) & (hi === 0 ? 1 : 0)) | ((v === 0xffffffff ? 1 : 0) & (hi === 0xffffffff ? 1 : 0));
+        pair = 1 ^ (((mlo === 0 ? 1 : 0) & (mhi === 0 ? 1 : 0)) | ((mlo === 0xffffffff ? 1 : 0) & (mhi === 0xffffffff ? 1 : 0)));
+        v = (hi * 4294967296 + v) * 8;
+        v2 = (mhi * 4294967296 + mlo) * 8;
         break;
       }
       case R_RATE: {
-        const lo = W[wi]!, hi = W[wi + 1]!;
-        if (lo === 0 && hi === 0) continue;
-        v = (hi * 4294967296 + lo) * 8;
+        const hi = W[wi + 1]!;
+        skip = (v === 0 ? 1 : 0) & (hi === 0 ? 1 : 0);
+        v = (hi * 4294967296 + v) * 8;
         break;
       }
-      case R_RETRANS: v = W[wi]!; v2 = W[b32 + I_TOTAL_RETRANS]!; if (v === 0 && v2 === 0) continue; pair = true; break;
-      case R_SACKED: v = W[wi]!; if (v === 0 || state === 10) continue; break;
-      case R_REORDERING: v = W[wi]!; if (v === 3) continue; break;
-      default: v = W[wi]!; if (v === 0 || v === 0xffffffff) continue; break; // R_MINRTT
+      case R_RETRANS: v2 = W[b32 + I_TOTAL_RETRANS]!; skip = (v === 0 ? 1 : 0) & (v2 === 0 ? 1 : 0); pair = 1; break;
+      case R_SACKED: skip = (v === 0 ? 1 : 0) | (state === 10 ? 1 : 0); break;
+      case R_REORDERING: skip = v === 3 ? 1 : 0; break;
+      default: skip = (v === 0 ? 1 : 0) | (v === 0xffffffff ? 1 : 0); break; // R_MINRTT
     }
+    if (skip) continue;
     const label = F_LABEL[k]!;
     d.set(label, p);
     p += label.length;
@@ -527,10 +538,10 @@ function putFields(d: Buffer, p: number, W: Uint32Array<ArrayBufferLike>, B: Buf
       else if (how === P_MSEC) p = putMsec(d, p, v);
       else if (how === P_BW) { p = putBw(d, p, v, numeric); d.set(S_BPS, p); p += S_BPS.length; }
       else p = putAscii(d, p, B.readBigUInt64LE(wi * 4).toString()); // P_BIG: W and B start at the same byte
-      if (!pair) break;
+      if (pair === 0) break;
       d[p++] = 47;
       v = v2;
-      pair = false;
+      pair = 0;
     }
   }
   return p;

@@ -143,19 +143,24 @@ export class ColumnRenderer {
   // the current token is the first of its chunk.
   private chunks = 0;
   private endOff = 0;
-  private firstInChunk = true;
+  /** 1 when the next token is the first of its chunk. */
+  private firstInChunk = 1;
   /** Where a render stands between runs of renderRun (RS_* indexes). */
   private readonly runState = new Int32Array(4);
 
   /** @param screenWidth the terminal width, or -1 when stdout is not a terminal (compact output). */
   constructor(private readonly sink: Sink, private readonly screenWidth: number) {
-    // The buffers are replaced when they grow. Storing them once more here
-    // tells V8 so before any code is optimized: otherwise their first growth
-    // throws away every optimized function that assumed them constant.
-    // 64 KiB of tokens, and room after them for a render's output area.
-    this.data = Buffer.allocUnsafe(64 * 1024 + OUT_AREA);
-    this.ends = new Int32Array(4096);
-    this.flds = new Uint8Array(4096);
+    // Room for what ss renders at once (five 1 MiB chunks of tokens) and the
+    // output area, and for the tokens of that many -tan lines, from the
+    // start: pages never written cost no memory, and growing in the middle
+    // of a dump would reach code that V8 compiled without type feedback for
+    // it (it throws that code away). The buffers are replaced if they do
+    // grow; storing them once more here tells V8 so before any code is
+    // optimized: otherwise their first growth throws away every optimized
+    // function that assumed them constant.
+    this.data = Buffer.allocUnsafe(DATA_SIZE + OUT_AREA);
+    this.ends = new Int32Array(TOKENS);
+    this.flds = new Uint8Array(TOKENS);
   }
 
   /** Disable a column (ss disables Netid with one table, State with one state). */
@@ -171,10 +176,7 @@ export class ColumnRenderer {
 
   /** {@link reserve} when the buffer is full (out of line: reserve stays small enough to inline everywhere). */
   private grow(n: number): void {
-    // Past the first 64 KiB: room for what ss renders at once (five 1 MiB
-    // chunks) and its output area, so that it does not grow again in the
-    // middle of a dump (pages never written cost no memory).
-    let size = Math.max(this.data.length * 2, DATA_SIZE + OUT_AREA);
+    let size = this.data.length * 2;
     while (size < this.len + n) size *= 2;
     const d = Buffer.allocUnsafe(size);
     this.data.copy(d, 0, 0, this.len);
@@ -310,39 +312,47 @@ export class ColumnRenderer {
     }
   }
 
-  private newChunk(carried: number): void {
-    this.chunks++;
-    this.endOff = 2 + carried;
-    this.firstInChunk = true;
-  }
-
   private flushField(): void {
     const f = this.field;
     if (this.dis[f]) return;
     const c = this.cols[f]!;
     const len = this.len - this.tokStart;
     if (len > c.maxLen) c.maxLen = len;
-    if (this.chunks === 0) this.newChunk(0);
     // ss checks for room on every out() call and moves a token that does not
     // fit (with what it had so far) to a new chunk, unless it is the chunk's
     // first. The outcome only depends on the token's total length, so it is
-    // decided here once.
-    if (!this.firstInChunk && !(this.endOff + len < BUF_CHUNK_DATA)) this.newChunk(len);
-    else this.endOff += len;
-    const pad = len % 2;
-    if (BUF_CHUNK_DATA - this.endOff - pad < 2) {
-      this.newChunk(0);
-    } else {
-      this.endOff += pad + 2;
-      this.firstInChunk = false;
-    }
+    // decided here once. Every operation runs for every token, and the
+    // conditions only pick between values: a new chunk (after a megabyte of
+    // tokens) then finds code V8 compiled with type feedback for it, instead
+    // of throwing that code away.
+    let chunks = this.chunks, end = this.endOff, first = this.firstInChunk;
+    // The first token of a render starts the first chunk.
+    const fresh = chunks === 0 ? 1 : 0;
+    chunks += fresh;
+    end = fresh ? 2 : end;
+    first = fresh ? 1 : first;
+    // A token that does not fit moves to a new chunk (2 bytes of header, then the token).
+    const moved = first === 0 && !(end + len < BUF_CHUNK_DATA) ? 1 : 0;
+    const inNew = 2 + len, inSame = end + len;
+    chunks += moved;
+    end = moved ? inNew : inSame;
+    // Then its padding to 2 bytes and the 2-byte length field; no room left: a new chunk.
+    const pad = len & 1;
+    const full = BUF_CHUNK_DATA - end - pad < 2 ? 1 : 0;
+    const after = end + pad + 2;
+    chunks += full;
+    end = full ? 2 : after;
+    first = full;
+    this.chunks = chunks;
+    this.endOff = end;
+    this.firstInChunk = first;
     this.pushToken(f);
   }
 
   private pushToken(f: number): void {
     const k = this.ntok;
     if (k === this.ends.length) {
-      const n = Math.max(k * 2, TOKENS);
+      const n = k * 2;
       const e = new Int32Array(n); e.set(this.ends); this.ends = e;
       const g = new Uint8Array(n); g.set(this.flds); this.flds = g;
     }
@@ -488,6 +498,6 @@ export class ColumnRenderer {
     this.field = 0;
     this.chunks = 0;
     this.endOff = 0;
-    this.firstInChunk = true;
+    this.firstInChunk = 1;
   }
 }
