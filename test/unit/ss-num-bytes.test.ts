@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers/golden.js';
-import { putUint, putInt, putG, putG3, putGP, putFixed0, putBw, putMsec, NUM_MAX } from '../../src/cli/ss/num-bytes.js';
+import { putUint, putInt, putG, putG3, putGP, putFixed0, putBw, putMsec, putLabel, label, NUM_MAX } from '../../src/cli/ss/num-bytes.js';
 import { sprintf } from '../../src/output/printf.js';
 
 interface Vector { v: number; g3: string; g: string; f0: string }
@@ -102,4 +102,19 @@ test('putUint / putInt: every length up to 2^53 and C int conversion', () => {
   assert.equal(run((d, p) => putInt(d, p, 0xffffffff)), '-1');
   assert.equal(run((d, p) => putInt(d, p, 0x80000000)), '-2147483648');
   assert.equal(run((d, p) => putInt(d, p, 0x7fffffff)), '2147483647');
+});
+
+test('putLabel: every length, at every alignment, up to 3 bytes past the end written', () => {
+  for (let n = 0; n <= 17; n++) {
+    const text = 'abcdefghijklmnopq'.slice(0, n);
+    for (let at = 0; at < 8; at++) {
+      const d = Buffer.alloc(40, 0x7e);
+      const dv = new DataView(d.buffer, d.byteOffset, d.length);
+      const end = putLabel(dv, at, label(text));
+      assert.equal(end, at + n);
+      assert.equal(d.toString('latin1', at, end), text);
+      assert.ok(d.subarray(0, at).every((c) => c === 0x7e), 'nothing before it');
+      assert.ok(d.subarray(end + 3).every((c) => c === 0x7e), 'at most 3 bytes past its end');
+    }
+  }
 });

@@ -19,7 +19,7 @@ import { sprintf } from '../../output/printf.js';
 import type { FilterSubject } from '../../sockdiag/filter.js';
 import { COL, type ColumnRenderer } from './render.js';
 import { msTimer, resolveService, type FormatContext } from './format.js';
-import { putUint, putInt, putG, putBw, putMsec, putAscii } from './num-bytes.js';
+import { putUint, putInt, putG, putBw, putMsec, putAscii, putLabel, label, type Label } from './num-bytes.js';
 
 const OFF = Object.fromEntries(inetDiagMsg.members.map((m) => [m.name, m.offset])) as Record<string, number>;
 const O_FAMILY = OFF.family!, O_STATE = OFF.state!, O_TIMER = OFF.timer!, O_RETRANS = OFF.retrans!;
@@ -40,10 +40,12 @@ const W = (s: string): Uint8Array => ascii(s);
 const S_SKMEM = W(' skmem:(r'), S_RB = W(',rb'), S_T = W(',t'), S_TB = W(',tb'), S_F = W(',f'), S_W = W(',w'), S_O = W(',o'), S_BL = W(',bl'), S_D = W(',d');
 const S_MEM = W(' mem:(r');
 const S_NL_TAB = W('\n\t');
-const S_WSCALE = W(' wscale:'), S_BPS = W('bps'), S_NONE = W(''), S_APP_LIMITED = W(' app_limited'), S_BUSY = W(' busy:'), S_MS = W('ms');
-const S_TS = W(' ts'), S_SACK = W(' sack'), S_ECN = W(' ecn'), S_ECNSEEN = W(' ecnseen'), S_FASTOPEN = W(' fastopen');
+const S_BUSY = W(' busy:'), S_MS = W('ms');
 const S_STAR = W('*');
-const S_BBR = W(' bbr:(bw:'), S_MRTT = W('bps,mrtt:'), S_PACING_GAIN = W(',pacing_gain:'), S_CWND_GAIN = W(',cwnd_gain:');
+// tcp_info's fixed texts, as words for putLabel.
+const L_WSCALE = label(' wscale:'), L_BPS = label('bps'), L_NONE = label(''), L_APP_LIMITED = label(' app_limited');
+const L_TS = label(' ts'), L_SACK = label(' sack'), L_ECN = label(' ecn'), L_ECNSEEN = label(' ecnseen'), L_FASTOPEN = label(' fastopen');
+const L_BBR = label(' bbr:(bw:'), L_MRTT = label('bps,mrtt:'), L_PACING_GAIN = label(',pacing_gain:'), L_CWND_GAIN = label(',cwnd_gain:');
 
 // tcp_info as read in place by tcpInfo(): byte offsets of the u8 fields, and
 // word indexes of the u32 fields and of the low words of the u64 ones.
@@ -316,6 +318,18 @@ export class InetLinePrinter {
     }
   }
 
+  /** A DataView over the renderer's buffer (made again when the renderer replaces it). */
+  private view(d: Buffer): DataView<ArrayBufferLike> {
+    if (d !== this.viewOf) {
+      this.dv = new DataView(d.buffer, d.byteOffset, d.length);
+      this.viewOf = d;
+    }
+    return this.dv;
+  }
+
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | null = null;
+
   /**
    * tcp_stats_print over a tcp_info of `len` bytes at `a` (fields past `len`
    * read as zero), written straight into the renderer's buffer. The numeric
@@ -328,6 +342,7 @@ export class InetLinePrinter {
     const r = this.r, o = this.ctx.o, numeric = o.numeric;
     let d = r.room(TI_TEXT_MAX);
     if (d === null) return;
+    let dv = this.view(d);
     let p = r.tail();
     // The fields, in place, or a zero-padded copy of a shorter tcp_info (whole fields only).
     let B: Buffer = buf, W = this.w, b8 = a;
@@ -342,11 +357,11 @@ export class InetLinePrinter {
 
     const opt = B[b8 + T_OPTIONS]!;
     if (o.options && opt & TI_OPT_ANY) {
-      if (opt & TCPI_OPT.TIMESTAMPS) { d.set(S_TS, p); p += S_TS.length; }
-      if (opt & TCPI_OPT.SACK) { d.set(S_SACK, p); p += S_SACK.length; }
-      if (opt & TCPI_OPT.ECN) { d.set(S_ECN, p); p += S_ECN.length; }
-      if (opt & TCPI_OPT.ECN_SEEN) { d.set(S_ECNSEEN, p); p += S_ECNSEEN.length; }
-      if (opt & TCPI_OPT.SYN_DATA) { d.set(S_FASTOPEN, p); p += S_FASTOPEN.length; }
+      if (opt & TCPI_OPT.TIMESTAMPS) { p = putLabel(dv, p, L_TS); }
+      if (opt & TCPI_OPT.SACK) { p = putLabel(dv, p, L_SACK); }
+      if (opt & TCPI_OPT.ECN) { p = putLabel(dv, p, L_ECN); }
+      if (opt & TCPI_OPT.ECN_SEEN) { p = putLabel(dv, p, L_ECNSEEN); }
+      if (opt & TCPI_OPT.SYN_DATA) { p = putLabel(dv, p, L_FASTOPEN); }
     }
     if (aCong >= 0 && congLen) {
       // ASCII (checked by scan): 15 characters are 15 bytes.
@@ -356,11 +371,11 @@ export class InetLinePrinter {
     }
     if (opt & TCPI_OPT.WSCALE) {
       const ws = B[b8 + T_WSCALE]!;
-      d.set(S_WSCALE, p); p += S_WSCALE.length;
+      p = putLabel(dv, p, L_WSCALE);
       p = putUint(d, p, ws & 0xf); d[p++] = 44; p = putUint(d, p, ws >> 4);
     }
     // rto … data_segs_in
-    p = putFields(d, p, W, B, b32, 0, F_SEND, state, -1, numeric);
+    p = putFields(d, dv, p, W, B, b32, 0, F_SEND, state, -1, numeric);
     const aDctcp = this.aDctcp, aBbr = this.aBbr;
     if (aDctcp >= 0) {
       // Rare: as text.
@@ -369,22 +384,23 @@ export class InetLinePrinter {
         r.outA(` dctcp:(ce_state:${buf.readUInt16LE(aDctcp + 2)},alpha:${buf.readUInt32LE(aDctcp + 4)},ab_ecn:${buf.readUInt32LE(aDctcp + 8)},ab_tot:${buf.readUInt32LE(aDctcp + 12)})`);
       } else r.outA(' dctcp:fallback_mode');
       d = r.room(TI_TEXT_MAX)!;
+      dv = this.view(d);
       p = r.tail();
     }
     if (aBbr >= 0) {
       const w = this.w, i = aBbr >>> 2;
-      d.set(S_BBR, p); p += S_BBR.length;
+      p = putLabel(dv, p, L_BBR);
       p = putBw(d, p, (w[i + 1]! * 4294967296 + w[i]!) * 8, numeric);
-      d.set(S_MRTT, p); p = putMsec(d, p + S_MRTT.length, w[i + 2]!);
+      p = putMsec(d, putLabel(dv, p, L_MRTT), w[i + 2]!);
       // The gains when not zero: written, and taken back when zero (the
       // same code runs either way, so it has type feedback from the first
       // socket; see putFields).
       const pacingGain = w[i + 3]!, cwndGain = w[i + 4]!;
       let q = p;
-      d.set(S_PACING_GAIN, q); q = putG(d, q + S_PACING_GAIN.length, pacingGain / 256);
+      q = putG(d, putLabel(dv, q, L_PACING_GAIN), pacingGain / 256);
       p = pacingGain === 0 ? p : q;
       q = p;
-      d.set(S_CWND_GAIN, q); q = putG(d, q + S_CWND_GAIN.length, cwndGain / 256);
+      q = putG(d, putLabel(dv, q, L_CWND_GAIN), cwndGain / 256);
       p = cwndGain === 0 ? p : q;
       d[p++] = 41;
     }
@@ -397,10 +413,10 @@ export class InetLinePrinter {
     const sndMss = W[b32 + I_SND_MSS]!, cwnd = W[b32 + I_SND_CWND]!;
     const send = srtt > 0 && sndMss && cwnd ? cwnd * sndMss * 8000000 / srtt : -1;
     // send … delivered_ce
-    p = putFields(d, p, W, B, b32, F_SEND, F_UNACKED, state, send, numeric);
+    p = putFields(d, dv, p, W, B, b32, F_SEND, F_UNACKED, state, send, numeric);
     // A constant picked by a condition (no call in a branch: see putFields).
-    const appLimited = B[b8 + T_FLAGS]! & 1 ? S_APP_LIMITED : S_NONE;
-    d.set(appLimited, p); p += appLimited.length;
+    const appLimited = B[b8 + T_FLAGS]! & 1 ? L_APP_LIMITED : L_NONE;
+    p = putLabel(dv, p, appLimited);
     if (W[b32 + I_BUSY_TIME] || W[b32 + I_BUSY_TIME + 1]) {
       // Rare and exact-integer sensitive: BigInt as the generic printer, as text.
       r.setTail(p);
@@ -411,10 +427,11 @@ export class InetLinePrinter {
       if (rwnd) r.outA(` rwnd_limited:${rwnd / 1000n}ms(${sprintf('%.1f', 100 * Number(rwnd) / busy)}%)`);
       if (sndbuf) r.outA(` sndbuf_limited:${sndbuf / 1000n}ms(${sprintf('%.1f', 100 * Number(sndbuf) / busy)}%)`);
       d = r.room(TI_TEXT_MAX)!;
+      dv = this.view(d);
       p = r.tail();
     }
     // unacked … snd_wnd
-    p = putFields(d, p, W, B, b32, F_UNACKED, F_END, state, -1, numeric);
+    p = putFields(d, dv, p, W, B, b32, F_UNACKED, F_END, state, -1, numeric);
     r.setTail(p);
   }
 }
@@ -474,7 +491,7 @@ const FIELDS: ReadonlyArray<readonly [string, number, number, number]> = [
 const F_SEND = FIELDS.findIndex((f) => f[0] === ' send ');
 const F_UNACKED = FIELDS.findIndex((f) => f[0] === ' unacked:');
 const F_END = FIELDS.length;
-const F_LABEL: readonly Uint8Array[] = FIELDS.map((f) => W(f[0]));
+const F_LABEL: readonly Label[] = FIELDS.map((f) => label(f[0]));
 const F_WORD = Int32Array.from(FIELDS, (f) => f[1]);
 const F_RULE = Uint8Array.from(FIELDS, (f) => f[2]);
 const F_PRINT = Uint8Array.from(FIELDS, (f) => f[3]);
@@ -485,7 +502,7 @@ const F_PRINT = Uint8Array.from(FIELDS, (f) => f[3]);
  * a call or property access in a rarely taken branch: what a field needs is
  * decided first (R_*), and written by code every field shares (P_*).
  */
-function putFields(d: Buffer, p: number, W: Uint32Array<ArrayBufferLike>, B: Buffer, b32: number,
+function putFields(d: Buffer, dv: DataView<ArrayBufferLike>, p: number, W: Uint32Array<ArrayBufferLike>, B: Buffer, b32: number,
   from: number, to: number, state: number, send: number, numeric: boolean): number {
   for (let k = from; k < to; k++) {
     const wi = b32 + F_WORD[k]!;
@@ -528,15 +545,13 @@ function putFields(d: Buffer, p: number, W: Uint32Array<ArrayBufferLike>, B: Buf
       default: skip = (v === 0 ? 1 : 0) | (v === 0xffffffff ? 1 : 0); break; // R_MINRTT
     }
     if (skip) continue;
-    const label = F_LABEL[k]!;
-    d.set(label, p);
-    p += label.length;
+    p = putLabel(dv, p, F_LABEL[k]!);
     // The value, then for a pair "/" and the second.
     for (;;) {
       if (how === P_UINT) p = putUint(d, p, v);
       else if (how === P_INT) p = putInt(d, p, v);
       else if (how === P_MSEC) p = putMsec(d, p, v);
-      else if (how === P_BW) { p = putBw(d, p, v, numeric); d.set(S_BPS, p); p += S_BPS.length; }
+      else if (how === P_BW) { p = putBw(d, p, v, numeric); p = putLabel(dv, p, L_BPS); }
       else p = putAscii(d, p, B.readBigUInt64LE(wi * 4).toString()); // P_BIG: W and B start at the same byte
       if (pair === 0) break;
       d[p++] = 47;

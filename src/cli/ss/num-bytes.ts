@@ -180,6 +180,37 @@ function putGExact(d: Uint8Array, p: number, v: number, prec: number): number {
   return putDigits(d, p, n, x, prec);
 }
 
+/**
+ * A constant ASCII text as little-endian 32-bit words, for {@link putLabel}:
+ * element 0 is its length in bytes, then its bytes four at a time (the last
+ * word padded with zeros).
+ */
+export type Label = Uint32Array;
+
+/** {@link Label} of ASCII text. */
+export function label(text: string): Label {
+  const words = (text.length + 3) >>> 2;
+  const b = Buffer.alloc(words * 4);
+  b.write(text, 'latin1');
+  const l = new Uint32Array(1 + words);
+  l[0] = text.length;
+  for (let i = 0; i < words; i++) l[1 + i] = b.readUInt32LE(4 * i);
+  return l;
+}
+
+/**
+ * Write a label at `p` through `dv` (a DataView over the output buffer), a
+ * word at a time: V8 compiles DataView stores to single instructions, where
+ * a byte loop or TypedArray#set costs 20-30 ns per label (a third of -i's
+ * time went to its ~35 labels per socket). Up to 3 bytes past the label's
+ * end are overwritten: the caller's room must cover them.
+ */
+export function putLabel(dv: DataView<ArrayBufferLike>, p: number, l: Label): number {
+  const n = l.length;
+  for (let i = 1, q = p; i < n; i++, q += 4) dv.setUint32(q, l[i]!, true);
+  return p + l[0]!;
+}
+
 /** ASCII text (digits from a rare path). */
 export function putAscii(d: Uint8Array, p: number, s: string): number {
   for (let i = 0; i < s.length; i++) d[p++] = s.charCodeAt(i);
