@@ -19,7 +19,7 @@ import { sprintf } from '../../output/printf.js';
 import type { FilterSubject } from '../../sockdiag/filter.js';
 import { COL, type ColumnRenderer } from './render.js';
 import { msTimer, resolveService, type FormatContext } from './format.js';
-import { putUint, putInt, putG, putBw, putMsec, putAscii, putLabel, label, type Label } from './num-bytes.js';
+import { putUint, putInt, putG, putBw, putMsec, putAscii, putLabel, putIntLeft6, putIPv4, label, type Label } from './num-bytes.js';
 
 const OFF = Object.fromEntries(inetDiagMsg.members.map((m) => [m.name, m.offset])) as Record<string, number>;
 const O_FAMILY = OFF.family!, O_STATE = OFF.state!, O_TIMER = OFF.timer!, O_RETRANS = OFF.retrans!;
@@ -29,19 +29,22 @@ const HDR = inetDiagMsg.size;
 
 const TIMER_NAMES = ['off', 'on', 'keepalive', 'timewait', 'persist', 'unknown'];
 const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
-const STATE_BYTES = SS_STATE_NAMES.map(ascii);
-const UNKNOWN_STATE = ascii('UNKNOWN');
-const NETIDS: Record<number, Uint8Array> = {
-  0: ascii('raw'), [IPPROTO.UDP]: ascii('udp'), [IPPROTO.TCP]: ascii('tcp'), [IPPROTO.DCCP]: ascii('dccp'), [IPPROTO.ICMPV6]: ascii('icmp6'),
-  [IPPROTO.MPTCP]: ascii('mptcp'), [IPPROTO.SCTP]: ascii('sctp'),
+const STATE_LABELS = SS_STATE_NAMES.map(label);
+const L_UNKNOWN_STATE = label('UNKNOWN');
+const NETID_LABELS: Record<number, Label> = {
+  0: label('raw'), [IPPROTO.UDP]: label('udp'), [IPPROTO.TCP]: label('tcp'), [IPPROTO.DCCP]: label('dccp'), [IPPROTO.ICMPV6]: label('icmp6'),
+  [IPPROTO.MPTCP]: label('mptcp'), [IPPROTO.SCTP]: label('sctp'),
 };
-const UNKNOWN_NETID = ascii('???');
+const L_UNKNOWN_NETID = label('???');
+/** Room print() makes for what it writes directly up to the ports (a long service name makes its own). */
+const LINE_ROOM = 256;
+/** Service names up to this many bytes fit in LINE_ROOM after the rest of the line. */
+const SERVICE_IN_ROOM = 64;
 const W = (s: string): Uint8Array => ascii(s);
 const S_SKMEM = W(' skmem:(r'), S_RB = W(',rb'), S_T = W(',t'), S_TB = W(',tb'), S_F = W(',f'), S_W = W(',w'), S_O = W(',o'), S_BL = W(',bl'), S_D = W(',d');
 const S_MEM = W(' mem:(r');
 const S_NL_TAB = W('\n\t');
 const S_BUSY = W(' busy:'), S_MS = W('ms');
-const S_STAR = W('*');
 // tcp_info's fixed texts, as words for putLabel.
 const L_WSCALE = label(' wscale:'), L_BPS = label('bps'), L_NONE = label(''), L_APP_LIMITED = label(' app_limited');
 const L_TS = label(' ts'), L_SACK = label(' sack'), L_ECN = label(' ecn'), L_ECNSEEN = label(' ecnseen'), L_FASTOPEN = label(' fastopen');
@@ -78,7 +81,7 @@ const A_SHUTDOWN = 1, A_V6ONLY = 2, A_MARK = 4, A_CGROUP = 8, A_PROTOCOL = 16, A
 /** Per-run state of the fast printer: caches of service-name bytes. */
 export class InetLinePrinter {
   /** Service text bytes by port, per services table (ss's dg_proto). */
-  private readonly services = new Map<string, Map<number, Uint8Array>>();
+  private readonly services = new Map<string, Map<number, Label>>();
   private readonly r: ColumnRenderer;
 
   /**
@@ -87,7 +90,10 @@ export class InetLinePrinter {
    */
   static supports(ctx: FormatContext): boolean {
     const o = ctx.o;
-    return !o.resolve && !o.tos && !o.cgroup && !o.inetSockopt && !o.json;
+    const r = ctx.r;
+    return !o.resolve && !o.tos && !o.cgroup && !o.inetSockopt && !o.json &&
+      // print() writes these columns without asking (ss never disables them).
+      r.enabled(COL.RECVQ) && r.enabled(COL.SENDQ) && r.enabled(COL.ADDR) && r.enabled(COL.SERV) && r.enabled(COL.RADDR) && r.enabled(COL.RSERV);
   }
 
   private readonly numeric: boolean;
@@ -101,22 +107,12 @@ export class InetLinePrinter {
     this.ephMax = ctx.ephemeral.max;
   }
 
-  /** A port as ss prints it (resolveService): `*` for 0, digits with -n or in the ephemeral range, else the cached service text. */
-  private port(port: number): void {
-    // Ports that print as their digits are written straight into the
-    // renderer: a cache entry (and Buffer) per port costs more than the
-    // digits when 100,000 sockets have as many client ports.
-    if (port === 0) this.r.outBytes(S_STAR);
-    else if (this.numeric || (this.ctx.dgProto !== 'raw' && port >= this.ephMin && port <= this.ephMax)) this.r.outUint(port);
-    else this.r.outBytes(this.service(port));
-  }
-
-  private service(port: number): Uint8Array {
+  private service(port: number): Label {
     const ctx = this.ctx;
     let cache = this.services.get(ctx.dgProto);
     if (!cache) { cache = new Map(); this.services.set(ctx.dgProto, cache); }
     let v = cache.get(port);
-    if (v === undefined) { v = Buffer.from(resolveService(ctx, port), 'utf8'); cache.set(port, v); }
+    if (v === undefined) { v = label(resolveService(ctx, port)); cache.set(port, v); }
     return v;
   }
 
@@ -223,26 +219,50 @@ export class InetLinePrinter {
     const family = buf[off + O_FAMILY]!;
     const state = buf[off + O_STATE]!;
     const type = proto === IPPROTO.RAW ? (aProtocol >= 0 ? buf[aProtocol]! : 0) : proto;
-    // sock_state_print
+    // sock_state_print, the queues, addresses and ports: written straight
+    // into the token buffer (fields ended by cut(); nothing is written
+    // into a disabled Netid or State column).
     r.set(COL.NETID);
-    r.outBytes(NETIDS[type] ?? UNKNOWN_NETID);
-    r.set(COL.STATE);
-    r.outBytes(STATE_BYTES[state] ?? UNKNOWN_STATE);
-    r.set(COL.RECVQ);
+    let d = r.buf(LINE_ROOM), dv = this.view(d), p = r.tail();
+    if (r.enabled(COL.NETID)) p = putLabel(dv, p, NETID_LABELS[type] ?? L_UNKNOWN_NETID);
+    r.cut(p);
+    if (r.enabled(COL.STATE)) p = putLabel(dv, p, STATE_LABELS[state] ?? L_UNKNOWN_STATE);
+    r.cut(p);
     const w = this.w;
-    r.outIntLeft(w[(off + O_RQUEUE) >>> 2]!, 6);
-    r.set(COL.SENDQ);
-    r.outIntLeft(w[(off + O_WQUEUE) >>> 2]!, 6);
-    r.set(COL.ADDR);
-    // Addresses and ports.
+    p = putIntLeft6(d, p, w[(off + O_RQUEUE) >>> 2]!);
+    r.cut(p);
+    p = putIntLeft6(d, p, w[(off + O_WQUEUE) >>> 2]!);
+    r.cut(p);
     const v6only = family === 10 && aV6only >= 0 && buf[aV6only] !== 0;
     const ifindex = w[(off + O_IF) >>> 2]!;
-    this.addr(buf, off + O_SRC, family, v6only, ifindex);
-    this.port((buf[off + O_SPORT]! << 8) | buf[off + O_SPORT + 1]!);
-    r.next();
-    this.addr(buf, off + O_DST, family, v6only, 0);
-    this.port((buf[off + O_DPORT]! << 8) | buf[off + O_DPORT + 1]!);
-    r.next();
+    for (let end = 0; end < 2; end++) {
+      // inet_addr_print + sock_addr_print: address (with %interface for the local end) and ':', then the port.
+      const a = off + (end === 0 ? O_SRC : O_DST);
+      if (family === 2) {
+        p = putIPv4(d, p, buf, a);
+      } else {
+        r.setTail(p);
+        this.addr6(buf, a, v6only);
+        d = r.buf(LINE_ROOM); dv = this.view(d); p = r.tail();
+      }
+      if (end === 0 && ifindex) {
+        r.setTail(p);
+        r.outByte(37); r.out(this.ctx.links.name(ifindex));
+        d = r.buf(LINE_ROOM); dv = this.view(d); p = r.tail();
+      }
+      d[p++] = 58;
+      r.cut(p);
+      const portAt = off + (end === 0 ? O_SPORT : O_DPORT);
+      const port = (buf[portAt]! << 8) | buf[portAt + 1]!;
+      if (port === 0) d[p++] = 42;
+      else if (this.numeric || (this.ctx.dgProto !== 'raw' && port >= this.ephMin && port <= this.ephMax)) p = putUint(d, p, port);
+      else {
+        const name = this.service(port);
+        if (name[0]! > SERVICE_IN_ROOM) { d = r.buf(name[0]! + 4); dv = this.view(d); }
+        p = putLabel(dv, p, name);
+      }
+      r.cut(p);
+    }
     const inode = w[(off + O_INODE) >>> 2]!;
     if (ctx.owners && inode) {
       const list = ctx.owners.get(inode);
@@ -277,19 +297,12 @@ export class InetLinePrinter {
     ctx.lastInode = inode;
   }
 
-  /** inet_addr_print + the address half of sock_addr_print (the port is the caller's). */
-  private addr(buf: Buffer, a: number, family: number, v6only: boolean, ifindex: number): void {
+  /** inet_addr_print of an IPv6 address (as text: `*`, `[v6]` or an IPv4-mapped form). */
+  private addr6(buf: Buffer, a: number, v6only: boolean): void {
     const r = this.r;
-    if (family === 2) {
-      r.outIPv4(buf, a);
-    } else {
-      const text = formatIPv6(buf, a);
-      if (!v6only && text === '::') r.outBytes(S_STAR);
-      else if (text.includes(':')) { r.outByte(91); r.out(text); r.outByte(93); } else r.out(text);
-    }
-    if (ifindex) { r.outByte(37); r.out(this.ctx.links.name(ifindex)); }
-    r.outByte(58);
-    r.next();
+    const text = formatIPv6(buf, a);
+    if (!v6only && text === '::') r.outByte(42);
+    else if (text.includes(':')) { r.outByte(91); r.out(text); r.outByte(93); } else r.out(text);
   }
 
   private skmem(buf: Buffer, a: number, alen: number, aMeminfo: number): void {

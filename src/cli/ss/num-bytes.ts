@@ -187,13 +187,14 @@ function putGExact(d: Uint8Array, p: number, v: number, prec: number): number {
  */
 export type Label = Uint32Array;
 
-/** {@link Label} of ASCII text. */
+/** {@link Label} of text (its UTF-8 bytes). */
 export function label(text: string): Label {
-  const words = (text.length + 3) >>> 2;
+  const bytes = Buffer.from(text, 'utf8');
+  const words = (bytes.length + 3) >>> 2;
   const b = Buffer.alloc(words * 4);
-  b.write(text, 'latin1');
+  bytes.copy(b);
   const l = new Uint32Array(1 + words);
-  l[0] = text.length;
+  l[0] = bytes.length;
   for (let i = 0; i < words; i++) l[1 + i] = b.readUInt32LE(4 * i);
   return l;
 }
@@ -209,6 +210,22 @@ export function putLabel(dv: DataView<ArrayBufferLike>, p: number, l: Label): nu
   const n = l.length;
   for (let i = 1, q = p; i < n; i++, q += 4) dv.setUint32(q, l[i]!, true);
   return p + l[0]!;
+}
+
+/** C's `%-6d` of an int: the number, then spaces up to 6 bytes. */
+export function putIntLeft6(d: Uint8Array, p: number, n: number): number {
+  const end = p + 6;
+  p = putInt(d, p, n);
+  while (p < end) d[p++] = 32;
+  return p;
+}
+
+/** The 4 bytes at `b[a]` as a dotted quad. */
+export function putIPv4(d: Uint8Array, p: number, b: Uint8Array, a: number): number {
+  p = putUint(d, p, b[a]!); d[p++] = 46;
+  p = putUint(d, p, b[a + 1]!); d[p++] = 46;
+  p = putUint(d, p, b[a + 2]!); d[p++] = 46;
+  return putUint(d, p, b[a + 3]!);
 }
 
 /** ASCII text (digits from a rare path). */

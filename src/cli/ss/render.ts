@@ -234,6 +234,23 @@ export class ColumnRenderer {
     return this.data;
   }
 
+  /**
+   * The token buffer with room for `n` more bytes, for a writer that puts
+   * a line's fields straight into it and ends each with {@link cut} (it
+   * must write nothing into a disabled field). Valid until a call that
+   * writes through the renderer's other methods, or {@link set}.
+   */
+  buf(n: number): Buffer {
+    this.reserve(n);
+    return this.data;
+  }
+
+  /** End the current field where direct writes reached (`p`) and move to the next (ss's field_next). */
+  cut(p: number): void {
+    this.len = p;
+    this.next();
+  }
+
   /** Where direct writes into the {@link room} buffer continue. */
   tail(): number { return this.len; }
 
