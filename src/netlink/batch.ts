@@ -59,6 +59,14 @@ export interface RequestBatchOptions {
   /** Requests per sendmsg at most (default 1024; also bounded by the receive buffer). */
   readonly chunk?: number;
   /**
+   * Requests per sendmsg at most when a chunk is filled through
+   * {@link RequestBatch.encodeTarget} (default: `chunk`; also bounded by the
+   * receive buffer). Such requests cost the caller next to nothing, so the
+   * run waits only for the kernel, and fewer, larger chunks leave the sender
+   * thread fewer gaps between sends.
+   */
+  readonly encodedChunk?: number;
+  /**
    * A request failed. Called in request order; return true to stop: later
    * requests are dropped unsent and later failures are not reported.
    */
@@ -129,6 +137,8 @@ export class RequestBatch {
   private readonly ackFlag: number;
   private readonly oneByOne: boolean;
   private readonly maxRequests: number;
+  /** The same for chunks filled by commitEncoded (see RequestBatchOptions.encodedChunk). */
+  private readonly maxEncoded: number;
   private readonly onError: RequestBatchOptions['onError'];
   private readonly onWarning: RequestBatchOptions['onWarning'];
   private building: Chunk = newChunk(1);
@@ -150,7 +160,9 @@ export class RequestBatch {
     this.oneByOne = opts.stopAtFirstFailure === true;
     if (this.oneByOne && this.ackFlag) throw new TypeError('stopAtFirstFailure requires ack: false');
     const rcvbuf = native.getsockopt(fd, SOL_SOCKET, SO_RCVBUF, 4).readInt32LE(0);
-    this.maxRequests = Math.max(1, Math.min(opts.chunk ?? 1024, Math.floor(rcvbuf / ANSWER_TRUESIZE)));
+    const answers = Math.floor(rcvbuf / ANSWER_TRUESIZE);
+    this.maxRequests = Math.max(1, Math.min(opts.chunk ?? 1024, answers));
+    this.maxEncoded = Math.max(1, Math.min(opts.encodedChunk ?? opts.chunk ?? 1024, answers));
     this.onError = opts.onError;
     this.onWarning = opts.onWarning;
     this.sender = new native.Sender(fd);
@@ -172,9 +184,14 @@ export class RequestBatch {
     return this.stop;
   }
 
-  /** Requests per sendmsg (after the receive-buffer bound). */
+  /** Requests per sendmsg (after the receive-buffer bound); chunks filled by commitEncoded hold up to {@link encodedChunkRequests}. */
   get chunkRequests(): number {
     return this.maxRequests;
+  }
+
+  /** Requests per sendmsg of chunks filled by commitEncoded (after the receive-buffer bound). */
+  get encodedChunkRequests(): number {
+    return this.maxEncoded;
   }
 
   /**
@@ -244,11 +261,12 @@ export class RequestBatch {
     if (this.closed) throw new Error('request batch is closed');
     if (this.stop) return undefined;
     const c = this.building;
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1; // as open()
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxChunk()) this.seq = 1; // as open()
     const t = this.target;
     t.buf = c.w.buf;
     t.offset = c.w.offset;
-    t.room = this.maxRequests - c.tags.length;
+    // At least 1: a chunk the per-request path filled to its own limit was handed off.
+    t.room = Math.max(1, this.maxEncoded - c.tags.length);
     t.seq = this.seq;
     t.flags = NLM_F.REQUEST | this.ackFlag;
     return t;
@@ -279,7 +297,12 @@ export class RequestBatch {
     c.w.offset = end;
     this.seq += count;
     t.room = 0; // used up: the next bulk write asks again
-    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
+    if (c.tags.length >= this.maxEncoded || c.w.offset >= CHUNK_BYTES) this.handOff();
+  }
+
+  /** The most requests a chunk can hold, by either path (sequence numbers must not wrap inside one). */
+  private maxChunk(): number {
+    return Math.max(this.maxRequests, this.maxEncoded);
   }
 
   /** Begin a message in the chunk being built; undefined once stopped. */
@@ -288,7 +311,7 @@ export class RequestBatch {
     if (this.stop) return undefined;
     const c = this.building;
     // A chunk's sequence numbers never wrap: an answer's index in it is seq - firstSeq.
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxRequests) this.seq = 1;
+    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxChunk()) this.seq = 1;
     this.openStart = c.w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
     return c.w;
   }

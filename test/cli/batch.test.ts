@@ -122,6 +122,11 @@ test('ip -batch without -force: no line after a failing one takes effect, even a
       for (let i = 0; i < 600; i++) plain.push(`route add 10.62.${i >> 8}.${i & 255}/32 dev veth0${i % 7 === 0 ? ' metric 3' : ''}`);
       plain[280] = 'route add 10.62.0.9/32 dev veth0';
       compareBatch(a, b, plain, false, 'plain adds, one fails');
+      // A failure early in a whole chunk of 4096 (the C scanner's): ~4,000 routes sent with it are undone.
+      const many: string[] = [];
+      for (let i = 0; i < 5000; i++) many.push(`route add 10.63.${i >> 8}.${i & 255}/32 dev veth0`);
+      many[10] = 'route add 10.63.0.3/32 dev veth0';
+      compareBatch(a, b, many, false, 'plain adds, early failure in a big chunk');
       // A delete that fails after deletes that work, followed by more deletes and adds.
       compareBatch(a, b, [...adds(0, 100, 'del'), 'route del 10.60.0.5/32 dev veth0', ...adds(100, 200, 'del'), ...adds(1000, 1100)], false, 'del fails');
     });
@@ -141,17 +146,18 @@ test('ip -batch: a parse error ends the batch after the earlier lines took effec
   });
 });
 
-test('ip -force -batch: 5,000 failing route lines are each reported, in order', async (t) => {
+test('ip -force -batch: 9,000 failing route lines (whole chunks of them) are each reported, in order', async (t) => {
   await withNetns(t, async (a) => {
     await withNetns(t, async (b) => {
       base(a);
       base(b);
+      // More failures in a row than the C scanner's chunks hold (4096): every answer must fit the receive buffer.
       const lines: string[] = [];
-      for (let i = 0; i < 2500; i++) lines.push(`route add 10.50.${i >> 8}.${i & 255}/32 dev veth0`);
-      for (let i = 0; i < 2500; i++) lines.push(`route add 10.50.${i >> 8}.${i & 255}/32 dev veth0`); // File exists
-      for (let i = 0; i < 2500; i++) lines.push(`route del 10.51.${i >> 8}.${i & 255}/32 dev veth0`); // No such process
+      for (let i = 0; i < 4500; i++) lines.push(`route add 10.50.${i >> 8}.${i & 255}/32 dev veth0`);
+      for (let i = 0; i < 4500; i++) lines.push(`route add 10.50.${i >> 8}.${i & 255}/32 dev veth0`); // File exists
+      for (let i = 0; i < 4500; i++) lines.push(`route del 10.51.${i >> 8}.${i & 255}/32 dev veth0`); // No such process
       const x = compareBatch(a, b, lines, true, 'many failures');
-      assert.equal(x.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 5000);
+      assert.equal(x.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 9000);
     });
   });
 });

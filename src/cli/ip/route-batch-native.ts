@@ -85,7 +85,7 @@ export class NativeRouteLines {
   /**
    * @param names the namespace's interfaces by name, as the general path
    * currently knows them (as FastRouteLine's).
-   * @param maxRequests the most requests a chunk holds (RequestBatch.chunkRequests).
+   * @param maxRequests the most requests a chunk holds (RequestBatch.encodedChunkRequests).
    */
   constructor(
     private readonly scan: NativeScanRoutes,
