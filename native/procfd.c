@@ -5,7 +5,8 @@
  * -T, every thread's). With tens of thousands of socket fds that walk costs
  * as much as the whole socket dump, and in JS (one readlinkSync per fd) more
  * than twice as much. A ProcScan starts the walk before the dump, on threads
- * of its own, and JS collects the result when it prints the first socket.
+ * of its own, and JS collects the result when it prints the first socket
+ * (taking part in what is left of the walk rather than sleeping).
  *
  * The walk follows ss's user_ent_hash_build (iproute2 6.1 misc/ss.c): the
  * entries of $PROC_ROOT that start with a number (sscanf "%d"), in readdir
@@ -280,20 +281,11 @@ static void ps_free_units(procscan *s) {
   s->units = NULL; s->ids = NULL; s->nids = s->capids = 0;
 }
 
-static void *ps_worker(void *arg) {
-  procscan *s = arg;
-  int err = 0;
-  pthread_mutex_lock(&s->mu);
-  if (!s->listing) {
-    s->listing = 1;
-    pthread_mutex_unlock(&s->mu);
-    err = ps_list(s);
-    pthread_mutex_lock(&s->mu);
-    s->listed = 1;
-    if (err && !s->err) s->err = err;
-    pthread_cond_broadcast(&s->cv);
-  }
-  while (!s->listed) pthread_cond_wait(&s->cv, &s->mu);
+/* Take entries until none is left, then leave; whoever leaves last
+ * assembles the result. Called with the mutex held, by a worker or by the
+ * thread waiting for the result (counted in `running` before the call);
+ * returns with it held. */
+static void ps_work(procscan *s) {
   for (;;) {
     if (s->err || s->quit || s->next >= s->nids) break;
     size_t i = s->next++;
@@ -303,15 +295,31 @@ static void *ps_worker(void *arg) {
     if (!ok && !s->err) s->err = ENOMEM;
   }
   if (--s->running == 0) {
-    /* The others have stopped touching the units: this worker owns them now. */
+    /* The others have stopped touching the units: this thread owns them now. */
     pthread_mutex_unlock(&s->mu);
-    err = s->err || s->quit ? 0 : ps_assemble(s);
+    int err = s->err || s->quit ? 0 : ps_assemble(s);
     ps_free_units(s);
     pthread_mutex_lock(&s->mu);
     if (err && !s->err) s->err = err;
     s->done = 1;
     pthread_cond_broadcast(&s->cv);
   }
+}
+
+static void *ps_worker(void *arg) {
+  procscan *s = arg;
+  pthread_mutex_lock(&s->mu);
+  if (!s->listing) {
+    s->listing = 1;
+    pthread_mutex_unlock(&s->mu);
+    int err = ps_list(s);
+    pthread_mutex_lock(&s->mu);
+    s->listed = 1;
+    if (err && !s->err) s->err = err;
+    pthread_cond_broadcast(&s->cv);
+  }
+  while (!s->listed) pthread_cond_wait(&s->cv, &s->mu);
+  ps_work(s);
   pthread_mutex_unlock(&s->mu);
   return NULL;
 }
@@ -400,7 +408,8 @@ FN(ps_new) { ARGS(4); STR(0, root);
   return self;
 }
 
-/* wait(block): null while the walk runs (block false); then { words:
+/* wait(block): null while the walk runs (block false; with block, the
+ * caller helps with the walk until it ends); then { words:
  * ArrayBuffer, count, bits, names: string[] }, `words` laid out as
  * ps_assemble describes for `count` records and a table of 2^bits slots. A
  * failed walk (out of memory) throws. */
@@ -412,7 +421,18 @@ FN(ps_wait) {
   if (argc > 0) napi_get_value_bool(env, argv[0], &block);
   if (s->joined) return throw_errno(env, "ProcScan", EBADF);
   pthread_mutex_lock(&s->mu);
-  if (block) while (!s->done) pthread_cond_wait(&s->cv, &s->mu);
+  while (block && !s->done) {
+    /* The caller has nothing to do until the result is there: rather than
+     * sleep, it takes entries too (one more thread on the walk when the
+     * machine has a core for it). Entries are left only while a worker is
+     * still in ps_work, so `running` is not 0 here. */
+    if (s->listed && !s->err && !s->quit && s->next < s->nids) {
+      s->running++;
+      ps_work(s);
+    } else {
+      pthread_cond_wait(&s->cv, &s->mu);
+    }
+  }
   int done = s->done, err = s->err;
   pthread_mutex_unlock(&s->mu);
   if (!done) return null_(env);
