@@ -24,7 +24,7 @@ export type { FilterParseContext, ParsedFilter } from './filter-parser.js';
 export { compileBytecode, runBytecode } from './bytecode.js';
 export type { CompileOptions, BytecodeEntry } from './bytecode.js';
 export { SocketFilter } from './builder.js';
-export { scanProcesses, startProcessScan, formatOwners } from './procs.js';
+export { scanProcesses, startProcessScan, formatOwners, ownersText } from './procs.js';
 export type { SocketOwner, ProcScanOptions, OwnerIndex, ProcessScan } from './procs.js';
 export { socketSummary, summaryFromNetDir, parseSockstat } from './summary.js';
 export type { SocketSummary } from './summary.js';

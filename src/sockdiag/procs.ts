@@ -37,6 +37,15 @@ export interface ProcScanOptions {
 /** Socket inode → its owners, in the order ss prints them. A `Map` from {@link scanProcesses} is one. */
 export interface OwnerIndex {
   get(inode: number): readonly SocketOwner[] | undefined;
+  /** {@link formatOwners} of the inode's owners, if the index can make it directly. */
+  text?(inode: number, threads: boolean): string | undefined;
+}
+
+/** ss's `users:(...)` text of an inode (without the ` users:(` wrapper); '' or undefined when none. */
+export function ownersText(ix: OwnerIndex, inode: number, threads: boolean): string | undefined {
+  if (ix.text) return ix.text(inode, threads);
+  const list = ix.get(inode);
+  return list ? formatOwners(list, threads) : undefined;
 }
 
 /** ss's root: `/proc/` by default, a `/` appended when missing (so an empty PROC_ROOT is `/`). */
@@ -191,16 +200,22 @@ class NativeOwners implements ProcessScan {
     }
   }
 
-  get(inode: number): readonly SocketOwner[] | undefined {
+  /** The record of the last owner found of `inode`, or -1. */
+  private last(inode: number): number {
     if (this.scan) this.collect();
     const w = this.words, table = this.table, mask = table.length - 1;
-    if (mask < 0 || inode !== inode >>> 0) return undefined;
-    // The slot of the inode's last record: its hash, or one of the slots after it.
+    if (mask < 0 || inode !== inode >>> 0) return -1;
+    // Its hash's slot, or one of the slots after it.
     let h = Math.imul(inode, 0x9e3779b1) >>> this.shift;
     let i: number;
     while ((i = table[h]!) >= 0 && w[i * W]! >>> 0 !== inode) h = (h + 1) & mask;
+    return i;
+  }
+
+  get(inode: number): readonly SocketOwner[] | undefined {
+    let i = this.last(inode);
     if (i < 0) return undefined;
-    const names = this.names, chain = this.chain;
+    const w = this.words, names = this.names, chain = this.chain;
     const list: SocketOwner[] = [];
     // From the last owner found to the first: ss's order.
     for (; i >= 0; i = chain[i]!) {
@@ -208,6 +223,19 @@ class NativeOwners implements ProcessScan {
       list.push({ command: names[w[k + 4]!] ?? '', pid: w[k + 1]!, tid: w[k + 2]!, fd: w[k + 3]! });
     }
     return list;
+  }
+
+  text(inode: number, threads: boolean): string | undefined {
+    let i = this.last(inode);
+    if (i < 0) return undefined;
+    const w = this.words, names = this.names, chain = this.chain;
+    // formatOwners' text, without an object per owner (ss -p asks this once per printed socket).
+    let s = '';
+    for (; i >= 0; i = chain[i]!) {
+      const k = i * W;
+      s += (s ? ',("' : '("') + (names[w[k + 4]!] ?? '') + '",pid=' + w[k + 1]! + (threads ? ',tid=' + w[k + 2]! : '') + ',fd=' + w[k + 3]! + ')';
+    }
+    return s;
   }
 
   close(): void {

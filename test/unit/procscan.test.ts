@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scanProcesses, startProcessScan, type OwnerIndex, type ProcScanOptions, type SocketOwner } from '../../src/sockdiag/procs.js';
+import { scanProcesses, startProcessScan, formatOwners, ownersText, type OwnerIndex, type ProcScanOptions, type SocketOwner } from '../../src/sockdiag/procs.js';
 import { native } from '../../src/netlink/native.js';
 
 interface FakeProc {
@@ -206,6 +206,15 @@ test('ProcScan: lookups among many inodes (hash table probing, shared sockets, a
       const s = startProcessScan({ procRoot: root }, workers);
       try {
         assert.deepEqual(asked.map((i) => [i, [...(s.get(i) ?? [])]]), want);
+        // The users:(...) text made directly from the words = formatOwners of the owners.
+        assert.ok(typeof s.text === 'function');
+        for (const threads of [false, true]) {
+          for (const i of asked) {
+            const list = js.get(i);
+            assert.equal(ownersText(s, i, threads), list ? formatOwners(list, threads) : undefined, `inode ${i}`);
+            assert.equal(ownersText(js, i, threads), list ? formatOwners(list, threads) : undefined);
+          }
+        }
       } finally {
         s.close();
       }

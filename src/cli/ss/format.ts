@@ -10,7 +10,7 @@ import { COL, type ColumnRenderer } from './render.js';
 import type { InetSocket, UnixSocket, PacketSocket, NetlinkSockInfo, VsockSocket, XdpSocket, Socket, SkMemInfo } from '../../sockdiag/types.js';
 import { TCPI_OPT, IPPROTO } from '../../sockdiag/constants.js';
 import { llProtoName, nlProtoName, type Services } from '../../sockdiag/names.js';
-import { formatOwners, type OwnerIndex } from '../../sockdiag/procs.js';
+import { ownersText, type OwnerIndex } from '../../sockdiag/procs.js';
 import { readFileSync } from 'node:fs';
 import { hostName, protocolName, type LinkNames, type CgroupPaths } from './lookup.js';
 import { sctpInfo } from '../../sockdiag/schema.js';
@@ -147,8 +147,8 @@ function inetAddr(ctx: FormatContext, text: string, bytes: () => Buffer, family:
 
 export function procPrint(ctx: FormatContext, inode: number): void {
   if (!ctx.owners || !inode) return;
-  const list = ctx.owners.get(inode);
-  if (list && list.length) ctx.r.out(` users:(${formatOwners(list, ctx.o.threads > 0)})`);
+  const users = ownersText(ctx.owners, inode, ctx.o.threads > 0);
+  if (users) ctx.r.out(` users:(${users})`);
 }
 
 function skmemPrint(r: ColumnRenderer, m: SkMemInfo | undefined, fallback?: { rmem: number; wmem: number; fmem: number; tmem: number }): void {

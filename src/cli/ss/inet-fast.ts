@@ -14,7 +14,7 @@ import { inetDiagMsg } from '../../sockdiag/schema.js';
 import { TCP_INFO_OFFSETS as T, tcpInfo as tcpInfoStruct } from '../../sockdiag/tcp-info.js';
 import { SS_STATE_NAMES } from '../../sockdiag/types.js';
 import { formatIPv6 } from '../../netlink/addr.js';
-import { formatOwners } from '../../sockdiag/procs.js';
+import { ownersText } from '../../sockdiag/procs.js';
 import { sprintf } from '../../output/printf.js';
 import type { FilterSubject } from '../../sockdiag/filter.js';
 import { COL, type ColumnRenderer } from './render.js';
@@ -265,8 +265,8 @@ export class InetLinePrinter {
     }
     const inode = w[(off + O_INODE) >>> 2]!;
     if (ctx.owners && inode) {
-      const list = ctx.owners.get(inode);
-      if (list && list.length) r.out(` users:(${formatOwners(list, o.threads > 0)})`);
+      const users = ownersText(ctx.owners, inode, o.threads > 0);
+      if (users) r.out(` users:(${users})`);
     }
     const timer = buf[off + O_TIMER]!;
     if (o.options && timer) {
