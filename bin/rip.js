@@ -91,6 +91,42 @@ async function loadMain(name, argv) {
   return (await import(`${dist}src/cli/${name}/main.js`))[PROGRAMS[name]];
 }
 
+/**
+ * `ss -p`/`-T` wait for a walk of /proc (which process holds which socket,
+ * on native threads: ProcScan, see src/sockdiag/procs.ts). Started here,
+ * the walk also runs while the bundle is read and compiled (10-15 ms);
+ * startProcessScan adopts it when ss asks for the same walk (and stops it
+ * when not). Only what is certain is read from the command line: clusters of
+ * short options, skipping the arguments of f, A, D, F and N, and the long
+ * options in full; anything else leaves the start to ss itself.
+ */
+function prestartSsProcScan(argv) {
+  let processes = false, threads = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--processes') processes = true;
+    else if (a === '--threads') threads = true;
+    else if (a.length > 1 && a[0] === '-' && a[1] !== '-') {
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k];
+        if ('fADFN'.includes(c)) { if (k === a.length - 1) i++; break; }
+        if (c === 'p') processes = true;
+        else if (c === 'T') threads = true;
+      }
+    }
+  }
+  if (!processes && !threads) return;
+  try {
+    const addon = require(join(__dirname, '..', 'build', 'Release', 'rip.node'));
+    if (typeof addon.ProcScan !== 'function') return;
+    // ss's root: $PROC_ROOT or /proc/, with a trailing '/' (startProcessScan compares it).
+    let root = process.env.PROC_ROOT ?? '/proc/';
+    if (!root.endsWith('/')) root += '/';
+    globalThis[Symbol.for('rip.ss.procScan')] = { root, threads, scan: new addon.ProcScan(root, threads, null, 0) };
+  } catch { /* ss starts it (or walks in JS) */ }
+}
+
 async function main() {
   const invoked = basename(process.argv[1] ?? 'rip').replace(/\.js$/, '');
   let name = invoked.startsWith('rip-') ? invoked.slice(4) : invoked;
@@ -103,6 +139,7 @@ async function main() {
     process.stderr.write('Usage: rip { ip | tc | ss } [ OPTIONS ] ...\n');
     return 1;
   }
+  if (name === 'ss') prestartSsProcScan(argv);
   return (await loadMain(name, argv))(argv);
 }
 

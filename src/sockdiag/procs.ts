@@ -256,20 +256,42 @@ class DeferredOwners implements ProcessScan {
   close(): void { /* nothing runs in the background */ }
 }
 
+/** What bin/rip.js started before loading ss (see prestartSsProcScan there). */
+interface Prestarted { readonly root: string; readonly threads: boolean; readonly scan: NativeProcScan }
+const PRESTARTED = Symbol.for('rip.ss.procScan');
+
+/** The walk bin/rip.js started, if any (once: whoever takes it owns it). */
+function takePrestarted(): Prestarted | undefined {
+  const g = globalThis as { [PRESTARTED]?: unknown };
+  const p = g[PRESTARTED];
+  if (p === undefined) return undefined;
+  delete g[PRESTARTED];
+  const ok = typeof p === 'object' && p !== null && typeof (p as Prestarted).root === 'string' &&
+    typeof (p as Prestarted).threads === 'boolean' && typeof (p as Prestarted).scan?.wait === 'function';
+  return ok ? p as Prestarted : undefined;
+}
+
 /**
  * Start walking /proc (as {@link scanProcesses}) on background threads and
  * return at once; the result is collected by the first
  * {@link ProcessScan.get}. Close it when done (an unclosed walk is stopped
- * when the object is garbage-collected).
+ * when the object is garbage-collected). A walk that bin/rip.js started for
+ * the same root and threads (no `only`, default workers) is taken over.
  * @param workers threads to walk with (default: one per CPU, at most 4)
  */
 export function startProcessScan(opts: ProcScanOptions = {}, workers = 0): ProcessScan {
+  const early = takePrestarted();
+  const root = rootDir(opts.procRoot);
+  if (early) {
+    if (early.root === root && early.threads === (opts.threads === true) && !opts.only && workers === 0) return new NativeOwners(early.scan);
+    early.scan.close();
+  }
   const ProcScan = native.ProcScan;
   if (typeof ProcScan !== 'function') return new DeferredOwners(opts);
   // Inodes are 32-bit: other numbers cannot match anything.
   const only = opts.only ? Uint32Array.from([...opts.only].filter((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) : null;
   try {
-    return new NativeOwners(new ProcScan(rootDir(opts.procRoot), opts.threads === true, only, workers));
+    return new NativeOwners(new ProcScan(root, opts.threads === true, only, workers));
   } catch {
     // No thread to be had (or a root longer than a path): the same walk, in JS.
     return new DeferredOwners(opts);

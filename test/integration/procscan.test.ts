@@ -39,6 +39,7 @@ sys.stdin.read()
 ev.set()
 `;
 
+const RIP = new URL('../../../bin/rip.js', import.meta.url).pathname;
 const NAME = 'rip a)b c';
 /** What ss shows for it: the name up to the first ')'. */
 const COMM = 'rip a';
@@ -179,6 +180,12 @@ test('ss -tanp/-tanpT/-tuanpT: users as iproute2 prints them, on /proc and on a 
       assert.match(ours, new RegExp(`users:\\(\\("${COMM}",pid=${h.pid},`));
       assert.equal(ours, refSs(ns, args), `ss ${args.join(' ')}`);
     }
+    // The command as installed (bin/rip.js starts the walk before loading ss, which takes it over).
+    for (const args of [['-tanp'], ['-tanpT'], ['--processes', '-tan'], ['-N', ns, '-tanp', '--threads']]) {
+      const r = spawnSync(process.execPath, [RIP, 'ss', '-N', ns, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, refSs(ns, args), `rip ss ${args.join(' ')}`);
+    }
     // A fake tree: three "processes" share one end of the connection, one of them with a thread
     // of its own table. With PROC_ROOT set, iproute2's ss reads the socket tables from ROOT/net/
     // instead of sock_diag: they are copies of the namespace's, so both list the same sockets
@@ -204,6 +211,8 @@ test('ss -tanp/-tanpT/-tuanpT: users as iproute2 prints them, on /proc and on a 
       const ours = await ripSs(ns, args, root);
       assert.match(ours, /"web \(x",pid=4242,/);
       assert.equal(ours, refSs(ns, args, root), `PROC_ROOT ss ${args.join(' ')}`);
+      const r = spawnSync(process.execPath, [RIP, 'ss', '-N', ns, ...args], { encoding: 'utf8', env: { ...process.env, PROC_ROOT: root } });
+      assert.equal(r.stdout, ours, `PROC_ROOT rip ss ${args.join(' ')}`);
     }
     assert.equal(await ripSs(ns, ['-tnp'], root + '/'), refSs(ns, ['-tnp'], root), 'PROC_ROOT with a trailing /');
     // A root that does not exist: no users at all.

@@ -240,3 +240,37 @@ test('startProcessScan without the native class (an older addon): the JS walk, s
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('startProcessScan takes over the walk bin/rip.js started, when it is the same walk', (t) => {
+  const ProcScan = native.ProcScan;
+  if (typeof ProcScan !== 'function') { t.skip('addon built before ProcScan (rebuild it)'); return; }
+  const a = makeTree([{ dir: '5', stat: '5 (from-a) S', fds: { 1: 'socket:[77]' } }]);
+  const b = makeTree([{ dir: '6', stat: '6 (from-b) S', fds: { 1: 'socket:[77]' } }]);
+  const key = Symbol.for('rip.ss.procScan');
+  const g = globalThis as { [key]?: unknown };
+  const who = (opts: ProcScanOptions): string | undefined => {
+    const s = startProcessScan(opts);
+    try { return s.get(77)?.[0]?.command; } finally { s.close(); }
+  };
+  try {
+    // A walk of tree b, registered as if for root a: taken over, so it answers with b's process.
+    g[key] = { root: a + '/', threads: false, scan: new ProcScan(b, false, null, 0) };
+    assert.equal(who({ procRoot: a }), 'from-b');
+    assert.equal(g[key], undefined, 'taken once');
+    assert.equal(who({ procRoot: a }), 'from-a');
+    // Not the same walk (threads, root, an inode filter): stopped, and a walk of its own answers.
+    for (const opts of [{ procRoot: a, threads: true }, { procRoot: b }, { procRoot: a, only: new Set([77]) }]) {
+      g[key] = { root: a + '/', threads: false, scan: new ProcScan(b, false, null, 0) };
+      const own = opts.procRoot === b ? 'from-b' : 'from-a';
+      assert.equal(who(opts), own);
+      assert.equal(g[key], undefined);
+    }
+    // Something else under the key is ignored.
+    g[key] = { root: 1 };
+    assert.equal(who({ procRoot: a }), 'from-a');
+  } finally {
+    delete g[key];
+    fs.rmSync(a, { recursive: true, force: true });
+    fs.rmSync(b, { recursive: true, force: true });
+  }
+});
