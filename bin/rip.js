@@ -29,8 +29,12 @@ const dist = join(__dirname, '..', 'dist') + '/';
  * renderers with all they call inlined (on the other core, which the kernel
  * or other processes want), more than the inlining saved in a run of well
  * under a second; without it, CPU time fell by 5-20% (bench/README.md, tc).
+ * ss: the same. `ss -ti` with 20,000 sockets spent as much CPU in TurboFan
+ * (on the core its dump's reader thread wants) as in printing; without
+ * inlining, -ti 10k took ~15% less CPU and -tan 10k/50k ~5% less, and less
+ * wall time on a busy machine (bench/README.md, ss).
  */
-const V8_FLAGS = { tc: '--no-turbo-inlining' };
+const V8_FLAGS = { tc: '--no-turbo-inlining', ss: '--no-turbo-inlining' };
 
 /** mtime of a file, or -1 if it does not exist. */
 function mtime(file) {
