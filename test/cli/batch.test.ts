@@ -213,6 +213,9 @@ test('ip -batch: lines the C scanner reads mixed with lines the JavaScript scann
       compareBatch(a, b, ['route add 10.95.0.0/16 dev nosuch', ...plain(95, 300)], true, 'unknown device first');
       compareBatch(a, b, ['', '   ', ...plain(96, 3), 'route add 10.96.0.1/32 dev veth0', ...plain(97, 300)], false, 'blank lines, then a failure');
       compareBatch(a, b, ['route add 10.98.0.0/16 dev veth0 mtu', ...plain(98, 10)], true, 'a parse error first');
+      // 300 lines the C scanner declines (it then rests for a while), then lines it takes, with failures among both.
+      const declined = Array.from({ length: 300 }, (_, i) => `route add 10.99.${i >> 8}.${i & 255}/32 dev veth0 mtu 1400`);
+      compareBatch(a, b, [...declined, 'route add 10.99.0.5/32 dev veth0 mtu 1400', ...plain(100, 600), 'route add 10.100.1.1/32 dev veth0', ...plain(101, 50)], true, 'declined lines, then taken ones');
       // The last line without a newline, read by each of the three.
       for (const last of ['route add 10.90.0.1/32 dev veth0', 'route add 10.90.0.2/32 dev veth0 metric 0x10', 'route add 10.90.0.3/32 dev veth0 mtu 1400', 'route add 10.90.0.1/32 dev veth0']) {
         compareBatch(a, b, [...mixedKinds(300, 91).filter((l) => !l.includes('vm')), last], true, `last line ${last}`, false);
