@@ -331,19 +331,19 @@ async function runBatch(opts: GlobalOptions, file: string): Promise<number> {
   let bulkOfModule = false;
   const openBatch = (): RequestBatch => {
     batch ??= RequestBatch.open(NETLINK.ROUTE, {
-        ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
-        chunk: CHUNK_LINES,
-        encodedChunk: ENCODED_CHUNK_LINES,
-        // Completion is known without ACKs (see RequestBatch), and a failure is
-        // answered anyway: ACKs would only cost the kernel and us one message
-        // per line. (A success's warning comes only with an ACK; route
-        // requests are not known to carry one.)
-        ack: false,
-        // Without -force nothing after a failing line may run, as in iproute2:
-        // the sender thread then sends the lines one by one and stops there.
-        stopAtFirstFailure: !opts.force,
-        onError: (n, e) => { reportError(ctx, e); return fail(n); },
-      });
+      ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
+      chunk: CHUNK_LINES,
+      encodedChunk: ENCODED_CHUNK_LINES,
+      // Completion is known without ACKs (see RequestBatch), and a failure is
+      // answered anyway: ACKs would only cost the kernel and us one message
+      // per line. (A success's warning comes only with an ACK; route
+      // requests are not known to carry one.)
+      ack: false,
+      // Without -force nothing after a failing line may run, as in iproute2:
+      // the sender thread then sends the lines one by one and stops there.
+      stopAtFirstFailure: !opts.force,
+      onError: (n, e) => { reportError(ctx, e); return fail(n); },
+    });
     return batch;
   };
   const sink: BatchSink = {
