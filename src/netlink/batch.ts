@@ -338,6 +338,16 @@ export class RequestBatch {
     this.collect();
   }
 
+  /**
+   * Hand what is queued to the sender thread now, without waiting for the
+   * kernel (but after the chunk in flight, whose failures are reported):
+   * for a caller about to do something slow, so the kernel starts on a
+   * partial chunk meanwhile.
+   */
+  flush(): void {
+    if (this.building.tags.length) this.handOff();
+  }
+
   /** Stop the sender thread and close the socket; unsent requests are dropped. */
   close(): void {
     if (this.closed) return;

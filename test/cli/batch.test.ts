@@ -213,6 +213,16 @@ test('ip -batch: lines the C scanner reads mixed with lines the JavaScript scann
       compareBatch(a, b, ['route add 10.95.0.0/16 dev nosuch', ...plain(95, 300)], true, 'unknown device first');
       compareBatch(a, b, ['', '   ', ...plain(96, 3), 'route add 10.96.0.1/32 dev veth0', ...plain(97, 300)], false, 'blank lines, then a failure');
       compareBatch(a, b, ['route add 10.98.0.0/16 dev veth0 mtu', ...plain(98, 10)], true, 'a parse error first');
+      // Files of 256 KiB and more: the first 64 KiB of lines go to the kernel before the rest is read.
+      const big = plain(102, 10000);
+      big[1000] = 'route add 10.102.0.9/32 dev veth0'; // fails inside the first part, without -force
+      compareBatch(a, b, big, false, 'large file, failure in its first part');
+      const big2 = plain(103, 10000);
+      big2[500] = `${big2[500]!} mtu 1400`; // declined by the C scanner inside the first part
+      big2[1700] = 'route add 10.103.0.1/32 dev veth0'; // near the end of the first part
+      big2[1900] = 'route add 10.103.0.2/32 dev veth0'; // after it
+      const x2 = compareBatch(a, b, big2, true, 'large file, -force');
+      assert.equal(x2.stderr.split('\n').filter((l) => l.startsWith('Command failed')).length, 2);
       // 300 lines the C scanner declines (it then rests for a while), then lines it takes, with failures among both.
       const declined = Array.from({ length: 300 }, (_, i) => `route add 10.99.${i >> 8}.${i & 255}/32 dev veth0 mtu 1400`);
       compareBatch(a, b, [...declined, 'route add 10.99.0.5/32 dev veth0 mtu 1400', ...plain(100, 600), 'route add 10.100.1.1/32 dev veth0', ...plain(101, 50)], true, 'declined lines, then taken ones');
