@@ -353,7 +353,7 @@ static procscan *ps_unwrap(napi_env env, napi_callback_info info, size_t *argc, 
 /* new ProcScan(root, threads, only: Uint32Array | null, workers): starts the
  * walk of `root` (ss's PROC_ROOT, "/proc/"), with threads' fd tables if
  * `threads`, keeping only the inodes in `only` if given, on `workers`
- * threads (0: one per online CPU, at most PS_MAX_WORKERS). */
+ * threads (0: one per online CPU but the caller's, 1 to PS_MAX_WORKERS). */
 FN(ps_new) { ARGS(4); STR(0, root);
   bool threads = false;
   if (napi_get_value_bool(env, argv[1], &threads) != napi_ok) return type_err(env, "threads must be a boolean");
@@ -370,7 +370,9 @@ FN(ps_new) { ARGS(4); STR(0, root);
   }
   INT(3, workers);
   if (workers <= 0) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* One per CPU but the caller's: it joins the walk when it waits for the
+     * result, and until then it has its own work (ss loads and dumps). */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN) - 1;
     workers = cpus < 1 ? 1 : cpus > PS_MAX_WORKERS ? PS_MAX_WORKERS : (int)cpus;
   }
   if (workers > PS_MAX_WORKERS) workers = PS_MAX_WORKERS;

@@ -120,7 +120,8 @@ export interface NativeProcScan {
 export interface NativeProcScanConstructor {
   /**
    * Walk `root` (a trailing '/' is added if missing) on `workers` threads (0:
-   * one per CPU, at most 4), keeping only the inodes in `only` when given.
+   * one per CPU but the caller's, at least 1 and at most 4; a caller that
+   * waits takes part), keeping only the inodes in `only` when given.
    */
   new (root: string, threads: boolean, only: Uint32Array | null, workers: number): NativeProcScan;
 }

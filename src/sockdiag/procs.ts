@@ -277,7 +277,8 @@ function takePrestarted(): Prestarted | undefined {
  * {@link ProcessScan.get}. Close it when done (an unclosed walk is stopped
  * when the object is garbage-collected). A walk that bin/rip.js started for
  * the same root and threads (no `only`, default workers) is taken over.
- * @param workers threads to walk with (default: one per CPU, at most 4)
+ * @param workers threads to walk with (default: one per CPU but the
+ *   caller's, which joins the walk when it waits for it; 1–4)
  */
 export function startProcessScan(opts: ProcScanOptions = {}, workers = 0): ProcessScan {
   const early = takePrestarted();
