@@ -209,3 +209,14 @@ test('ss -E: destroyed sockets are printed as iproute2 prints them', async (t) =
     assert.equal(events(oursAll), ref);
   });
 });
+
+test('ss -N with a namespace that cannot be opened: iproute2\'s message and status, before later options', { skip: process.getuid?.() !== 0 ? 'needs root (ss -N)' : false }, () => {
+  const missing = `rip-ss-missing-${process.pid}`;
+  for (const args of [['-N', missing, '-tan'], ['-N', `${missing}/x`, '-tan'], ['-tan', '-N', missing, '--nosuch'], ['-N', '', '-tan'], ['-N', '../../etc/hostname', '-tan'], ['-V', '--nosuch'], ['--nosuch', '-V']]) {
+    const theirs = spawnSync('ss', args, { encoding: 'utf8' });
+    const ours = spawnSync('node', [RIP, 'ss', ...args], { encoding: 'utf8' });
+    assert.equal(ours.stderr, theirs.stderr, `stderr of ss ${args.join(' ')}`);
+    assert.equal(ours.status, theirs.status, `status of ss ${args.join(' ')}`);
+    assert.equal(ours.stdout, theirs.stdout, `stdout of ss ${args.join(' ')}`);
+  }
+});

@@ -10,7 +10,7 @@ import { decodeTcpInfo, tcpInfo, decodeInet, schema, INET_DIAG } from '../../src
 import { msTimer, sprintBw } from '../../src/cli/ss/format.js';
 import { ColumnRenderer, COL } from '../../src/cli/ss/render.js';
 import { StringSink } from '../../src/output/printer.js';
-import { getoptLong, GetoptError } from '../../src/cli/ss/getopt.js';
+import { getoptLong, GETOPT_ERROR } from '../../src/cli/ss/getopt.js';
 
 test('tcp_info: every field, tolerant of shorter and longer structs', () => {
   assert.equal(tcpInfo.size, 280, 'struct tcp_info of kernel 6.18');
@@ -111,8 +111,11 @@ test('getopt_long: clusters, attached and separate arguments, long prefixes, per
   const r = getoptLong(['-tan', 'state', 'established', '-Nfoo', '--num', '--net=bar', '--', '-x'], 'tanN:H', longs);
   assert.deepEqual(r.opts.map((o) => `${o.key}${o.value ?? ''}`), ['t', 'a', 'n', 'Nfoo', 'n', 'Nbar']);
   assert.deepEqual(r.rest, ['state', 'established', '-x']);
-  assert.throws(() => getoptLong(['-Q'], 'tan', longs), (e: unknown) => e instanceof GetoptError && e.message === "ss: invalid option -- 'Q'");
-  assert.throws(() => getoptLong(['--n'], 'tan', longs), /is ambiguous/);
-  assert.throws(() => getoptLong(['-N'], 'N:', longs), { message: "ss: option requires an argument -- 'N'" });
-  assert.throws(() => getoptLong(['--bogus'], 'N:', longs), { message: "ss: unrecognized option '--bogus'" });
+  assert.deepEqual(getoptLong(['-Q'], 'tan', longs).opts, [{ key: GETOPT_ERROR, value: "ss: invalid option -- 'Q'" }]);
+  // A malformed option ends the list as an error entry, after the options before it (ss acts on those first).
+  const last = (r: { opts: { key: string; value: string | undefined }[] }): { key: string; value: string | undefined } => r.opts[r.opts.length - 1]!;
+  assert.equal(last(getoptLong(['--n'], 'tan', longs)).key, GETOPT_ERROR);
+  assert.match(last(getoptLong(['--n'], 'tan', longs)).value!, /is ambiguous/);
+  assert.deepEqual(getoptLong(['-N'], 'N:', longs).opts, [{ key: GETOPT_ERROR, value: "ss: option requires an argument -- 'N'" }]);
+  assert.deepEqual(getoptLong(['-t', '--bogus', '-a'], 'taN:', longs).opts, [{ key: 't', value: undefined }, { key: GETOPT_ERROR, value: "ss: unrecognized option '--bogus'" }]);
 });

@@ -12,6 +12,14 @@ export interface LongOpt { readonly name: string; readonly arg: boolean; readonl
 /** One parsed option. */
 export interface ParsedOpt { readonly key: string; readonly value: string | undefined }
 
+/**
+ * The key of a malformed option (what getopt returns for one): its `value`
+ * is getopt's diagnostic. It ends the list, in its place among the options
+ * before it, since ss acts on each option as getopt returns it (e.g. `-N`
+ * switches namespace, and may fail, before a later bad option is seen).
+ */
+export const GETOPT_ERROR = '?';
+
 /** getopt's diagnostics (printed to stderr; ss then prints its usage and exits 255). */
 export class GetoptError extends Error {
   override readonly name = 'GetoptError';
@@ -21,6 +29,16 @@ export class GetoptError extends Error {
 export function getoptLong(argv: readonly string[], shortOpts: string, longOpts: readonly LongOpt[], prog = 'ss'): { opts: ParsedOpt[]; rest: string[] } {
   const opts: ParsedOpt[] = [];
   const rest: string[] = [];
+  try {
+    scan(argv, shortOpts, longOpts, prog, opts, rest);
+  } catch (e) {
+    if (!(e instanceof GetoptError)) throw e;
+    opts.push({ key: GETOPT_ERROR, value: e.message });
+  }
+  return { opts, rest };
+}
+
+function scan(argv: readonly string[], shortOpts: string, longOpts: readonly LongOpt[], prog: string, opts: ParsedOpt[], rest: string[]): void {
   const takesArg = (c: string): boolean | undefined => {
     const i = shortOpts.indexOf(c);
     if (i < 0 || c === ':') return undefined;
@@ -82,5 +100,4 @@ export function getoptLong(argv: readonly string[], shortOpts: string, longOpts:
     rest.push(a);
     i++;
   }
-  return { opts, rest };
 }

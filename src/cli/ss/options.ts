@@ -3,7 +3,9 @@
  * families and states, combined exactly as misc/ss.c main() does.
  * @module
  */
-import { getoptLong, type LongOpt } from './getopt.js';
+import { closeSync, openSync, statfsSync } from 'node:fs';
+import { getoptLong, GETOPT_ERROR, GetoptError, type LongOpt } from './getopt.js';
+import { errnoNumber, strerror } from '../../netlink/errno.js';
 
 /** Socket tables (ss's *_DB enum, same numbering). */
 export const DB = {
@@ -189,6 +191,7 @@ export function parseOptions(argv: readonly string[]): SsOptions {
   };
   for (const { key, value } of opts) {
     switch (key) {
+      case GETOPT_ERROR: throw new GetoptError(value);
       case 'n': o.numeric = true; break;
       case 'r': o.resolve = true; break;
       case 'o': o.options = true; break;
@@ -243,7 +246,7 @@ export function parseOptions(argv: readonly string[]): SsOptions {
       case 'v': case 'V': o.version = true; return o;
       case 'z': o.sockCtx++; o.procCtx++; throw new EarlyExit('ss: SELinux is not enabled.', 1);
       case 'Z': o.procCtx++; throw new EarlyExit('ss: SELinux is not enabled.', 1);
-      case 'N': o.netns = value; break;
+      case 'N': o.netns = openNetns(value ?? ''); break;
       case 'TIPCINFO': o.tipcinfo = true; break;
       case 'TOS': o.tos = true; break;
       case 'CGROUP': o.cgroup = true; break;
@@ -336,3 +339,34 @@ export const USAGE = `Usage: ss [ OPTIONS ]
              bucket := {syn-recv|time-wait}
                 big := {established|syn-sent|fin-wait-{1,2}|closed|close-wait|last-ack|listening|closing}
 `;
+
+/**
+ * `-N NAME`: ss switches namespace while it parses its options
+ * (netns_switch), so a namespace that cannot be opened ends the run there,
+ * before any later option is read, with its message and status 1. The
+ * name is always taken under /var/run/netns, even with a slash in it; the
+ * returned reference says so to the library (a reference with a slash is a
+ * path to it).
+ */
+/** statfs f_type of nsfs, where namespace files live. */
+const NSFS_MAGIC = 0x6e736673;
+
+function openNetns(name: string): string {
+  const path = `/var/run/netns/${name}`;
+  const reason = (e: unknown): string => {
+    const code = (e as { code?: unknown }).code;
+    const num = typeof code === 'string' ? errnoNumber(code) : undefined;
+    return num !== undefined ? strerror(num) : String(e);
+  };
+  try {
+    closeSync(openSync(path, 'r'));
+  } catch (e) {
+    throw new EarlyExit(`Cannot open network namespace "${name}": ${reason(e)}`, 1);
+  }
+  // setns() refuses (EINVAL) a file that is not a namespace (e.g. the
+  // directory itself for an empty name); a bound namespace lives on nsfs.
+  let nsfs = false;
+  try { nsfs = statfsSync(path).type === NSFS_MAGIC; } catch { /* then setns would fail too */ }
+  if (!nsfs) throw new EarlyExit(`setting the network namespace "${name}" failed: Invalid argument`, 1);
+  return name.includes('/') ? path : name;
+}
