@@ -4,6 +4,7 @@
  * @module
  */
 import { readFileSync, existsSync, openSync, fstatSync, readSync, closeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { Args, CliError, invarg, matches } from '../common/args.js';
 import { CliContext, defaultGlobals, type GlobalOptions } from '../common/context.js';
 import { reportError } from '../common/errors.js';
@@ -169,7 +170,9 @@ export function parseGlobals(argv: string[], opts: GlobalOptions, prog = 'ip'): 
     i++;
   }
   // check_enable_color() runs after all options, so a later -j still turns colour off.
-  opts.color = colorEnabled(color, opts.json, process.stdout.isTTY === true);
+  // isatty(1), not process.stdout.isTTY: touching process.stdout builds a
+  // stream object (a net.Socket for a pipe), which costs every start.
+  opts.color = colorEnabled(color, opts.json, color === 'auto' && isatty(1));
   return argv.slice(i);
 }
 

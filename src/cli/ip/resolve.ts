@@ -11,8 +11,14 @@
  * Without -r the cache does not exist and formatHost() returns its argument.
  * @module
  */
-import { lookupService } from 'node:dns';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+
+/**
+ * node:dns, loaded on the first lookup: only -r needs it, and loading it
+ * (with its c-ares binding) cost every `ip` start ~2 ms.
+ */
+let dns: typeof import('node:dns') | undefined;
 
 /** address text → host name (or the address itself when it has none). Undefined until -r is used. */
 let names: Map<string, string> | undefined;
@@ -39,7 +45,8 @@ function lookup(addr: string): Promise<void> {
   let p = pending.get(addr);
   if (p) return p;
   p = new Promise<void>((resolve) => {
-    lookupService(lookupText(addr), 0, (err, host) => {
+    dns ??= createRequire(import.meta.url)('node:dns') as typeof import('node:dns');
+    dns.lookupService(lookupText(addr), 0, (err, host) => {
       if (!err && host) names!.set(addr, host);
       else names!.set(addr, addr);
       pending.delete(addr);
