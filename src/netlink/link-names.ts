@@ -1,8 +1,9 @@
 /**
  * The link dump that asks for names only, and the name in one of its
- * replies: shared by {@link RouteApi.linkNames} (src/netlink/route.ts) and
- * `ip -batch`'s early start (src/cli/ip/route-batch-native.ts), which must
- * not load the object modules to learn a namespace's link names.
+ * replies: shared by {@link RouteApi.linkNames} (src/netlink/route.ts),
+ * `ip -batch`'s early start (src/cli/ip/route-batch-native.ts) and ss's
+ * interface names (src/cli/ss/lookup.ts), which must not load the object
+ * modules to learn a namespace's link names.
  * @module
  */
 import { NLM_F, RTM } from './constants.js';
@@ -13,11 +14,14 @@ const IFLA_IFNAME = 3;
 const IFLA_EXT_MASK = 29;
 const RTEXT_FILTER_SKIP_STATS = 8;
 
-/** Write an RTM_GETLINK dump request of every link, without counters. */
-export function linkNamesRequest(w: Writer, seq: number): void {
+/**
+ * Write an RTM_GETLINK dump request of every link, without counters.
+ * `extMask` is its IFLA_EXT_MASK (RTEXT_FILTER_* bits; default SKIP_STATS).
+ */
+export function linkNamesRequest(w: Writer, seq: number, extMask = RTEXT_FILTER_SKIP_STATS): void {
   const start = w.beginMessage(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, seq);
   w.u32(0).u32(0).u32(0).u32(0); // ifinfomsg: any family, any link
-  w.u16(8).u16(IFLA_EXT_MASK).u32(RTEXT_FILTER_SKIP_STATS);
+  w.u16(8).u16(IFLA_EXT_MASK).u32(extMask);
   w.endMessage(start);
 }
 

@@ -7,24 +7,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { formatIPv4, formatIPv6 } from '../../netlink/addr.js';
 import { NetlinkSocket, type MessageView } from '../../netlink/socket.js';
-import { NETLINK, NLM_F, RTM } from '../../netlink/constants.js';
-import { IFLA, RTEXT_FILTER } from '../../netlink/rtnetlink/link-schema.js';
+import { NETLINK, RTM } from '../../netlink/constants.js';
+import { RTEXT_FILTER } from '../../netlink/rtnetlink/link-schema.js';
+import { linkNameOf, linkNamesRequest } from '../../netlink/link-names.js';
 
 /** Index and name of an RTM_NEWLINK message (`if%d` without IFLA_IFNAME); undefined for anything else. */
-function linkName(m: MessageView): [number, string] | undefined {
+function linkName(m: MessageView): readonly [number, string] | undefined {
   if (m.type !== RTM.NEWLINK || m.len < 16) return undefined;
-  const b = m.buf, end = m.off + m.len;
-  const index = b.readInt32LE(m.off + 4);
-  for (let p = m.off + 16; end - p >= 4;) {
-    const alen = b.readUInt16LE(p);
-    if (alen < 4 || alen > end - p) break;
-    if ((b.readUInt16LE(p + 2) & 0x3fff) === IFLA.IFNAME) {
-      const z = b.indexOf(0, p + 4);
-      return [index, b.toString('utf8', p + 4, z >= 0 && z < p + alen ? z : p + alen)];
-    }
-    p += (alen + 3) & ~3;
-  }
-  return [index, `if${index}`];
+  return linkNameOf(m) ?? [m.buf.readInt32LE(m.off + 4), `if${m.buf.readInt32LE(m.off + 4)}`];
 }
 
 /** Interface index ↔ name for one namespace (ll_index_to_name / ll_name_to_index). */
@@ -44,14 +34,7 @@ export class LinkNames {
     // would bring every ip and tc module into ss's bundle, three times its size.
     const sock = NetlinkSocket.open(NETLINK.ROUTE, this.netns !== undefined ? { netns: this.netns } : {});
     try {
-      const links = await sock.dump((w, seq) => {
-        const start = w.beginMessage(RTM.GETLINK, NLM_F.REQUEST | NLM_F.DUMP, seq);
-        w.zeros(16); // struct ifinfomsg, all zero: every family, every link
-        const a = w.beginAttr(IFLA.EXT_MASK);
-        w.u32(RTEXT_FILTER.VF | RTEXT_FILTER.SKIP_STATS);
-        w.endAttr(a);
-        w.endMessage(start);
-      }, linkName, 'dump links').toArray();
+      const links = await sock.dump((w, seq) => linkNamesRequest(w, seq, RTEXT_FILTER.VF | RTEXT_FILTER.SKIP_STATS), linkName, 'dump links').toArray();
       for (const [index, name] of links) {
         this.byIndex.set(index, name);
         this.byName.set(name, index);
