@@ -233,7 +233,7 @@ class NativeOwners implements ProcessScan {
     let s = '';
     for (; i >= 0; i = chain[i]!) {
       const k = i * W;
-      s += (s ? ',("' : '("') + (names[w[k + 4]!] ?? '') + '",pid=' + w[k + 1]! + (threads ? ',tid=' + w[k + 2]! : '') + ',fd=' + w[k + 3]! + ')';
+      s += (s ? ',' : '') + ownerText(names[w[k + 4]!] ?? '', w[k + 1]!, w[k + 2]!, w[k + 3]!, threads);
     }
     return s;
   }
@@ -301,5 +301,10 @@ export function startProcessScan(opts: ProcScanOptions = {}, workers = 0): Proce
 
 /** ss's `users:(...)` text for an inode's owners (without the ` users:(` wrapper). */
 export function formatOwners(owners: readonly SocketOwner[], threads: boolean): string {
-  return owners.map((o) => `("${o.command}",pid=${o.pid},${threads ? `tid=${o.tid},` : ''}fd=${o.fd})`).join(',');
+  return owners.map((o) => ownerText(o.command, o.pid, o.tid, o.fd, threads)).join(',');
+}
+
+/** One owner in ss's `users:(...)`: `("cmd",pid=P,fd=F)`, with `tid=T,` before fd for -T. */
+function ownerText(command: string, pid: number, tid: number, fd: number, threads: boolean): string {
+  return '("' + command + '",pid=' + pid + (threads ? ',tid=' + tid : '') + ',fd=' + fd + ')';
 }
