@@ -70,6 +70,7 @@ export class FastRouteLine {
   private scope = 0;
   private oif = 0;
   private hasDev = false;
+  private hasGw = false;
   private hasScope = false;
   private hasTable = false;
   private hasProto = false;
@@ -108,7 +109,7 @@ export class FastRouteLine {
     this.isDel = verb.del;
     this.undoType = verb === ADD ? RTM.DELROUTE : 0;
     this.nOrder = 0;
-    this.hasDev = this.hasScope = this.hasTable = this.hasProto = false;
+    this.hasDev = this.hasGw = this.hasScope = this.hasTable = this.hasProto = false;
     let seen = 0; // bit per keyword, to leave duplicates to the general path
     for (;;) {
       this.skipBlanks();
@@ -145,6 +146,7 @@ export class FastRouteLine {
           const a = this.ipv4(vEnd);
           if (a < 0) return false;
           this.gw = a;
+          this.hasGw = true;
           this.order[this.nOrder++] = K_GW;
           break;
         }
@@ -202,12 +204,11 @@ export class FastRouteLine {
    */
   encode(w: Writer): void {
     const isDel = this.isDel;
-    const hasGw = this.nOrder > 0 && this.orderHas(K_GW);
     const table = this.hasTable ? this.table : RT_TABLE_MAIN;
     let scope: number;
     if (this.hasScope) scope = this.scope;
     else if (isDel) scope = RT_SCOPE_NOWHERE;
-    else scope = hasGw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+    else scope = this.hasGw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
     w.u8(AF_INET).u8(this.dstLen).u8(0).u8(0);
     w.u8(table < 256 ? table : 0);
     w.u8(this.hasProto ? this.proto : isDel ? 0 : RTPROT_BOOT);
@@ -223,11 +224,6 @@ export class FastRouteLine {
       }
     }
     if (this.hasDev) attrU32(w, RTA_OIF, this.oif);
-  }
-
-  private orderHas(k: number): boolean {
-    for (let i = 0; i < this.nOrder; i++) if (this.order[i] === k) return true;
-    return false;
   }
 
   /** Consume `w` followed by a blank; false (position unchanged) otherwise. */
