@@ -258,10 +258,8 @@ export class RequestBatch {
    * added in between. Undefined once stopped.
    */
   encodeTarget(): EncodeTarget | undefined {
-    if (this.closed) throw new Error('request batch is closed');
-    if (this.stop) return undefined;
-    const c = this.building;
-    if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxChunk()) this.seq = 1; // as open()
+    const c = this.ready();
+    if (!c) return undefined;
     const t = this.target;
     t.buf = c.w.buf;
     t.offset = c.w.offset;
@@ -286,18 +284,10 @@ export class RequestBatch {
     if (t.buf !== c.w.buf || count > t.room || end < t.offset || end > c.w.buf.length || base + 3 * count > entries.length) {
       throw new RangeError('commitEncoded: requests outside the target of encodeTarget()');
     }
-    if (c.tags.length === 0) c.firstSeq = this.seq;
-    for (let i = 0, k = base; i < count; i++, k += 3) {
-      c.starts.push(entries[k]!);
-      c.tags.push(entries[k + 1]!);
-      const undo = entries[k + 2]!;
-      c.undoTypes.push(undo);
-      if (!undo) c.undoable = false;
-    }
+    for (let k = base, kEnd = base + 3 * count; k < kEnd; k += 3) this.count(c, entries[k]!, entries[k + 1]!, entries[k + 2]!);
     c.w.offset = end;
-    this.seq += count;
     t.room = 0; // used up: the next bulk write asks again
-    if (c.tags.length >= this.maxEncoded || c.w.offset >= CHUNK_BYTES) this.handOff();
+    this.handOffIfFull(c, this.maxEncoded);
   }
 
   /** The most requests a chunk can hold, by either path (sequence numbers must not wrap inside one). */
@@ -305,13 +295,20 @@ export class RequestBatch {
     return Math.max(this.maxRequests, this.maxEncoded);
   }
 
-  /** Begin a message in the chunk being built; undefined once stopped. */
-  private open(type: number, flags: number): Writer | undefined {
+  /** The chunk being built, for a request from {@link seq} on; undefined once stopped. */
+  private ready(): Chunk | undefined {
     if (this.closed) throw new Error('request batch is closed');
     if (this.stop) return undefined;
     const c = this.building;
     // A chunk's sequence numbers never wrap: an answer's index in it is seq - firstSeq.
     if (c.tags.length === 0 && this.seq > 0xffffffff - this.maxChunk()) this.seq = 1;
+    return c;
+  }
+
+  /** Begin a message in the chunk being built; undefined once stopped. */
+  private open(type: number, flags: number): Writer | undefined {
+    const c = this.ready();
+    if (!c) return undefined;
     this.openStart = c.w.beginMessage(type, (flags & ~NLM_F.ACK) | NLM_F.REQUEST | this.ackFlag, this.seq);
     return c.w;
   }
@@ -320,13 +317,23 @@ export class RequestBatch {
   private queue(tag: number, undoType: number): void {
     const c = this.building;
     c.w.endMessage(this.openStart);
+    this.count(c, this.openStart, tag, undoType);
+    this.handOffIfFull(c, this.maxRequests);
+  }
+
+  /** Count in the request at `start` of chunk `c`, numbered {@link seq} (queue's and commitEncoded's bookkeeping). */
+  private count(c: Chunk, start: number, tag: number, undoType: number): void {
     if (c.tags.length === 0) c.firstSeq = this.seq;
     this.seq++;
     c.tags.push(tag);
-    c.starts.push(this.openStart);
+    c.starts.push(start);
     c.undoTypes.push(undoType);
     if (!undoType) c.undoable = false;
-    if (c.tags.length >= this.maxRequests || c.w.offset >= CHUNK_BYTES) this.handOff();
+  }
+
+  /** Hand chunk `c` off once it holds `limit` requests or its bytes are full. */
+  private handOffIfFull(c: Chunk, limit: number): void {
+    if (c.tags.length >= limit || c.w.offset >= CHUNK_BYTES) this.handOff();
   }
 
   /**
