@@ -1,8 +1,10 @@
 /**
  * The netlink socket layer: sequence numbers, a pending-request map with many
- * requests in flight, ACK/error handling with extended ACK, streaming dumps
- * (NLMSG_DONE, DUMP_INTR, backpressure), multicast subscriptions with ENOBUFS
- * surfaced as overflow events, AbortSignal and timeouts.
+ * requests in flight, ACK/error handling with extended ACK, dumps (NLMSG_DONE,
+ * DUMP_INTR, backpressure; iterated by dump-stream.ts's DumpStream, or run
+ * synchronously on a native reader thread by dumpSync), multicast
+ * subscriptions with ENOBUFS surfaced as overflow events, AbortSignal and
+ * timeouts.
  *
  * Protocol-agnostic: rtnetlink, sock_diag and generic netlink all use it.
  * @module
@@ -11,7 +13,10 @@ import { native, type NativePoller } from './native.js';
 import { Writer } from './codec/writer.js';
 import { ParseError } from './codec/errors.js';
 import { NLMSG, NLM_F, NLMSGERR_ATTR, NETLINK, SOL_NETLINK } from './constants.js';
-import { DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError } from './errors.js';
+import { NetlinkError, SocketClosedError, TimeoutError } from './errors.js';
+import { DumpStream } from './dump-stream.js';
+
+export { DumpStream, listStream, type ListStream } from './dump-stream.js';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -92,7 +97,8 @@ export type RequestBuilder = (w: Writer, seq: number) => void;
 /** Decodes one dump message; return undefined to skip it. */
 export type DumpDecoder<T> = (m: MessageView) => T | undefined;
 
-interface Pending {
+/** @internal A request's reply handlers (a dump's come from {@link DumpStream}). */
+export interface Pending {
   readonly operation: string;
   readonly isDump: boolean;
   onData(m: MessageView): void;
@@ -727,139 +733,5 @@ export class NetlinkSocket {
     for (const p of pending) p.onError(new SocketClosedError(p.operation));
     for (const launch of this.dumpQueue.splice(0)) launch();
     if (this.subscriber) this.subscriber = undefined;
-  }
-}
-
-/** An async iterable with {@link DumpStream}'s `toArray`, for lists that need a lookup before their dump starts. */
-export type ListStream<T> = AsyncIterable<T> & { toArray(): Promise<T[]> };
-
-/**
- * A {@link ListStream} over `run`, which is started afresh by each iteration
- * (e.g. resolve a device name, then stream a dump filtered by its index).
- */
-export function listStream<T>(run: () => AsyncGenerator<T>): ListStream<T> {
-  return {
-    [Symbol.asyncIterator]: () => run(),
-    toArray: async () => {
-      const out: T[] = [];
-      for await (const x of run()) out.push(x);
-      return out;
-    },
-  };
-}
-
-/**
- * A dump in progress: an async iterable of decoded messages that streams as
- * replies arrive. Iterate it once, or call {@link DumpStream.toArray}.
- */
-export class DumpStream<T> implements AsyncIterable<T> {
-  /** Set when the kernel flagged the dump as interrupted (only meaningful with `partial`). */
-  interrupted = false;
-  /** How many times the dump was restarted because the kernel flagged it interrupted. */
-  retries = 0;
-  private consumed = false;
-
-  constructor(
-    private readonly sock: NetlinkSocket,
-    private readonly build: RequestBuilder,
-    private readonly decode: DumpDecoder<T>,
-    private readonly operation: string,
-    private readonly opts: DumpOptions,
-  ) {}
-
-  /** Collect every item. */
-  async toArray(): Promise<T[]> {
-    const out: T[] = [];
-    for await (const batch of this.batches()) for (const x of batch) out.push(x);
-    return out;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    for await (const batch of this.batches()) yield* batch;
-  }
-
-  /**
-   * Stream in batches (one per receive round): cheaper than per-item
-   * iteration when there are millions of items.
-   */
-  async *batches(): AsyncGenerator<T[], void, undefined> {
-    if (this.consumed) throw new Error(`${this.operation}: a dump stream can be iterated once`);
-    this.consumed = true;
-    const policy = this.opts.interrupted ?? 'retry';
-    const maxRetries = this.opts.maxRetries ?? 5;
-    for (let attempt = 0; ; attempt++) {
-      const run = this.run(policy !== 'retry');
-      if (policy !== 'retry') {
-        yield* run.stream;
-        if (run.state.interrupted) {
-          this.interrupted = true;
-          if (policy === 'throw') throw new DumpInterruptedError(this.operation);
-        }
-        return;
-      }
-      const all: T[][] = [];
-      for await (const b of run.stream) all.push(b);
-      if (!run.state.interrupted) {
-        for (const b of all) yield b;
-        return;
-      }
-      if (attempt >= maxRetries) {
-        this.interrupted = true;
-        throw new DumpInterruptedError(this.operation);
-      }
-      this.retries++;
-    }
-  }
-
-  private run(streaming: boolean): { stream: AsyncGenerator<T[], void, undefined>; state: { interrupted: boolean } } {
-    const state = { interrupted: false };
-    const sock = this.sock;
-    const queue: T[][] = [];
-    let current: T[] = [];
-    let queued = 0;
-    let finished = false;
-    let failure: Error | null = null;
-    let wake: (() => void) | null = null;
-    let paused = false;
-    // Decoded items queued before reading pauses; with RECV_BATCH this bounds a dump's memory.
-    const HIGH = 4096;
-    const notify = (): void => { const w = wake; wake = null; if (w) w(); };
-    const decode = this.decode;
-    const pending: Pending = {
-      operation: this.operation, isDump: true,
-      onData: (m) => {
-        if (m.flags & NLM_F.DUMP_INTR) state.interrupted = true;
-        let v: T | undefined;
-        try { v = decode(m); } catch (e) { failure ??= e as Error; return; }
-        if (v === undefined) return;
-        current.push(v);
-        if (++queued > HIGH && streaming && !paused) { paused = true; sock.pauseReading(); }
-        if (current.length >= 256) { queue.push(current); current = []; }
-        notify();
-      },
-      onDone: () => { finished = true; notify(); },
-      onError: (e) => { failure ??= e; finished = true; notify(); },
-    };
-    const cancel = sock.startDump(this.build, pending, this.opts);
-    async function* stream(): AsyncGenerator<T[], void, undefined> {
-      try {
-        for (;;) {
-          if (current.length && (finished || queue.length === 0)) { queue.push(current); current = []; }
-          while (queue.length) {
-            const b = queue.shift()!;
-            queued -= b.length;
-            if (paused && queued < HIGH / 2) { paused = false; sock.resumeReading(); }
-            yield b;
-          }
-          if (failure) throw failure;
-          if (finished) { if (current.length) continue; return; }
-          await new Promise<void>((r) => { wake = r; });
-        }
-      } finally {
-        if (paused) { paused = false; sock.resumeReading(); }
-        if (!finished) cancel();
-      }
-    }
-    return { stream: stream(), state };
   }
 }
