@@ -10,6 +10,7 @@ import { inetProtoId } from './rtnl-names.js';
 import { xfrmProtoName, xfrmProtoIsRo, XFRM_PROTOS } from '../../netlink/xfrm.js';
 import { XFRM_MODE, type XfrmSelector, type XfrmUsersaInfo } from '../../netlink/xfrm-schema.js';
 import { strxfProto } from './xfrm-print.js';
+import type { LinkMap } from './ll-map.js';
 
 /** An argv cursor with iproute2's NEXT_ARG / NEXT_ARG_OK / PREV_ARG. */
 export class Cursor {
@@ -78,6 +79,21 @@ export interface XfrmParse {
   readonly filter: XfrmFilter;
   /** ll_name_to_index(); 0 if unknown. */
   readonly ifindex: (name: string) => number;
+}
+
+/** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
+export type IfIndexLookup = Pick<LinkMap, 'index'>;
+
+/** The parse context of one `ip xfrm state|policy` command, with lazy device lookups. */
+export function parseContext(family: number, links: IfIndexLookup | undefined): XfrmParse {
+  return { family, filter: newFilter(), ifindex: (n) => links?.index(n) ?? 0 };
+}
+
+/** A u32 argument; invarg(`msg`) when it is not one. */
+export function u32Arg(v: string, msg: string): number {
+  const n = getUnsigned(v);
+  if (n === undefined) invarg(msg, v);
+  return n;
 }
 
 /** xfrm_addr_match(): 0 when the first `bits` bits are equal. */
@@ -173,9 +189,7 @@ export function parseMode(v: string): number {
 
 /** xfrm_reqid_parse() */
 export function parseReqid(v: string): number {
-  const n = getUnsigned(v);
-  if (n === undefined) invarg('REQID value is invalid', v);
-  return n;
+  return u32Arg(v, 'REQID value is invalid');
 }
 
 /** xfrm_parse_mark(): from the `mark` keyword; leaves the cursor on the last token taken. */

@@ -19,9 +19,7 @@ import {
 import { getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-/** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
-export type IfIndexLookup = Pick<LinkMap, 'index'>;
-import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, newFilter, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, withXfrm, talk } from './xfrm-command.js';
 
@@ -127,16 +125,6 @@ function parseTmpl(c: Cursor, p: XfrmParse, t: XfrmUserTmpl): void {
     c.next();
   }
   if (c.argc === start) missarg('TMPL');
-}
-
-function u32Arg(v: string, msg: string): number {
-  const n = getUnsigned(v);
-  if (n === undefined) invarg(msg, v);
-  return n;
-}
-
-function parseContext(family: number, links: IfIndexLookup | undefined): XfrmParse {
-  return { family, filter: newFilter(), ifindex: (n) => links?.index(n) ?? 0 };
 }
 
 const needsLinks = (argv: readonly string[]): boolean => argv.includes('dev');

@@ -18,9 +18,7 @@ import {
 import { getAddr, getPrefix, getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-/** ll_name_to_index() (a LinkMap, or a fixed table in tests). */
-export type IfIndexLookup = Pick<LinkMap, 'index'>;
-import { Cursor, newFilter, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, newFilter, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, openXfrm, talk } from './xfrm-command.js';
 
@@ -74,10 +72,6 @@ const ALGO_TYPES: Readonly<Record<string, 'alg_crypt' | 'alg_auth' | 'alg_comp' 
 };
 const ALGO_KEY_MAX = 512;
 
-/** The parse context of one `ip xfrm state` command, with lazy device lookups. */
-export function parseContext(family: number, links: IfIndexLookup | undefined): XfrmParse {
-  return { family, filter: newFilter(), ifindex: (n) => links?.index(n) ?? 0 };
-}
 
 /** xfrm_algo_parse(): key bytes from `0xHEX` (odd length: a leading 0 nibble) or the text itself. */
 export function algoKey(key: string): Buffer {
@@ -141,12 +135,6 @@ function parseExtraFlags(c: Cursor, flags: number): number {
   }
   return f;
 }
-
-const u32Arg = (v: string, msg: string): number => {
-  const n = getUnsigned(v);
-  if (n === undefined) invarg(msg, v);
-  return n;
-};
 
 /** A fresh usersa_info as iproute2 starts one: unlimited lifetimes, `family`. */
 function freshInfo(family: number): XfrmUsersaInfo {
