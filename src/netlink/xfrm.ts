@@ -548,13 +548,18 @@ export function xfrmRequest<H>(codec: MessageCodec<H, XfrmAttrs>, type: number, 
   return rtRequest(codec, type, flags, body.header, body.attrs);
 }
 
-/** A dump request: nlmsghdr followed directly by attributes (no header struct). */
-export function xfrmDumpRequest(type: number, attrs: XfrmAttrs = {}): RequestBuilder {
+/** A request with no header struct, just attributes. */
+export function xfrmDumpLikeRequest(type: number, flags: number, attrs: XfrmAttrs): RequestBuilder {
   return (w, seq) => {
-    const start = w.beginMessage(type, NLM_F.REQUEST | NLM_F.DUMP, seq);
+    const start = w.beginMessage(type, flags | NLM_F.REQUEST, seq);
     xfrmSaMessage.attrs.encode(w, attrs, {});
     w.endMessage(start);
   };
+}
+
+/** A dump request: nlmsghdr followed directly by attributes (no header struct). */
+export function xfrmDumpRequest(type: number, attrs: XfrmAttrs = {}): RequestBuilder {
+  return xfrmDumpLikeRequest(type, NLM_F.DUMP, attrs);
 }
 
 /** A request whose body is raw bytes (not padded: nlmsg_len counts only them, as iproute2 sends). */
@@ -721,15 +726,6 @@ export class XfrmPolicyApi {
     if (t.hthresh6) attrs.ipv6_hthresh = t.hthresh6;
     await this.sock.request(rtRequest(xfrmSpdInfoMessage, XFRM_MSG.NEWSPDINFO, NLM_F.ACK, { flags: 0xffffffff }, attrs), 'set xfrm policy thresholds', opts);
   }
-}
-
-/** A request with no header struct, just attributes. */
-export function xfrmDumpLikeRequest(type: number, flags: number, attrs: XfrmAttrs): RequestBuilder {
-  return (w, seq) => {
-    const start = w.beginMessage(type, flags | NLM_F.REQUEST, seq);
-    xfrmSaMessage.attrs.encode(w, attrs, {});
-    w.endMessage(start);
-  };
 }
 
 /** XFRM notification groups by name (XFRMNLGRP_*). */
