@@ -275,6 +275,10 @@ export function secCtxOf(text: string): NonNullable<XfrmAttrs['sec_ctx']> {
   return { exttype: 8, alg: 1, doi: 1, ctx: Buffer.concat([Buffer.from(text), Buffer.alloc(1)]) };
 }
 
+const markOf = (m: XfrmMarkSpec): NonNullable<XfrmAttrs['mark']> => ({ v: m.value, m: m.mask ?? 0xffffffff });
+const policyTypeOf = (t: 'main' | 'sub'): NonNullable<XfrmAttrs['policy_type']> =>
+  ({ type: t === 'sub' ? XFRM_POLICY.TYPE_SUB : XFRM_POLICY.TYPE_MAIN, reserved1: 0, reserved2: 0 });
+
 function modeNumber(m: XfrmModeName | undefined): number {
   if (m === undefined) return XFRM_MODE.TRANSPORT;
   const n = XFRM_MODES[m];
@@ -336,7 +340,7 @@ export function buildState(spec: XfrmStateSpec): XfrmBody<XfrmUsersaInfo> {
     header.replay_window = rw;
   }
   if (spec.extraFlags) a.sa_extra_flags = spec.extraFlags;
-  if (spec.mark) a.mark = { v: spec.mark.value, m: spec.mark.mask ?? 0xffffffff };
+  if (spec.mark) a.mark = markOf(spec.mark);
   if (spec.ifId !== undefined) a.if_id = spec.ifId;
   if (spec.tfcpad) a.tfcpad = spec.tfcpad;
   if (spec.outputMark) {
@@ -350,7 +354,7 @@ export function buildState(spec: XfrmStateSpec): XfrmBody<XfrmUsersaInfo> {
 export function buildStateId(id: XfrmStateId): XfrmBody<import('./xfrm-schema.js').XfrmUsersaId> {
   const d = xaddr(id.dst);
   const a: XfrmAttrs = { srcaddr: id.src !== undefined ? xaddr(id.src).bytes : Buffer.alloc(16) };
-  if (id.mark && (id.mark.value & (id.mark.mask ?? 0xffffffff))) a.mark = { v: id.mark.value, m: id.mark.mask ?? 0xffffffff };
+  if (id.mark) { const m = markOf(id.mark); if (m.v & m.m) a.mark = m; }
   return { header: { daddr: d.bytes, spi: id.spi, family: d.family, proto: xfrmProtoNumber(id.proto) }, attrs: a };
 }
 
@@ -388,9 +392,9 @@ export function buildPolicy(spec: XfrmPolicySpec): XfrmBody<XfrmUserpolicyInfo> 
     flags,
   };
   const a: XfrmAttrs = {};
-  if (spec.ptype) a.policy_type = { type: spec.ptype === 'sub' ? 1 : 0, reserved1: 0, reserved2: 0 };
+  if (spec.ptype) a.policy_type = policyTypeOf(spec.ptype);
   if (spec.tmpl?.length) a.tmpl = spec.tmpl.map(tmplOf);
-  if (spec.mark) a.mark = { v: spec.mark.value, m: spec.mark.mask ?? 0xffffffff };
+  if (spec.mark) a.mark = markOf(spec.mark);
   if (spec.ctx !== undefined) a.sec_ctx = secCtxOf(spec.ctx);
   if (spec.ifId !== undefined) a.if_id = spec.ifId;
   return { header, attrs: a };
@@ -404,8 +408,8 @@ export function buildPolicyId(id: XfrmPolicyId): XfrmBody<XfrmUserpolicyId> {
   const sel = selectorOf(id.sel);
   if (sel.family === 0) sel.family = AF_INET;
   const a: XfrmAttrs = {};
-  if (id.ptype) a.policy_type = { type: id.ptype === 'sub' ? 1 : 0, reserved1: 0, reserved2: 0 };
-  if (id.mark && (id.mark.value & (id.mark.mask ?? 0xffffffff))) a.mark = { v: id.mark.value, m: id.mark.mask ?? 0xffffffff };
+  if (id.ptype) a.policy_type = policyTypeOf(id.ptype);
+  if (id.mark) { const m = markOf(id.mark); if (m.v & m.m) a.mark = m; }
   if (id.ifId !== undefined) a.if_id = id.ifId;
   return { header: { sel, index: id.index ?? 0, dir }, attrs: a };
 }
@@ -704,7 +708,7 @@ export class XfrmPolicyApi {
 
   /** Delete every policy (of `ptype`, when given). */
   async flush(ptype?: 'main' | 'sub', opts: RequestOptions = {}): Promise<void> {
-    const a: XfrmAttrs = ptype ? { policy_type: { type: ptype === 'sub' ? 1 : 0, reserved1: 0, reserved2: 0 } } : {};
+    const a: XfrmAttrs = ptype ? { policy_type: policyTypeOf(ptype) } : {};
     await this.sock.request(xfrmDumpLikeRequest(XFRM_MSG.FLUSHPOLICY, NLM_F.ACK, a), 'flush xfrm policies', opts);
   }
 
