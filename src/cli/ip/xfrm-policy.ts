@@ -10,7 +10,7 @@ import { NetlinkError } from '../../netlink/errors.js';
 import { kernelErrorText } from '../common/errors.js';
 import { NLM_F } from '../../netlink/constants.js';
 import type { RequestBuilder, MessageView } from '../../netlink/socket.js';
-import { Xfrm, xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmDumpLikeRequest, secCtxOf } from '../../netlink/xfrm.js';
+import { xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmDumpLikeRequest, secCtxOf } from '../../netlink/xfrm.js';
 import {
   XFRM_MSG, XFRM_INF, XFRM_POLICY,
   xfrmPolicyMessage, xfrmPolicyIdMessage, xfrmPolexpireMessage, xfrmUserpolicyInfo, xfrmUserTmpl, xfrmSpdInfoMessage, xfrmUserpolicyDefault,
@@ -19,7 +19,7 @@ import {
 import { getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, newFilter, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, withXfrm, talk } from './xfrm-command.js';
 

@@ -9,7 +9,7 @@ import { NetlinkError } from '../../netlink/errors.js';
 import { kernelErrorText } from '../common/errors.js';
 import { NLM_F } from '../../netlink/constants.js';
 import type { RequestBuilder, MessageView } from '../../netlink/socket.js';
-import { Xfrm, xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmProtoName } from '../../netlink/xfrm.js';
+import { xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmProtoName } from '../../netlink/xfrm.js';
 import {
   XFRM_MSG, XFRM_INF, XFRMA_REPLAY_ESN_MAX, XFRM_STATE, XFRM_SA_XFLAG, XFRM_MODE,
   xfrmSaMessage, xfrmSaIdMessage, xfrmSpiMessage, xfrmUsersaInfo, xfrmExpireMessage, xfrmSadInfoMessage,
@@ -18,7 +18,7 @@ import {
 import { getAddr, getPrefix, getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, newFilter, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, openXfrm, talk } from './xfrm-command.js';
 
