@@ -8,10 +8,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestNetns, requireRoot, withNetns, type TestNetns } from '../helpers/netns.js';
+import { requireRoot, withNetns, type TestNetns } from '../helpers/netns.js';
 import { assertParity, iproute2, rip, words, vethSetup } from './ip-parity-util.js';
 import { Xfrm } from '../../src/netlink/xfrm.js';
-import { BAD, xfrmSnapshot, assertXfrmRejected, timeless, sortedEntries } from './xfrm-util.js';
+import { BAD, xfrmSnapshot, assertXfrmRejected, assertXfrmChangesMatch, xfrmTwins, timeless, sortedEntries } from './xfrm-util.js';
 
 
 const POLICY_ADDS = [
@@ -46,11 +46,7 @@ const SHOW = [
 
 function twins(t: Parameters<typeof requireRoot>[0]): [TestNetns, TestNetns] | undefined {
   if (!requireRoot(t)) return undefined;
-  const a = createTestNetns('rip-xfrm-a');
-  const b = createTestNetns('rip-xfrm-b');
-  vethSetup(a);
-  vethSetup(b);
-  return [a, b];
+  return xfrmTwins('rip-xfrm');
 }
 
 test('ip xfrm policy add/update/set: same effect and output as iproute2, then list/get/count parity', async (t) => {
@@ -89,14 +85,7 @@ test('ip xfrm policy delete/deleteall/flush: same effect as iproute2', async (t)
       'xfrm policy delete index 8 dir fwd', 'xfrm policy deleteall dir fwd', 'xfrm policy deleteall src 10.0.0.0/8 proto tcp',
       'xfrm policy flush ptype sub', 'xfrm policy deleteall', 'xfrm policy setdefault in accept out block fwd accept', 'xfrm policy flush',
     ];
-    for (const line of CHANGES) {
-      const want = iproute2(a, words(line));
-      const got = rip(b, words(line));
-      assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
-      assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
-      assert.equal(got.status, want.status, `exit status of: ip ${line}`);
-      assert.equal(xfrmSnapshot(b), xfrmSnapshot(a), `state after: ip ${line}`);
-    }
+    assertXfrmChangesMatch(a, b, CHANGES);
     assert.equal(iproute2(b, ['xfrm', 'policy']).stdout, '');
   } finally {
     a.cleanup();

@@ -12,8 +12,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestNetns, requireRoot, requireKernelFeature, withNetns, type TestNetns } from '../helpers/netns.js';
-import { assertParity, iproute2, rip, words, vethSetup } from './ip-parity-util.js';
-import { xfrmSnapshot, assertXfrmRejected, timeless } from './xfrm-util.js';
+import { assertParity, iproute2, rip, words } from './ip-parity-util.js';
+import { xfrmSnapshot, assertXfrmRejected, assertXfrmChangesMatch, xfrmTwins, timeless } from './xfrm-util.js';
 import { Xfrm } from '../../src/netlink/xfrm.js';
 
 
@@ -72,11 +72,7 @@ function hasEsp(): boolean {
 
 function twins(t: Parameters<typeof requireRoot>[0]): [TestNetns, TestNetns] | undefined {
   if (!requireRoot(t) || !requireKernelFeature(t, hasEsp, 'xfrm ESP states (esp4/esp6)')) return undefined;
-  const a = createTestNetns('rip-xfrms-a');
-  const b = createTestNetns('rip-xfrms-b');
-  vethSetup(a);
-  vethSetup(b);
-  return [a, b];
+  return xfrmTwins('rip-xfrms');
 }
 
 test('ip xfrm state add/update: same effect and output as iproute2, then list/get/count parity', async (t) => {
@@ -112,14 +108,7 @@ test('ip xfrm state delete/deleteall/flush: same effect as iproute2; bad state i
       'xfrm state update src 10.9.0.1 dst 10.9.0.2 proto esp spi 0x5 enc cbc(aes) 0x00112233445566778899aabbccddeeff',
       'xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x7777',
     ]);
-    for (const line of CHANGES) {
-      const want = iproute2(a, words(line));
-      const got = rip(b, words(line));
-      assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
-      assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
-      assert.equal(got.status, want.status, `exit status of: ip ${line}`);
-      assert.equal(xfrmSnapshot(b), xfrmSnapshot(a), `state after: ip ${line}`);
-    }
+    assertXfrmChangesMatch(a, b, CHANGES);
     assert.equal(iproute2(b, ['xfrm', 'state']).stdout, '');
   } finally {
     a.cleanup();

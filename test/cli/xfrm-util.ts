@@ -3,8 +3,8 @@
  * order-independent snapshot of a namespace's SAD/SPD, and the rejection check.
  */
 import assert from 'node:assert/strict';
-import type { TestNetns } from '../helpers/netns.js';
-import { iproute2, rip, words } from './ip-parity-util.js';
+import { createTestNetns, type TestNetns } from '../helpers/netns.js';
+import { iproute2, rip, words, vethSetup } from './ip-parity-util.js';
 
 /** Add/use times differ between namespaces and runs. */
 export const timeless = (s: string): string => s.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g, 'TIME');
@@ -73,3 +73,24 @@ export function assertXfrmRejected(ns: TestNetns, lines: readonly string[]): voi
   }
 }
 
+
+/** Two namespaces `<prefix>-a` (iproute2's) and `<prefix>-b` (rip's), each with the veth pair set up. */
+export function xfrmTwins(prefix: string): [TestNetns, TestNetns] {
+  const a = createTestNetns(`${prefix}-a`);
+  const b = createTestNetns(`${prefix}-b`);
+  vethSetup(a);
+  vethSetup(b);
+  return [a, b];
+}
+
+/** Each line run by iproute2 in `a` and by rip in `b`: same output, status and resulting SAD/SPD. */
+export function assertXfrmChangesMatch(a: TestNetns, b: TestNetns, lines: readonly string[]): void {
+  for (const line of lines) {
+    const want = iproute2(a, words(line));
+    const got = rip(b, words(line));
+    assert.equal(got.stdout, want.stdout, `stdout of: ip ${line}`);
+    assert.equal(got.stderr, want.stderr, `stderr of: ip ${line}`);
+    assert.equal(got.status, want.status, `exit status of: ip ${line}`);
+    assert.equal(xfrmSnapshot(b), xfrmSnapshot(a), `state after: ip ${line}`);
+  }
+}
