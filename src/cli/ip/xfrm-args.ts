@@ -177,6 +177,13 @@ export function parseId(c: Cursor, p: XfrmParse, id: XfrmIdFields, loose: boolea
   if (c.argc === start) missarg('ID');
 }
 
+/** parseId() into a struct that nests its xfrm_id as `id` (xfrm_usersa_info, xfrm_user_tmpl). */
+export function parseIdInto(c: Cursor, p: XfrmParse, x: { saddr: Buffer; id: { daddr: Buffer; spi: number; proto: number }; family: number }, loose: boolean): void {
+  const id = { saddr: x.saddr, daddr: x.id.daddr, spi: x.id.spi, proto: x.id.proto, family: x.family };
+  parseId(c, p, id, loose);
+  x.saddr = id.saddr; x.id.daddr = id.daddr; x.id.spi = id.spi; x.id.proto = id.proto; x.family = id.family;
+}
+
 /** xfrm_mode_parse() (prefix matching, as iproute2). */
 export function parseMode(v: string): number {
   if (matches(v, 'transport')) return XFRM_MODE.TRANSPORT;

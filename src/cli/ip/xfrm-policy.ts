@@ -19,7 +19,7 @@ import {
 import { getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, parseIdInto, u32Arg, type IfIndexLookup, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, withXfrm, talk } from './xfrm-command.js';
 
@@ -116,9 +116,7 @@ function parseTmpl(c: Cursor, p: XfrmParse, t: XfrmUserTmpl): void {
       if (idp) { c.prev(); break; }
       idp = true;
       p.family = 0;
-      const id = { saddr: t.saddr, daddr: t.id.daddr, spi: t.id.spi, proto: t.id.proto, family: t.family };
-      parseId(c, p, id, false);
-      t.saddr = id.saddr; t.id.daddr = id.daddr; t.id.spi = id.spi; t.id.proto = id.proto; t.family = id.family;
+      parseIdInto(c, p, t, false);
       p.family = t.family;
     }
     if (!c.nextOk()) break;

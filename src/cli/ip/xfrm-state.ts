@@ -18,7 +18,7 @@ import {
 import { getAddr, getPrefix, getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, parseContext, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, parseIdInto, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, openXfrm, talk } from './xfrm-command.js';
 
@@ -279,9 +279,7 @@ export function stateModifyRequest(argv: readonly string[], family: number, cmd:
     } else {
       if (idp) invarg('unknown', w);
       idp = true;
-      const id = { saddr: h.saddr, daddr: h.id.daddr, spi: h.id.spi, proto: h.id.proto, family: h.family };
-      parseId(c, p, id, false);
-      h.saddr = id.saddr; h.id.daddr = id.daddr; h.id.spi = id.spi; h.id.proto = id.proto; h.family = id.family;
+      parseIdInto(c, p, h, false);
       if (p.family === 0) p.family = h.family;
     }
     c.step();
@@ -429,9 +427,7 @@ export function allocspiRequest(argv: readonly string[], family: number): Reques
     } else {
       if (idp) invarg('unknown', w);
       idp = true;
-      const id = { saddr: info.saddr, daddr: info.id.daddr, spi: info.id.spi, proto: info.id.proto, family: info.family };
-      parseId(c, p, id, false);
-      info.saddr = id.saddr; info.id.daddr = id.daddr; info.id.spi = id.spi; info.id.proto = id.proto; info.family = id.family;
+      parseIdInto(c, p, info, false);
       if (info.id.spi) throw new CliError('"spi" is invalid', 1);
       if (p.family === 0) p.family = info.family;
     }
