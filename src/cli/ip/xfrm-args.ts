@@ -184,6 +184,29 @@ export function parseIdInto(c: Cursor, p: XfrmParse, x: { saddr: Buffer; id: { d
   x.saddr = id.saddr; x.id.daddr = id.daddr; x.id.spi = id.spi; x.id.proto = id.proto; x.family = id.family;
 }
 
+/**
+ * The FLAG grammar of xfrm_state_flag_parse(), xfrm_policy_flag_parse() and
+ * the state's extra-flag: `0xNN` (at most `max`), or a run of `words` ORed
+ * into `flags` (the cursor ends on the last word taken).
+ */
+export function parseFlagWords(c: Cursor, flags: number, words: Readonly<Record<string, number>>, invalid: string, max = Infinity): number {
+  const a = c.cur;
+  if (a.length > 2 && a.startsWith('0x')) {
+    const n = getUnsigned(a, 16);
+    if (n === undefined || n > max) invarg(invalid, a);
+    return n;
+  }
+  let f = flags;
+  for (;;) {
+    const bit = Object.prototype.hasOwnProperty.call(words, c.cur) ? words[c.cur] : undefined;
+    if (bit === undefined) { c.prev(); break; }
+    f |= bit;
+    if (!c.nextOk()) break;
+    c.next();
+  }
+  return f;
+}
+
 /** xfrm_mode_parse() (prefix matching, as iproute2). */
 export function parseMode(v: string): number {
   if (matches(v, 'transport')) return XFRM_MODE.TRANSPORT;

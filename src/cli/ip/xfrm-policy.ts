@@ -19,7 +19,7 @@ import {
 import { getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, parseContext, parseIdInto, u32Arg, type IfIndexLookup, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, parseFlagWords, parseIdInto, u32Arg, type IfIndexLookup, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, withXfrm, talk } from './xfrm-command.js';
 
@@ -80,23 +80,11 @@ function parseAction(v: string): number {
   invarg('ACTION value is invalid\n', v);
 }
 
+const POLICY_FLAGS = { localok: XFRM_POLICY.LOCALOK, icmp: XFRM_POLICY.ICMP };
+
 /** xfrm_policy_flag_parse() */
 function parsePolicyFlags(c: Cursor, flags: number): number {
-  const a = c.cur;
-  if (a.length > 2 && a.startsWith('0x')) {
-    const n = getUnsigned(a, 16);
-    if (n === undefined || n > 0xff) invarg('FLAG value is invalid', a);
-    return n;
-  }
-  let f = flags;
-  for (;;) {
-    if (c.cur === 'localok') f |= XFRM_POLICY.LOCALOK;
-    else if (c.cur === 'icmp') f |= XFRM_POLICY.ICMP;
-    else { c.prev(); break; }
-    if (!c.nextOk()) break;
-    c.next();
-  }
-  return f;
+  return parseFlagWords(c, flags, POLICY_FLAGS, 'FLAG value is invalid', 0xff);
 }
 
 /** xfrm_tmpl_parse() */

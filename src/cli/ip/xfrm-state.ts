@@ -9,7 +9,7 @@ import { NetlinkError } from '../../netlink/errors.js';
 import { kernelErrorText } from '../common/errors.js';
 import { NLM_F } from '../../netlink/constants.js';
 import type { RequestBuilder, MessageView } from '../../netlink/socket.js';
-import { xfrmRequest, xfrmDumpRequest, xfrmRawRequest, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmProtoName } from '../../netlink/xfrm.js';
+import { xfrmRequest, xfrmDumpRequest, xfrmRawRequest, XFRM_STATE_FLAGS, xfrmProtoIsIpsec, xfrmProtoIsRo, xfrmProtoName } from '../../netlink/xfrm.js';
 import {
   XFRM_MSG, XFRM_INF, XFRMA_REPLAY_ESN_MAX, XFRM_STATE, XFRM_SA_XFLAG, XFRM_MODE,
   xfrmSaMessage, xfrmSaIdMessage, xfrmSpiMessage, xfrmUsersaInfo, xfrmExpireMessage, xfrmSadInfoMessage,
@@ -18,7 +18,7 @@ import {
 import { getAddr, getPrefix, getUnsigned } from './inet-args.js';
 import { LinkMap } from './ll-map.js';
 
-import { Cursor, parseContext, parseIdInto, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
+import { Cursor, parseContext, parseFlagWords, parseIdInto, u32Arg, type IfIndexLookup, parseId, parseMode, parseReqid, parseMark, parseSelector, parseLimit, addrMatch, xfrmProtoByName, secCtxOf, type XfrmParse, type XfrmFilter } from './xfrm-args.js';
 import { XfrmOut, hex8 } from './xfrm-print.js';
 import { printOptions, openXfrm, talk } from './xfrm-command.js';
 
@@ -97,43 +97,13 @@ export function algoKey(key: string): Buffer {
 
 /** xfrm_state_flag_parse(): `0xNN`, or a run of flag words (the cursor ends on the last one). */
 export function parseStateFlags(c: Cursor, flags: number): number {
-  const a = c.cur;
-  if (a.length > 2 && a.startsWith('0x')) {
-    const n = getUnsigned(a, 16);
-    if (n === undefined || n > 0xff) invarg('FLAG value is invalid', a);
-    return n;
-  }
-  let f = flags;
-  const words: Record<string, number> = {
-    noecn: XFRM_STATE.NOECN, 'decap-dscp': XFRM_STATE.DECAP_DSCP, nopmtudisc: XFRM_STATE.NOPMTUDISC, wildrecv: XFRM_STATE.WILDRECV,
-    icmp: XFRM_STATE.ICMP, 'af-unspec': XFRM_STATE.AF_UNSPEC, align4: XFRM_STATE.ALIGN4, esn: XFRM_STATE.ESN,
-  };
-  for (;;) {
-    const bit = Object.prototype.hasOwnProperty.call(words, c.cur) ? words[c.cur] : undefined;
-    if (bit === undefined) { c.prev(); break; }
-    f |= bit;
-    if (!c.nextOk()) break;
-    c.next();
-  }
-  return f;
+  return parseFlagWords(c, flags, XFRM_STATE_FLAGS, 'FLAG value is invalid', 0xff);
 }
 
+const EXTRA_FLAGS = { 'dont-encap-dscp': XFRM_SA_XFLAG.DONT_ENCAP_DSCP, 'oseq-may-wrap': XFRM_SA_XFLAG.OSEQ_MAY_WRAP };
+
 function parseExtraFlags(c: Cursor, flags: number): number {
-  const a = c.cur;
-  if (a.length > 2 && a.startsWith('0x')) {
-    const n = getUnsigned(a, 16);
-    if (n === undefined) invarg('"EXTRA-FLAG" is invalid', a);
-    return n;
-  }
-  let f = flags;
-  for (;;) {
-    if (c.cur === 'dont-encap-dscp') f |= XFRM_SA_XFLAG.DONT_ENCAP_DSCP;
-    else if (c.cur === 'oseq-may-wrap') f |= XFRM_SA_XFLAG.OSEQ_MAY_WRAP;
-    else { c.prev(); break; }
-    if (!c.nextOk()) break;
-    c.next();
-  }
-  return f;
+  return parseFlagWords(c, flags, EXTRA_FLAGS, '"EXTRA-FLAG" is invalid');
 }
 
 /** A fresh usersa_info as iproute2 starts one: unlimited lifetimes, `family`. */
