@@ -59,7 +59,7 @@ class NameTable {
     return this.map;
   }
   name(id: number): string | undefined { return this.m.get(id); }
-  id(name: string): number | undefined { void this.m; return this.byName!.get(name); }
+  id(name: string): number | undefined { return this.ids().get(name); }
   /** Every name with the id {@link id} gives it. */
   ids(): ReadonlyMap<string, number> { void this.m; return this.byName!; }
 }
