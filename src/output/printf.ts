@@ -136,7 +136,7 @@ export function sprintf(fmt: string, ...args: PrintfArg[]): string {
       }
       case 'f': case 'F': {
         const n = Number(v);
-        str = n.toFixed(s.precision < 0 ? 6 : s.precision);
+        str = toFixedEven(n, s.precision < 0 ? 6 : s.precision);
         if (n >= 0 && s.plus) str = '+' + str;
         break;
       }
@@ -144,7 +144,7 @@ export function sprintf(fmt: string, ...args: PrintfArg[]): string {
         str = formatG(Number(v), s.precision < 0 ? 6 : s.precision || 1, s.alt);
         break;
       case 'e':
-        str = Number(v).toExponential(s.precision < 0 ? 6 : s.precision).replace(/e([+-])(\d)$/, 'e$10$2');
+        str = toExponentialEven(Number(v), s.precision < 0 ? 6 : s.precision).replace(/e([+-])(\d)$/, 'e$10$2');
         break;
       default:
         str = String(v);
@@ -161,7 +161,7 @@ export function formatG(n: number, p: number, alt = false): string {
   const exp = Math.floor(Math.log10(Math.abs(n)));
   let s: string;
   // Round first: the exponent may change after rounding (9.9999 → 10).
-  const rounded = Number(n.toPrecision(p));
+  const rounded = Number(toExponentialEven(n, p - 1));
   const e = rounded === 0 ? exp : Math.floor(Math.log10(Math.abs(rounded)));
   if (e < -4 || e >= p) {
     s = rounded.toExponential(p - 1);
@@ -172,4 +172,50 @@ export function formatG(n: number, p: number, alt = false): string {
     if (!alt && s.includes('.')) s = s.replace(/\.?0+$/, '');
   }
   return s;
+}
+
+/*
+ * glibc rounds the exact binary value of a double to nearest, ties to even;
+ * JavaScript's toFixed/toExponential/toPrecision round exact ties away from
+ * zero: printf("%.3g", 1.125) is 1.12 and printf("%.0f", 2.5) is 2, where
+ * (1.125).toPrecision(3) is 1.13 and (2.5).toFixed(0) is 3. A tie is only
+ * possible when the value's exact decimal expansion ends right after the
+ * first dropped digit, a 5; 25 more digits (exact: toFixed/toExponential
+ * round the exact value) show whether it does, since doubles near a
+ * rounding midpoint are at least ~10^-17 of it apart.
+ */
+
+/** Extra digits asked for to see whether a value is exactly a midpoint. */
+const TIE_DIGITS = 25;
+
+/** `digits` with the dropped part `rest` (first dropped digit on): the even neighbour on an exact tie, else null. */
+function evenOnTie(digits: string, rest: string): string | null {
+  if (rest.charCodeAt(0) !== 53 /* 5 */) return null;
+  for (let i = 1; i < rest.length; i++) if (rest.charCodeAt(i) !== 48) return null;
+  // The truncated digits are one neighbour; keep them if their last digit is even.
+  return (digits.charCodeAt(digits.length - 1) - 48) % 2 === 0 ? digits : null;
+}
+
+/** `%.{f}f` of n: n.toFixed(f), but exact ties rounded to even as glibc does, and no exponent from 1e21 on. */
+export function toFixedEven(n: number, f: number): string {
+  const a = Math.abs(n);
+  // toFixed switches to exponent notation from 1e21; such doubles are integers.
+  if (a >= 1e21 && a !== Infinity) return (n < 0 ? '-' : '') + BigInt(a).toString() + (f > 0 ? '.' + '0'.repeat(f) : '');
+  const s = n.toFixed(f);
+  if (!(a < 1e21) || f + TIE_DIGITS > 100) return s;
+  const long = a.toFixed(f + TIE_DIGITS);
+  const cut = long.length - TIE_DIGITS;
+  const even = evenOnTie(long.slice(0, f === 0 ? cut - 1 : cut), long.slice(cut));
+  return even === null ? s : (n < 0 ? '-' : '') + even;
+}
+
+/** n.toExponential(f), but exact ties rounded to even as glibc does. */
+export function toExponentialEven(n: number, f: number): string {
+  const s = n.toExponential(f);
+  if (!Number.isFinite(n) || f + TIE_DIGITS > 100) return s;
+  const long = Math.abs(n).toExponential(f + TIE_DIGITS);
+  const e = long.indexOf('e');
+  const cut = 2 + f; // past "d." and f digits
+  const even = evenOnTie(long.slice(0, f === 0 ? 1 : cut), long.slice(cut, e));
+  return even === null ? s : (n < 0 ? '-' : '') + even + long.slice(e);
 }
