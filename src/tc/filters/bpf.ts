@@ -23,11 +23,12 @@ import { constants } from '../../netlink/constants.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { registerFilterKind, TCA_CLS_FLAGS, type FilterEnv, type ParsedFilter } from '../filter-kind.js';
-import { actionList, parseActions, printActions, type Action } from '../action.js';
-import { parseClassid, formatClassid, toHandle, type HandleLike } from '../handle.js';
+import { actionList, printActions, type Action } from '../action.js';
+import { formatClassid, toHandle, type HandleLike } from '../handle.js';
 import { Tokens, getUnsigned, matches } from '../kinds/util.js';
-import { parsePolice, printPolice, policeAttrs } from '../actions/police.js';
+import { printPolice, policeAttrs } from '../actions/police.js';
 import { printClsFlags } from './u32.js';
+import { fail, actionClause, policeClause, classidArg } from './common.js';
 
 /** TCA_BPF_* */
 export const TCA_BPF = constants('TCA_BPF_', ['linux/pkt_cls.h'], {
@@ -90,8 +91,6 @@ to hand off control of all created eBPF maps to an agent.
 
 ACTION_SPEC := ... look at individual actions
 NOTE: CLASSID is parsed as hexadecimal input.`;
-
-const fail = (msg: string): never => { throw new TcArgError(msg, 1); };
 
 /** sscanf("%hu %hhu %hhu %u,") of one instruction: C's conversions, wrapping as scanf does. */
 function scanInsn(s: string): SockFilter | null {
@@ -165,9 +164,7 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
       if (seenRun) throw new TcArgError(`Error: duplicate "run": "${v}" is the second value.`, 255);
       run();
     } else if (matches(a, 'classid') || matches(a, 'flowid')) {
-      const c = parseClassid(t.next());
-      if (c === null) fail('Illegal "classid"');
-      o.classid = c!;
+      o.classid = classidArg(t.next());
     } else if (matches(a, 'direct-action') || matches(a, 'da')) {
       flags |= TCA_BPF.FLAG_ACT_DIRECT;
     } else if (matches(a, 'skip_hw')) {
@@ -176,17 +173,11 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
       genFlags |= TCA_CLS_FLAGS.SKIP_SW;
     } else if (matches(a, 'action')) {
       t.next();
-      try { o.act = parseActions(t, env); } catch (e) {
-        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "action"`);
-        throw e;
-      }
+      o.act = actionClause(t, env);
       continue;
     } else if (matches(a, 'police')) {
       t.next();
-      try { o.police = parsePolice(t, env); } catch (e) {
-        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
-        throw e;
-      }
+      o.police = policeClause(t, env);
       continue;
     } else if (matches(a, 'help')) {
       fail(USAGE);

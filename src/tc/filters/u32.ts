@@ -16,10 +16,11 @@ import { formatIPv4, parseIPv4Loose, parseIPv6 } from '../../netlink/addr.js';
 import { ANY, FP, type Printer } from '../../output/printer.js';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { registerFilterKind, TCA_CLS_FLAGS, type FilterEnv, type ParsedFilter } from '../filter-kind.js';
-import { actionList, parseActions, printActions, type Action } from '../action.js';
-import { parseClassid, formatClassid, type HandleLike, toHandle } from '../handle.js';
+import { actionList, printActions, type Action } from '../action.js';
+import { formatClassid, type HandleLike, toHandle } from '../handle.js';
 import { Tokens, getUnsigned, getInteger, matches } from '../kinds/util.js';
-import { parsePolice, printPolice, policeAttrs } from '../actions/police.js';
+import { printPolice, policeAttrs } from '../actions/police.js';
+import { fail, actionClause, policeClause, classidArg } from './common.js';
 
 /** TCA_U32_* */
 export const TCA_U32 = constants('TCA_U32_', ['linux/pkt_cls.h'], {
@@ -477,9 +478,6 @@ function parseHashkey(t: Tokens, sel: U32Sel): void {
   }
 }
 
-/** The exit-1 failure of u32_parse_opt with tc's message. */
-const fail = (msg: string): never => { throw new TcArgError(msg, 1); };
-
 /** Run a sub-parser; a `Bad` from it is tc's `Illegal "<what>"`. */
 function illegal(what: string, f: () => void): void {
   try { f(); } catch (e) {
@@ -518,9 +516,7 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
       illegal('hashkey', () => parseHashkey(t, sel));
       continue;
     } else if (matches(a, 'classid') || a === 'flowid') {
-      const c = parseClassid(t.next());
-      if (c === null) fail('Illegal "classid"');
-      o.classid = c!;
+      o.classid = classidArg(t.next());
       sel.flags |= TC_U32.TERMINAL;
     } else if (matches(a, 'divisor')) {
       const d = getUnsigned(t.next(), 0);
@@ -566,18 +562,12 @@ function parse(handle: string | undefined, argv: readonly string[], env: TcEnv):
       o.indev = t.cur.slice(0, 16);
     } else if (matches(a, 'action')) {
       t.next();
-      try { o.act = parseActions(t, env); } catch (e) {
-        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "action"`);
-        throw e;
-      }
+      o.act = actionClause(t, env);
       terminalOk++;
       continue;
     } else if (matches(a, 'police')) {
       t.next();
-      try { o.police = parsePolice(t, env); } catch (e) {
-        if (e instanceof TcArgError && !e.exits) fail(`${e.message ? `${e.message}\n` : ''}Illegal "police"`);
-        throw e;
-      }
+      o.police = policeClause(t, env);
       terminalOk++;
       continue;
     } else if (a === 'skip_hw') {
