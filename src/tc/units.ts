@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatG } from '../output/printf.js';
-import { ascii, type ByteWriter } from '../output/bytes.js';
+import { ascii, ByteWriter } from '../output/bytes.js';
 
 /** A rate in bytes per second. */
 export type Rate = bigint & { readonly __unit?: 'bytes/s' };
@@ -229,17 +229,13 @@ let lastText2 = '';
 const SI_RATES = new Map<number, string>();
 const IEC_RATES = new Map<number, string>();
 
+/** Scratch for {@link rateBits}: a cache miss writes the rate with {@link writeRateNum} and reads it back. */
+const rateScratch = new ByteWriter(32);
+
 function rateBits(rate: number, iec: boolean): string {
-  const kilo = iec ? 1024 : 1000;
-  let r = rate * 8;
-  let i = 0;
-  for (; i < 4; i++) {
-    if (r < kilo) break;
-    const rem = r % kilo;
-    if (rem !== 0 && r < 1000 * kilo) break;
-    r = (r - rem) / kilo;
-  }
-  return i === 0 ? `${r}bit` : `${r}${RATE_UNITS[i]}${iec ? 'i' : ''}bit`;
+  rateScratch.pos = 0;
+  writeRateNum(rateScratch, rate, iec);
+  return rateScratch.text();
 }
 
 const SI_UNIT_BYTES = ['bit', 'Kbit', 'Mbit', 'Gbit', 'Tbit'].map(ascii);
