@@ -78,7 +78,7 @@ export function report(label: string, res: Record<string, Sample[]>, ours = 'rip
 }
 
 /** a/b with two decimals, or n/a when b is too small to measure (GNU time has 10 ms resolution). */
-function ratio(a: number, b: number): string {
+export function ratio(a: number, b: number): string {
   return b >= 10 ? (a / b).toFixed(2) : 'n/a';
 }
 

@@ -9,44 +9,34 @@
  * Run as root: `npm run build && node dist/bench/tc-filter-show.js [filters=5000] [rounds=7]`
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RIP, compare, measure, median, must, type Sample } from './_util.js';
+import { BenchNetns, RIP, compare, measure, median, ratio, type Sample } from './_util.js';
 
 const filters = Number(process.argv[2] ?? 5000);
 const rounds = Number(process.argv[3] ?? 7);
 if (!Number.isInteger(filters) || filters < 1 || filters > 0xfff) throw new Error('filters: 1..4095 (u32 node ids in one hash table are 12-bit)');
 
-function build(n: number): string {
-  if (process.getuid?.() !== 0) throw new Error('run as root (creates a network namespace)');
-  const ns = `rip-bench-tcf-${process.pid}`;
-  const dir = mkdtempSync(join(tmpdir(), 'rip-bench-'));
+/** A namespace (BenchNetns: veth0–veth1) with a clsact on veth0 and `n` u32 filters in its ingress. */
+function build(n: number): BenchNetns {
+  const ns = new BenchNetns('tcf');
   try {
-    must('ip', ['netns', 'add', ns]);
-    must('ip', ['-n', ns, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
     const lines = ['qdisc add dev veth0 clsact'];
     for (let i = 0; i < n; i++) {
       lines.push(`filter add dev veth0 ingress protocol ip prio 1 u32 match ip dst 10.${(i >> 8) & 255}.${i & 255}.1/32 match ip dport ${1000 + i} 0xffff action mirred egress redirect dev veth1`);
     }
-    const batch = join(dir, 'setup.batch');
-    writeFileSync(batch, lines.join('\n') + '\n');
-    const r = spawnSync('tc', ['-n', ns, '-batch', batch], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync('tc', ['-n', ns.name, '-batch', ns.file('setup.batch', lines.join('\n') + '\n')], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0) throw new Error(`setup failed: ${r.stderr}`);
   } catch (e) {
-    spawnSync('ip', ['netns', 'del', ns]);
+    ns.close();
     throw e;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
   return ns;
 }
 
 const f0 = (x: number): string => x.toFixed(0);
-const ratio = (a: number, b: number): string => (b >= 10 ? (a / b).toFixed(2) : 'n/a');
 
 function main(): void {
-  const ns = build(filters);
+  const bench = build(filters);
+  const ns = bench.name;
   try {
     const tc = (args: readonly string[]) => (): Sample => measure('tc', ['-n', ns, ...args]);
     const rip = (args: readonly string[]) => (): Sample => measure(process.execPath, [RIP, 'tc', '-n', ns, ...args]);
@@ -72,7 +62,7 @@ function main(): void {
         + `  (medians of ${rounds}, interleaved)\n`);
     }
   } finally {
-    spawnSync('ip', ['netns', 'del', ns]);
+    bench.close();
   }
 }
 

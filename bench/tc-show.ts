@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RIP, compare, measure, median, must, type Sample } from './_util.js';
+import { RIP, compare, measure, median, must, ratio, type Sample } from './_util.js';
 
 const classes = Number(process.argv[2] ?? 10000);
 const rounds = Number(process.argv[3] ?? 7);
@@ -66,7 +66,6 @@ function build(n: number): string {
 }
 
 const f0 = (x: number): string => x.toFixed(0);
-const ratio = (a: number, b: number): string => (b >= 10 ? (a / b).toFixed(2) : 'n/a');
 
 function main(): void {
   const reuse = process.env['RIP_BENCH_TC_NETNS'];
