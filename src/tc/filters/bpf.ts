@@ -27,8 +27,7 @@ import { actionList, printActions, type Action } from '../action.js';
 import { formatClassid, toHandle, type HandleLike } from '../handle.js';
 import { Tokens, getUnsigned, matches } from '../kinds/util.js';
 import { printPolice, policeAttrs } from '../actions/police.js';
-import { printClsFlags } from './u32.js';
-import { fail, actionClause, policeClause, classidArg } from './common.js';
+import { fail, actionClause, policeClause, classidArg, printClsFlags } from './common.js';
 
 /** TCA_BPF_* */
 export const TCA_BPF = constants('TCA_BPF_', ['linux/pkt_cls.h'], {

@@ -20,7 +20,7 @@ import { actionList, printActions, type Action } from '../action.js';
 import { formatClassid, type HandleLike, toHandle } from '../handle.js';
 import { Tokens, getUnsigned, getInteger, matches } from '../kinds/util.js';
 import { printPolice, policeAttrs } from '../actions/police.js';
-import { fail, actionClause, policeClause, classidArg } from './common.js';
+import { fail, actionClause, policeClause, classidArg, printClsFlags } from './common.js';
 
 /** TCA_U32_* */
 export const TCA_U32 = constants('TCA_U32_', ['linux/pkt_cls.h'], {
@@ -683,13 +683,6 @@ function showKey(p: Printer, k: U32Key, env: FilterEnv): void {
   if (env.pretty && env.protocol === 0x0800) printIp(p, k, false);
   else if (env.pretty && env.protocol === 0x86dd) printIp(p, k, true);
   else printRaw(p, k);
-}
-
-function printClsFlags(p: Printer, flags: number): void {
-  if (flags & TCA_CLS_FLAGS.SKIP_HW) p.bool(ANY, 'skip_hw', 'skip_hw ', true);
-  if (flags & TCA_CLS_FLAGS.SKIP_SW) p.bool(ANY, 'skip_sw', 'skip_sw ', true);
-  if (flags & TCA_CLS_FLAGS.IN_HW) p.bool(ANY, 'in_hw', 'in_hw ', true);
-  else if (flags & TCA_CLS_FLAGS.NOT_IN_HW) p.bool(ANY, 'not_in_hw', 'not_in_hw ', true);
 }
 
 export { printClsFlags };
