@@ -236,13 +236,13 @@ async function sendOrReport(ctx: CliContext, build: Parameters<ReturnType<typeof
   return 0;
 }
 
-/** tc_filter_modify() */
 /** The message types of `tc chain`: what do_chain() sends instead of filter messages. */
 const CHAIN_OPS: Partial<Record<FilterOp, { type: number; flags: number }>> = {
   add: { type: RTM.NEWCHAIN, flags: NLM_F.EXCL | NLM_F.CREATE },
   del: { type: RTM.DELCHAIN, flags: 0 },
 };
 
+/** tc_filter_modify(), or do_chain()'s add/del with `chain`. */
 async function modify(ctx: CliContext, op: FilterOp, argv: readonly string[], chain = false): Promise<number> {
   // Actions name devices (mirred … dev X): load the names before parsing, as tc's ll_init_map.
   const names = await linkMap(ctx);
