@@ -10,7 +10,7 @@
  */
 import { attrs, attr, struct, u8, u16, u32, s32, be16, lladdr, bytes, type Infer } from '../../netlink/codec/schema.js';
 import { constants } from '../../netlink/constants.js';
-import { parseLladdr } from '../../netlink/addr.js';
+import { parseLladdr, formatLladdr } from '../../netlink/addr.js';
 import { ANY, type Printer } from '../../output/printer.js';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { registerActionKind, parseActionControl, printActionControl, printTm, tcfT, TC_ACT, type Action } from '../action.js';
@@ -62,7 +62,7 @@ const fail = (msg: string): never => { throw new TcArgError(msg, 1); };
 function mac(v: string, what: string): string {
   const b = parseLladdr(v);
   if (!b || b.length !== 6) invarg(`${what} is invalid`, v);
-  return Array.from(b!, (x) => x.toString(16).padStart(2, '0')).join(':');
+  return formatLladdr(b!);
 }
 
 /** parse_vlan() */

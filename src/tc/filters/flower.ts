@@ -17,7 +17,7 @@
  */
 import { attrs, attr, u8, u16, u32, be16, be32, cstring, lladdr, ipaddr, type Infer } from '../../netlink/codec/schema.js';
 import { constants } from '../../netlink/constants.js';
-import { parseIPv4Loose, parseIPv6, parseLladdr, formatIPv4, formatIPv6 } from '../../netlink/addr.js';
+import { parseIPv4Loose, parseIPv6, parseLladdr, formatLladdr, formatIPv4, formatIPv6 } from '../../netlink/addr.js';
 import { ANY, FP, JSON_ONLY, type Printer } from '../../output/printer.js';
 import { TcArgError, type TcEnv } from '../kind.js';
 import { registerFilterKind, TCA_CLS_FLAGS, llProtoId, llProtoName, type FilterEnv, type ParsedFilter } from '../filter-kind.js';
@@ -245,15 +245,13 @@ function parseEthAddr(str: string): [string, string] | null {
       if (!mask) return null;
     }
   } else mask = Buffer.alloc(6, 0xff);
-  return [fmtMac(a), fmtMac(mask)];
+  return [formatLladdr(a), formatLladdr(mask)];
 }
 
 function parseLladdrStrict(s: string): Buffer | null {
   const b = parseLladdr(s);
   return b && b.length === 6 ? b : null;
 }
-
-const fmtMac = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(':');
 
 /** get_prefix() of an address for `family` (4, 6, or 0 for either): address and mask as text. */
 function parsePrefix(str: string, family: 0 | 4 | 6): { v6: boolean; addr: string; mask: string } | null {
